@@ -1,0 +1,63 @@
+// The database instance: durable store, catalog, table data, and the registry of live sessions.
+// One per server process.
+
+import { Catalog, type RelationDef } from './catalog/catalog.js';
+import { KvStore } from './storage/kv-store.js';
+import { TableStore } from './storage/table-store.js';
+import { initParser } from './sql/parser.js';
+import { SqlError, SqlState } from './errors.js';
+
+export interface DatabaseOptions {
+  readonly dataDir: string;
+  /** The superuser created with a new data directory (PostgreSQL's bootstrap superuser). */
+  readonly bootstrapUser?: string;
+}
+
+export class Database {
+  private readonly sequenceValues = new Map<number, bigint>();
+  private pidCounter = 1000;
+  readonly sessions = new Map<number, { cancel(): void; secret: number; user: string; applicationName: string; startedAt: number; query: () => string; state: () => string }>();
+  readonly startedAt = Date.now();
+
+  private constructor(readonly kv: KvStore, readonly catalog: Catalog, readonly tables: TableStore) {}
+
+  static async open(opts: DatabaseOptions): Promise<Database> {
+    await initParser();
+    const kv = await KvStore.open(opts.dataDir);
+    const catalog = await Catalog.load(kv, opts.bootstrapUser ?? 'weir');
+    const tables = new TableStore(kv);
+    const db = new Database(kv, catalog, tables);
+    for (const rel of catalog.relations()) {
+      if (rel.kind === 'table') await tables.load(rel.oid, rel.columns.map((c) => c.type), rel.primaryKey);
+      if (rel.kind === 'sequence') {
+        const v = await kv.get(`seq/${rel.oid}`);
+        db.sequenceValues.set(rel.oid, BigInt(v ?? rel.nextValue ?? '1'));
+      }
+    }
+    return db;
+  }
+
+  nextPid(): number { return ++this.pidCounter; }
+
+  // ---- sequences (non-transactional, as in PostgreSQL) ----
+  sequenceNext(rel: RelationDef): bigint {
+    const v = this.sequenceValues.get(rel.oid) ?? 1n;
+    this.sequenceValues.set(rel.oid, v + 1n);
+    // An unsynced write is enough: the statement's synced commit flushes the log it sits in.
+    void this.kv.write([{ type: 'put', key: `seq/${rel.oid}`, value: String(v + 1n) }], false);
+    return v;
+  }
+  sequenceSet(rel: RelationDef, next: bigint): void {
+    this.sequenceValues.set(rel.oid, next);
+    void this.kv.write([{ type: 'put', key: `seq/${rel.oid}`, value: String(next) }], false);
+  }
+  sequencePeek(rel: RelationDef): bigint { return this.sequenceValues.get(rel.oid) ?? 1n; }
+
+  async close(): Promise<void> { await this.kv.close(); }
+
+  assertRelation(oid: number): RelationDef {
+    const r = this.catalog.relationByOid(oid);
+    if (!r) throw new SqlError(SqlState.UndefinedTable, `relation with OID ${oid} does not exist`);
+    return r;
+  }
+}

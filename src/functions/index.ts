@@ -1,0 +1,8 @@
+// Loads every scalar function family into the registry.
+
+import './math.js';
+import './string.js';
+import './datetime.js';
+import './json.js';
+
+export { resolveFunction, hasFunction } from './registry.js';

@@ -1,0 +1,156 @@
+// Splits the client's byte stream into frontend messages. The first packet has no type byte
+// (startup, SSLRequest, GSSENCRequest or CancelRequest); every later one is type + int32 length.
+
+import { SqlError, SqlState } from '../errors.js';
+import {
+  CANCEL_REQUEST_CODE, FrontendCode, FrontendMessage, GSSENC_REQUEST_CODE, SSL_REQUEST_CODE, StartupPacket,
+} from './messages.js';
+
+/** Largest message Weir accepts; bigger ones are refused before they are buffered. */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+const MAX_STARTUP_BYTES = 10_000;
+
+export class ProtocolError extends SqlError {
+  constructor(message: string) { super(SqlState.ProtocolViolation, message); }
+}
+
+export class MessageParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private startupDone = false;
+
+  /** Feed bytes; returns the complete messages now available. Throws ProtocolError on garbage. */
+  push(chunk: Buffer): (FrontendMessage | StartupPacket)[] {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    const out: (FrontendMessage | StartupPacket)[] = [];
+    let off = 0;
+    for (;;) {
+      if (!this.startupDone) {
+        if (this.buf.length - off < 4) break;
+        const len = this.buf.readInt32BE(off);
+        if (len < 8 || len > MAX_STARTUP_BYTES) throw new ProtocolError(`invalid length of startup packet`);
+        if (this.buf.length - off < len) break;
+        const pkt = parseStartup(this.buf.subarray(off + 4, off + len));
+        off += len;
+        if (pkt.kind === 'startup' || pkt.kind === 'cancel') this.startupDone = true;
+        out.push(pkt);
+        if (pkt.kind === 'cancel') break;
+        continue;
+      }
+      if (this.buf.length - off < 5) break;
+      const code = this.buf[off];
+      const len = this.buf.readInt32BE(off + 1);
+      if (len < 4) throw new ProtocolError(`invalid message length`);
+      if (len > MAX_MESSAGE_BYTES) throw new ProtocolError(`message of ${len} bytes exceeds the limit of ${MAX_MESSAGE_BYTES}`);
+      if (this.buf.length - off < len + 1) break;
+      const body = this.buf.subarray(off + 5, off + 1 + len);
+      off += len + 1;
+      out.push(parseMessage(code, body));
+    }
+    this.buf = off === this.buf.length ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(off));
+    return out;
+  }
+
+  /** Expect another startup packet (after answering SSLRequest/GSSENCRequest with 'N'). */
+  get awaitingStartup(): boolean { return !this.startupDone; }
+}
+
+function parseStartup(body: Buffer): StartupPacket {
+  const code = body.readInt32BE(0);
+  if (code === SSL_REQUEST_CODE) return { kind: 'ssl' };
+  if (code === GSSENC_REQUEST_CODE) return { kind: 'gssenc' };
+  if (code === CANCEL_REQUEST_CODE) {
+    if (body.length < 12) throw new ProtocolError('invalid cancel request');
+    return { kind: 'cancel', pid: body.readInt32BE(4), secret: body.readInt32BE(8) };
+  }
+  const params = new Map<string, string>();
+  let i = 4;
+  while (i < body.length) {
+    const end = body.indexOf(0, i);
+    if (end < 0) throw new ProtocolError('invalid startup packet layout: expected terminator as last byte');
+    if (end === i) break;
+    const key = body.toString('utf8', i, end);
+    const vend = body.indexOf(0, end + 1);
+    if (vend < 0) throw new ProtocolError('invalid startup packet layout: expected terminator as last byte');
+    params.set(key, body.toString('utf8', end + 1, vend));
+    i = vend + 1;
+  }
+  return { kind: 'startup', version: code, params };
+}
+
+/** Bounds-checked cursor over a message body. */
+class Cursor {
+  pos = 0;
+  constructor(private readonly body: Buffer) {}
+  need(n: number): void { if (this.pos + n > this.body.length) throw new ProtocolError('insufficient data left in message'); }
+  int16(): number { this.need(2); const v = this.body.readInt16BE(this.pos); this.pos += 2; return v; }
+  int32(): number { this.need(4); const v = this.body.readInt32BE(this.pos); this.pos += 4; return v; }
+  byte(): number { this.need(1); return this.body[this.pos++]; }
+  bytes(n: number): Buffer { this.need(n); const b = this.body.subarray(this.pos, this.pos + n); this.pos += n; return b; }
+  cstring(): string {
+    const end = this.body.indexOf(0, this.pos);
+    if (end < 0) throw new ProtocolError('invalid string in message');
+    const s = this.body.toString('utf8', this.pos, end);
+    this.pos = end + 1;
+    return s;
+  }
+  count(): number {
+    const n = this.int16();
+    if (n < 0) throw new ProtocolError('invalid count in message');
+    return n;
+  }
+}
+
+function parseMessage(code: number, body: Buffer): FrontendMessage {
+  const c = new Cursor(body);
+  switch (code) {
+    case FrontendCode.Query: return { kind: 'query', sql: c.cstring() };
+    case FrontendCode.Parse: {
+      const name = c.cstring();
+      const sql = c.cstring();
+      const n = c.count();
+      const paramOids: number[] = [];
+      for (let i = 0; i < n; i++) paramOids.push(c.int32() >>> 0);
+      return { kind: 'parse', name, sql, paramOids };
+    }
+    case FrontendCode.Bind: {
+      const portal = c.cstring();
+      const statement = c.cstring();
+      const nf = c.count();
+      const paramFormats: number[] = [];
+      for (let i = 0; i < nf; i++) paramFormats.push(c.int16());
+      const np = c.count();
+      const params: (Buffer | null)[] = [];
+      for (let i = 0; i < np; i++) {
+        const len = c.int32();
+        if (len < -1) throw new ProtocolError('invalid parameter length');
+        params.push(len === -1 ? null : Buffer.from(c.bytes(len)));
+      }
+      const nr = c.count();
+      const resultFormats: number[] = [];
+      for (let i = 0; i < nr; i++) resultFormats.push(c.int16());
+      return { kind: 'bind', portal, statement, paramFormats, params, resultFormats };
+    }
+    case FrontendCode.Describe: {
+      const t = String.fromCharCode(c.byte());
+      if (t !== 'S' && t !== 'P') throw new ProtocolError(`invalid DESCRIBE message subtype ${t.charCodeAt(0)}`);
+      return { kind: 'describe', target: t, name: c.cstring() };
+    }
+    case FrontendCode.Execute: return { kind: 'execute', portal: c.cstring(), maxRows: c.int32() };
+    case FrontendCode.Close: {
+      const t = String.fromCharCode(c.byte());
+      if (t !== 'S' && t !== 'P') throw new ProtocolError(`invalid CLOSE message subtype ${t.charCodeAt(0)}`);
+      return { kind: 'close', target: t, name: c.cstring() };
+    }
+    case FrontendCode.Sync: return { kind: 'sync' };
+    case FrontendCode.Flush: return { kind: 'flush' };
+    case FrontendCode.Terminate: return { kind: 'terminate' };
+    case FrontendCode.Password: return { kind: 'password', data: Buffer.from(body) };
+    case FrontendCode.CopyData: return { kind: 'copyData', data: Buffer.from(body) };
+    case FrontendCode.CopyDone: return { kind: 'copyDone' };
+    case FrontendCode.CopyFail: return { kind: 'copyFail', message: c.cstring() };
+    case FrontendCode.FunctionCall: return { kind: 'functionCall' };
+    default:
+      throw new ProtocolError(`invalid frontend message type ${code}`);
+  }
+}
+

@@ -1,0 +1,234 @@
+// A client session: settings, transaction state, and statement execution. The wire layer calls
+// prepare() (Parse) and execute() (Bind/Execute); simple queries do both per statement.
+
+import { SqlError, SqlState, toSqlError } from '../errors.js';
+import type { Database } from '../database.js';
+import { DataType, T, typeFromOid } from '../types/datatype.js';
+import type { Datum, Row } from '../types/value.js';
+import type { EvalContext } from '../plan/expr.js';
+import type { LogicalPlan, OutputColumn } from '../plan/logical.js';
+import { ParsedStatement, parseSql } from '../sql/parser.js';
+import { nodeTag } from '../sql/ast.js';
+import { Binder } from '../sql/binder/binder.js';
+import { optimize } from '../optimizer/optimizer.js';
+import { ExecContext } from '../executor/context.js';
+import { runPlan } from '../executor/run-plan.js';
+import type { TableOverlay } from '../storage/table-store.js';
+import { DATABASE_NAME } from '../catalog/catalog.js';
+import { SessionCatalog } from './session-catalog.js';
+import { Settings } from './settings.js';
+import type { PreparedStatement, StatementResult } from './result.js';
+import { Transaction } from './transaction.js';
+import { executeUtility, describeUtility } from './statements/utility.js';
+import { executeDdl, isDdl } from './statements/ddl.js';
+import { bindDml, executeDml, isDml } from './statements/dml.js';
+import { executeCopy } from './statements/copy.js';
+import { SystemTableProvider } from '../catalog/system/provider.js';
+
+export interface SessionInfo { readonly user: string; readonly database: string; readonly applicationName: string }
+
+export class Session {
+  readonly settings: Settings;
+  readonly catalogView: SessionCatalog;
+  readonly pid: number;
+  readonly secret: number;
+  txn: Transaction | null = null;
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
+  private explicitTxn = false;
+  private failed = false;
+  private cancelRequested = false;
+  currentQuery = '';
+  /** ParameterStatus messages owed to the client after the current statement. */
+  readonly pendingParameterStatus: [string, string][] = [];
+  readonly notices: string[] = [];
+
+  constructor(readonly db: Database, readonly info: SessionInfo, startupOptions: Record<string, string> = {}) {
+    this.settings = new Settings();
+    this.settings.set('session_authorization', info.user, { startup: true });
+    this.settings.set('application_name', info.applicationName, { startup: true });
+    const u = db.catalog.user(info.user);
+    this.settings.set('is_superuser', u?.superuser === false ? 'off' : 'on', { startup: true });
+    for (const [k, v] of Object.entries(startupOptions)) {
+      try { this.settings.set(k, v); } catch { /* ignore invalid startup options, as PostgreSQL warns */ }
+    }
+    this.pid = db.nextPid();
+    this.secret = (Math.random() * 0x7fffffff) | 0;
+    this.catalogView = new SessionCatalog(this);
+  }
+
+  get transactionStatus(): 'I' | 'T' | 'E' { return this.failed ? 'E' : this.explicitTxn ? 'T' : 'I'; }
+  get inTransactionBlock(): boolean { return this.explicitTxn; }
+
+  cancel(): void { this.cancelRequested = true; }
+  isCancelled(): boolean { return this.cancelRequested; }
+
+  timeZone(): string { return this.settings.get('TimeZone') ?? 'UTC'; }
+
+  evalContext(): EvalContext {
+    return { timeZone: this.timeZone(), statementTime: Date.now() * 1000, session: this.catalogView };
+  }
+
+  /** Parse (and for queries, bind) one statement's text; used by the extended protocol's Parse. */
+  prepare(sql: string, paramOids: readonly number[]): PreparedStatement {
+    const stmts = parseSql(sql);
+    if (stmts.length > 1) throw new SqlError(SqlState.SyntaxError, 'cannot insert multiple commands into a prepared statement');
+    const given = paramOids.map((o) => (o === 0 ? T.unknown : typeFromOid(o) ?? T.unknown));
+    if (stmts.length === 0) return { sql, stmt: null, paramTypes: given, columns: null };
+    return this.analyze(stmts[0], given);
+  }
+
+  /** Work out parameter and result types without executing. */
+  analyze(stmt: ParsedStatement, paramTypes: DataType[]): PreparedStatement {
+    const tag = nodeTag(stmt.node);
+    if (tag === 'SelectStmt') {
+      const binder = this.binder(paramTypes);
+      const plan = binder.bindTopQuery(stmt.node.SelectStmt);
+      return { sql: stmt.text, stmt, paramTypes: binder.paramTypes(), columns: plan.columns };
+    }
+    if (isDml(tag)) {
+      const binder = this.binder(paramTypes);
+      const bound = bindDml(this, binder, stmt);
+      return { sql: stmt.text, stmt, paramTypes: binder.paramTypes(), columns: bound.returning?.columns ?? null };
+    }
+    const columns = describeUtility(this, stmt);
+    return { sql: stmt.text, stmt, paramTypes: paramTypes.map((t) => (t.kind === 'scalar' && t.id === 'unknown' ? T.text : t)), columns };
+  }
+
+  binder(paramTypes: readonly DataType[]): Binder {
+    return new Binder(this.catalogView, paramTypes, this.evalContext(), DATABASE_NAME);
+  }
+
+  /** Run all statements of a simple Query message, yielding each result in turn. */
+  async *simpleQuery(sql: string): AsyncGenerator<StatementResult | SqlError> {
+    let stmts: ParsedStatement[];
+    try {
+      stmts = parseSql(sql);
+    } catch (e) {
+      yield this.onError(e);
+      return;
+    }
+    if (stmts.length === 0) { yield { kind: 'empty' }; return; }
+    // Several statements in one Query run as one implicit transaction, as in PostgreSQL.
+    for (const s of stmts) {
+      try {
+        const p = this.analyze(s, []);
+        yield await this.execute(p, []);
+      } catch (e) {
+        yield this.onError(e);
+        return;
+      }
+    }
+  }
+
+  onError(e: unknown): SqlError {
+    const err = toSqlError(e);
+    if (this.explicitTxn) this.failed = true;
+    else this.txn = null;
+    this.cancelRequested = false;
+    return err;
+  }
+
+  async execute(p: PreparedStatement, params: readonly Datum[]): Promise<StatementResult> {
+    this.cancelRequested = false;
+    if (!p.stmt) return { kind: 'empty' };
+    const tag = nodeTag(p.stmt.node);
+    this.currentQuery = p.sql;
+    if (this.failed && !(tag === 'TransactionStmt' && isEndOfTransaction(p.stmt.node.TransactionStmt.kind))) {
+      throw new SqlError(SqlState.InFailedTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    try {
+      if (tag === 'TransactionStmt') return await this.transactionControl(p.stmt.node.TransactionStmt);
+      const autocommit = !this.explicitTxn;
+      if (!this.txn) this.txn = new Transaction(this.db);
+      let result: StatementResult;
+      if (tag === 'SelectStmt') result = this.runQuery(p, params);
+      else if (isDml(tag)) result = executeDml(this, p, params);
+      else if (tag === 'CopyStmt') {
+        result = await executeCopy(this, p.stmt);
+        if (result.kind === 'copyIn') return result; // committed by the sink when data ends
+      } else if (isDdl(tag)) {
+        if (this.txn.dirty) await this.commitTxn();
+        result = await executeDdl(this, p.stmt);
+      } else result = await executeUtility(this, p.stmt, params);
+      if (autocommit) await this.commitTxn();
+      return result;
+    } finally {
+      this.currentQuery = '';
+    }
+  }
+
+  /** Commit the current transaction's table changes (autocommit, COMMIT, end of COPY). */
+  async commitTxn(): Promise<void> {
+    const t = this.txn;
+    this.txn = null;
+    if (t) await t.commit();
+  }
+
+  runQuery(p: PreparedStatement, params: readonly Datum[]): StatementResult {
+    const binder = this.binder(p.paramTypes);
+    const plan = optimize(binder.bindTopQuery(p.stmt!.node.SelectStmt));
+    const rows = this.runPlan(plan, params);
+    return { kind: 'rows', columns: plan.columns, rows, tag: `SELECT ${rows.length}` };
+  }
+
+  runPlan(plan: LogicalPlan, params: readonly Datum[]): Row[] {
+    const ctx = this.execContext(params);
+    return runPlan(plan, ctx);
+  }
+
+  execContext(params: readonly Datum[]): ExecContext {
+    const txn = this.txn ?? (this.txn = new Transaction(this.db));
+    return new ExecContext(params, this.evalContext(), { table: (oid) => txn.table(oid) }, new SystemTableProvider(this), () => this.cancelRequested);
+  }
+
+  tableOverlay(oid: number): TableOverlay {
+    const txn = this.txn ?? (this.txn = new Transaction(this.db));
+    return txn.table(oid);
+  }
+
+  private async transactionControl(t: { kind: string; options?: unknown[] }): Promise<StatementResult> {
+    switch (t.kind) {
+      case 'TRANS_STMT_BEGIN': case 'TRANS_STMT_START':
+        if (this.explicitTxn) return { kind: 'command', tag: 'BEGIN', notices: ['there is already a transaction in progress'] };
+        this.explicitTxn = true;
+        this.txn ??= new Transaction(this.db);
+        return { kind: 'command', tag: 'BEGIN' };
+      case 'TRANS_STMT_COMMIT': case 'TRANS_STMT_COMMIT_PREPARED': {
+        const wasFailed = this.failed;
+        const hadTxn = this.explicitTxn;
+        this.explicitTxn = false;
+        this.failed = false;
+        this.queueSettingsReport(this.settings.endTransaction());
+        if (wasFailed) { this.txn = null; return { kind: 'command', tag: 'ROLLBACK' }; }
+        await this.commitTxn();
+        return { kind: 'command', tag: 'COMMIT', notices: hadTxn ? undefined : ['there is no transaction in progress'] };
+      }
+      case 'TRANS_STMT_ROLLBACK': case 'TRANS_STMT_ROLLBACK_PREPARED': {
+        const hadTxn = this.explicitTxn;
+        this.explicitTxn = false;
+        this.failed = false;
+        this.txn = null;
+        this.queueSettingsReport(this.settings.endTransaction());
+        return { kind: 'command', tag: 'ROLLBACK', notices: hadTxn ? undefined : ['there is no transaction in progress'] };
+      }
+      case 'TRANS_STMT_SAVEPOINT': case 'TRANS_STMT_RELEASE': case 'TRANS_STMT_ROLLBACK_TO':
+        if (!this.explicitTxn) throw new SqlError(SqlState.NoActiveSqlTransaction, `${t.kind === 'TRANS_STMT_SAVEPOINT' ? 'SAVEPOINT' : t.kind === 'TRANS_STMT_RELEASE' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT'} can only be used in transaction blocks`);
+        if (t.kind === 'TRANS_STMT_ROLLBACK_TO') throw new SqlError(SqlState.FeatureNotSupported, 'ROLLBACK TO SAVEPOINT is not supported');
+        return { kind: 'command', tag: t.kind === 'TRANS_STMT_SAVEPOINT' ? 'SAVEPOINT' : 'RELEASE' };
+      case 'TRANS_STMT_PREPARE':
+        throw new SqlError(SqlState.FeatureNotSupported, 'PREPARE TRANSACTION is not supported');
+    }
+    throw new SqlError(SqlState.FeatureNotSupported, `unsupported transaction statement ${t.kind}`);
+  }
+
+  queueSettingsReport(names: string[]): void {
+    for (const n of names) if (this.settings.isReportable(n)) this.pendingParameterStatus.push([n, this.settings.get(n) ?? '']);
+  }
+
+  /** Result columns for a SELECT-like plan, for Describe. */
+  static columnsOf(plan: LogicalPlan): OutputColumn[] { return plan.columns; }
+}
+
+function isEndOfTransaction(kind: string): boolean {
+  return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_ROLLBACK_TO';
+}
