@@ -22,6 +22,7 @@ type ColSpec = [name: string, type: DataType];
 
 /** Declare a system relation. OIDs are assigned in declaration order, so they are stable. */
 export function defineSystemRelation(schema: string, name: string, cols: ColSpec[], rows: (s: Session) => Row[], oid?: number): void {
+  if (relations.has(`${schema}.${name}`)) throw new Error(`system relation ${schema}.${name} is defined twice`);
   const rel: SystemRelation = { schema, name, oid: oid ?? nextOid++, columns: cols.map(([n, t]) => ({ name: n, type: t })), rows };
   relations.set(`${schema}.${name}`, rel);
   byOid.set(rel.oid, rel);
