@@ -7,10 +7,11 @@ import type { ExecContext } from './context.js';
 import { compileExpr } from './compile-expr.js';
 import { type Accumulator, createAccumulator } from './accumulators.js';
 import { compileSort } from './sort.js';
+import type { Exec } from './run-plan.js';
 
 type AggPlan = Extract<LogicalPlan, { kind: 'aggregate' }>;
 
-export function runAggregate(plan: AggPlan, input: Row[], ctx: ExecContext): Row[] {
+export function* runAggregate(plan: AggPlan, input: Row[], ctx: ExecContext): Exec<Row[]> {
   const groupFs = plan.groupBy.map((e) => compileExpr(e, ctx));
   const argFs = plan.aggs.map((a) => a.args.map((e) => compileExpr(e, ctx)));
   const filterFs = plan.aggs.map((a) => (a.filter ? compileExpr(a.filter, ctx) : null));
@@ -22,7 +23,7 @@ export function runAggregate(plan: AggPlan, input: Row[], ctx: ExecContext): Row
   const nG = groupFs.length;
   const keyCols = Array.from({ length: nG }, (_, i) => i);
   for (const r of input) {
-    ctx.tick();
+    if (ctx.tick()) yield;
     const key = new Array<Datum>(nG);
     for (let i = 0; i < nG; i++) key[i] = groupFs[i](r);
     const k = nG === 0 ? '' : rowKey(key, keyCols);

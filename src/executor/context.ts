@@ -20,6 +20,9 @@ export class ExecContext {
   /** Results of uncorrelated subqueries, computed once per statement. */
   readonly subqueryCache = new Map<object, Row[]>();
   private ops = 0;
+  private sliceStart = Date.now();
+  /** Absolute deadline (ms since epoch) from statement_timeout, or 0 for none. */
+  deadline = 0;
 
   constructor(
     readonly params: readonly Datum[],
@@ -29,11 +32,24 @@ export class ExecContext {
     private readonly isCancelled: () => boolean,
   ) {}
 
-  /** Called from loops; throws when the query has been cancelled. Cheap: checks every 4096 calls. */
-  tick(): void {
-    if ((++this.ops & 4095) === 0 && this.isCancelled()) throw cancelled();
+  /**
+   * Called once per row from executor loops. Every 1024 calls it checks for cancellation and the
+   * statement deadline, and returns true when the query has run for a whole time slice, so that a
+   * generator-based loop can yield and let the server read other sockets (CancelRequest among them).
+   */
+  tick(): boolean {
+    if ((++this.ops & 1023) !== 0) return false;
+    this.checkCancel();
+    const now = Date.now();
+    if (now - this.sliceStart >= 20) { this.sliceStart = now; return true; }
+    return false;
   }
-  checkCancel(): void { if (this.isCancelled()) throw cancelled(); }
+  checkCancel(): void {
+    if (this.isCancelled()) throw cancelled();
+    if (this.deadline && Date.now() > this.deadline) throw new SqlError(SqlState.QueryCanceled, 'canceling statement due to statement timeout');
+  }
+  /** Start a fresh time slice (after the driver has yielded to the event loop). */
+  resumed(): void { this.sliceStart = Date.now(); }
 }
 
 import { SqlError, SqlState } from '../errors.js';

@@ -8,7 +8,7 @@ import type { Row } from '../types/value.js';
 import { datumKey } from '../types/value.js';
 import type { ExecContext } from './context.js';
 import { compileExpr } from './compile-expr.js';
-import { runPlan } from './run-plan.js';
+import type { Exec } from './run-plan.js';
 import { splitConjuncts } from '../plan/conjuncts.js';
 
 type JoinPlan = Extract<LogicalPlan, { kind: 'join' }>;
@@ -64,9 +64,7 @@ function shift(e: Expr, by: number): Expr {
   return m(e);
 }
 
-export function runJoin(plan: JoinPlan, ctx: ExecContext): Row[] {
-  const left = runPlan(plan.left, ctx);
-  const right = runPlan(plan.right, ctx);
+export function* runJoin(plan: JoinPlan, left: Row[], right: Row[], ctx: ExecContext): Exec<Row[]> {
   const lw = plan.left.columns.length, rw = plan.right.columns.length;
   const jt = plan.joinType;
   const nullsL: Row = new Array(lw).fill(null), nullsR: Row = new Array(rw).fill(null);
@@ -91,7 +89,7 @@ export function runJoin(plan: JoinPlan, ctx: ExecContext): Row[] {
       if (list) list.push(i); else table.set(k, [i]);
     }
     for (const l of left) {
-      ctx.tick();
+      if (ctx.tick()) yield;
       const k = keyOf(lk, l);
       let matched = false;
       const list = k === null ? undefined : table.get(k);
@@ -111,7 +109,7 @@ export function runJoin(plan: JoinPlan, ctx: ExecContext): Row[] {
     for (const l of left) {
       let matched = false;
       for (let i = 0; i < right.length; i++) {
-        ctx.tick();
+        if (ctx.tick()) yield;
         const row = l.concat(right[i]);
         if (cond && cond(row) !== true) continue;
         matched = true;

@@ -1,5 +1,7 @@
 // Batch execution of a logical plan. Each node produces its complete output as an array of rows;
-// expressions are compiled once per node.
+// expressions are compiled once per node. Nodes are generators that yield (with no value) when a
+// time slice is used up: runPlanAsync then lets the event loop run, so a long query can be
+// cancelled, while runPlan (used for subqueries inside expressions) runs straight through.
 
 import { SqlError, SqlState } from '../errors.js';
 import type { LogicalPlan } from '../plan/logical.js';
@@ -14,11 +16,31 @@ import { compileSort } from './sort.js';
 
 const EMPTY: Row = [];
 
+export type Exec<T> = Generator<void, T, void>;
+
+/** Run a plan to completion without yielding (subqueries, DDL helpers). */
 export function runPlan(plan: LogicalPlan, ctx: ExecContext): Row[] {
+  const g = execPlan(plan, ctx);
+  for (;;) { const r = g.next(); if (r.done) return r.value; }
+}
+
+/** Run a plan, giving the event loop a turn whenever a time slice is used up. */
+export async function runPlanAsync(plan: LogicalPlan, ctx: ExecContext): Promise<Row[]> {
+  const g = execPlan(plan, ctx);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await new Promise<void>((res) => setImmediate(res));
+    ctx.resumed();
+    ctx.checkCancel();
+  }
+}
+
+export function* execPlan(plan: LogicalPlan, ctx: ExecContext): Exec<Row[]> {
   switch (plan.kind) {
     case 'scan': {
       const out: Row[] = [];
-      for (const r of ctx.tables.table(plan.tableOid).rowsIter()) out.push(r);
+      for (const r of ctx.tables.table(plan.tableOid).rowsIter()) { if (ctx.tick()) yield; out.push(r); }
       return out;
     }
     case 'systemScan': return ctx.system.rows(plan.table);
@@ -27,19 +49,19 @@ export function runPlan(plan: LogicalPlan, ctx: ExecContext): Row[] {
       return rows.map((fs) => fs.map((f) => f(EMPTY)));
     }
     case 'filter': {
-      const input = runPlan(plan.input, ctx);
+      const input = yield* execPlan(plan.input, ctx);
       const pred = compileExpr(plan.predicate, ctx);
       const out: Row[] = [];
-      for (const r of input) { ctx.tick(); if (pred(r) === true) out.push(r); }
+      for (const r of input) { if (ctx.tick()) yield; if (pred(r) === true) out.push(r); }
       return out;
     }
     case 'project': {
-      const input = runPlan(plan.input, ctx);
+      const input = yield* execPlan(plan.input, ctx);
       const fs = plan.exprs.map((e) => compileExpr(e, ctx));
       const n = fs.length;
       const out: Row[] = new Array(input.length);
       for (let i = 0; i < input.length; i++) {
-        ctx.tick();
+        if (ctx.tick()) yield;
         const r = input[i];
         const o: Row = new Array(n);
         for (let j = 0; j < n; j++) o[j] = fs[j](r);
@@ -47,23 +69,23 @@ export function runPlan(plan: LogicalPlan, ctx: ExecContext): Row[] {
       }
       return out;
     }
-    case 'projectSet': return runProjectSet(plan, ctx);
-    case 'aggregate': return runAggregate(plan, runPlan(plan.input, ctx), ctx);
-    case 'window': return runWindow(plan, runPlan(plan.input, ctx), ctx);
-    case 'join': return runJoin(plan, ctx);
+    case 'projectSet': return yield* runProjectSet(plan, ctx);
+    case 'aggregate': return yield* runAggregate(plan, yield* execPlan(plan.input, ctx), ctx);
+    case 'window': return runWindow(plan, yield* execPlan(plan.input, ctx), ctx);
+    case 'join': return yield* runJoin(plan, yield* execPlan(plan.left, ctx), yield* execPlan(plan.right, ctx), ctx);
     case 'sort': {
-      const rows = runPlan(plan.input, ctx).slice();
+      const rows = (yield* execPlan(plan.input, ctx)).slice();
       rows.sort(compileSort(plan.keys, ctx));
       return rows;
     }
     case 'limit': {
-      const rows = runPlan(plan.input, ctx);
+      const rows = yield* execPlan(plan.input, ctx);
       const lim = plan.limit ? evalCount(plan.limit, ctx, 'LIMIT') : null;
       const off = plan.offset ? evalCount(plan.offset, ctx, 'OFFSET') ?? 0 : 0;
       return rows.slice(off, lim === null ? undefined : off + lim);
     }
     case 'distinct': {
-      const rows = runPlan(plan.input, ctx);
+      const rows = yield* execPlan(plan.input, ctx);
       const seen = new Set<string>();
       const out: Row[] = [];
       const keyFs = plan.on ? plan.on.map((e) => compileExpr(e, ctx)) : null;
@@ -76,18 +98,18 @@ export function runPlan(plan: LogicalPlan, ctx: ExecContext): Row[] {
       }
       return out;
     }
-    case 'setop': return runSetOp(plan, ctx);
+    case 'setop': return runSetOp(plan, yield* execPlan(plan.left, ctx), yield* execPlan(plan.right, ctx));
     case 'tableFunction': {
       const args = plan.args.map((e) => compileExpr(e, ctx)(EMPTY));
       const out: Row[] = [];
       for (const r of plan.fn(args)) {
-        ctx.tick();
+        if (ctx.tick()) yield;
         out.push(r);
         if (out.length > 50_000_000) throw new SqlError(SqlState.ProgramLimitExceeded, 'set-returning function produced too many rows');
       }
       return out;
     }
-    case 'cteRef': return runCte(plan.cte, ctx);
+    case 'cteRef': return yield* runCte(plan.cte, ctx);
   }
 }
 
@@ -99,11 +121,11 @@ function evalCount(e: Parameters<typeof compileExpr>[0], ctx: ExecContext, what:
   return n;
 }
 
-function runCte(cte: Extract<LogicalPlan, { kind: 'cteRef' }>['cte'], ctx: ExecContext): Row[] {
+function* runCte(cte: Extract<LogicalPlan, { kind: 'cteRef' }>['cte'], ctx: ExecContext): Exec<Row[]> {
   const cached = ctx.cteResults.get(cte.id);
   if (cached) return cached;
   if (!cte.recursive) {
-    const rows = runPlan(cte.plan, ctx);
+    const rows = yield* execPlan(cte.plan, ctx);
     ctx.cteResults.set(cte.id, rows);
     return rows;
   }
@@ -122,13 +144,13 @@ function runCte(cte: Extract<LogicalPlan, { kind: 'cteRef' }>['cte'], ctx: ExecC
     }
     return fresh;
   };
-  let working = add(runPlan(anchor, ctx));
+  let working = add(yield* execPlan(anchor, ctx));
   let rounds = 0;
   while (working.length) {
     ctx.checkCancel();
     if (++rounds > 1_000_000 || result.length > 10_000_000) throw new SqlError(SqlState.ProgramLimitExceeded, 'recursive query produced too many rows');
     ctx.cteResults.set(cte.id, working);
-    const next = runPlan(step, ctx);
+    const next = yield* execPlan(step, ctx);
     ctx.cteResults.delete(cte.id);
     working = add(next);
   }
@@ -136,8 +158,8 @@ function runCte(cte: Extract<LogicalPlan, { kind: 'cteRef' }>['cte'], ctx: ExecC
   return result;
 }
 
-function runProjectSet(plan: Extract<LogicalPlan, { kind: 'projectSet' }>, ctx: ExecContext): Row[] {
-  const input = runPlan(plan.input, ctx);
+function* runProjectSet(plan: Extract<LogicalPlan, { kind: 'projectSet' }>, ctx: ExecContext): Exec<Row[]> {
+  const input = yield* execPlan(plan.input, ctx);
   const fs = plan.exprs.map((e, i) => (plan.srfs.some((s) => s.index === i) ? null : compileExpr(e, ctx)));
   const srfArgs = plan.srfs.map((s) => s.args.map((a) => compileExpr(a, ctx)));
   const out: Row[] = [];
@@ -146,7 +168,7 @@ function runProjectSet(plan: Extract<LogicalPlan, { kind: 'projectSet' }>, ctx: 
     const series = plan.srfs.map((s, k) => [...s.fn(srfArgs[k].map((f) => f(r)))]);
     const n = Math.max(0, ...series.map((s) => s.length));
     for (let i = 0; i < n; i++) {
-      ctx.tick();
+      if (ctx.tick()) yield;
       const o = base.slice();
       plan.srfs.forEach((s, k) => { o[s.index] = i < series[k].length ? series[k][i] : null; });
       out.push(o);
@@ -155,8 +177,7 @@ function runProjectSet(plan: Extract<LogicalPlan, { kind: 'projectSet' }>, ctx: 
   return out;
 }
 
-function runSetOp(plan: Extract<LogicalPlan, { kind: 'setop' }>, ctx: ExecContext): Row[] {
-  const left = runPlan(plan.left, ctx), right = runPlan(plan.right, ctx);
+function runSetOp(plan: Extract<LogicalPlan, { kind: 'setop' }>, left: Row[], right: Row[]): Row[] {
   const cols = plan.columns.map((_, i) => i);
   if (plan.op === 'union') {
     if (plan.all) return left.concat(right);

@@ -12,7 +12,7 @@ import { nodeTag } from '../sql/ast.js';
 import { Binder } from '../sql/binder/binder.js';
 import { optimize } from '../optimizer/optimizer.js';
 import { ExecContext } from '../executor/context.js';
-import { runPlan } from '../executor/run-plan.js';
+import { runPlan, runPlanAsync } from '../executor/run-plan.js';
 import type { TableOverlay } from '../storage/table-store.js';
 import { DATABASE_NAME } from '../catalog/catalog.js';
 import { SessionCatalog } from './session-catalog.js';
@@ -141,7 +141,7 @@ export class Session {
       const autocommit = !this.explicitTxn;
       if (!this.txn) this.txn = new Transaction(this.db);
       let result: StatementResult;
-      if (tag === 'SelectStmt') result = this.runQuery(p, params);
+      if (tag === 'SelectStmt') result = await this.runQuery(p, params);
       else if (isDml(tag)) result = executeDml(this, p, params);
       else if (tag === 'CopyStmt') {
         result = await executeCopy(this, p.stmt);
@@ -164,10 +164,11 @@ export class Session {
     if (t) await t.commit();
   }
 
-  runQuery(p: PreparedStatement, params: readonly Datum[]): StatementResult {
+  async runQuery(p: PreparedStatement, params: readonly Datum[]): Promise<StatementResult> {
     const binder = this.binder(p.paramTypes);
     const plan = optimize(binder.bindTopQuery(p.stmt!.node.SelectStmt));
-    const rows = this.runPlan(plan, params);
+    const ctx = this.execContext(params);
+    const rows = await runPlanAsync(plan, ctx);
     return { kind: 'rows', columns: plan.columns, rows, tag: `SELECT ${rows.length}` };
   }
 
@@ -178,7 +179,10 @@ export class Session {
 
   execContext(params: readonly Datum[]): ExecContext {
     const txn = this.txn ?? (this.txn = new Transaction(this.db));
-    return new ExecContext(params, this.evalContext(), { table: (oid) => txn.table(oid) }, new SystemTableProvider(this), () => this.cancelRequested);
+    const ctx = new ExecContext(params, this.evalContext(), { table: (oid) => txn.table(oid) }, new SystemTableProvider(this), () => this.cancelRequested);
+    const timeoutMs = parseDuration(this.settings.get('statement_timeout') ?? '0');
+    if (timeoutMs > 0) ctx.deadline = Date.now() + timeoutMs;
+    return ctx;
   }
 
   tableOverlay(oid: number): TableOverlay {
@@ -231,4 +235,13 @@ export class Session {
 
 function isEndOfTransaction(kind: string): boolean {
   return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_ROLLBACK_TO';
+}
+
+/** A duration setting in PostgreSQL's syntax ('0', '500', '2s', '1min', '250ms'); plain numbers are milliseconds. */
+export function parseDuration(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h|d)?\s*$/i.exec(v);
+  if (!m) return 0;
+  const n = parseFloat(m[1]);
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  return n * ({ ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[unit];
 }
