@@ -256,7 +256,16 @@ export class Connection {
         this.send(out.rowDescription(fields(r.columns, [])));
         this.sendRows(r.rows, r.columns, []);
         this.send(out.commandComplete(r.tag));
-      } else await this.sendResult(r);
+      } else {
+        try {
+          await this.sendResult(r);
+        } catch (e) {
+          // A failed COPY ends the whole Query message, like any other error.
+          if (e instanceof ProtocolError) throw e;
+          this.send(out.errorResponse(this.s.onError(e)));
+          break;
+        }
+      }
       this.sendParameterStatus();
       this.flush();
     }
