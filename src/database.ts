@@ -6,6 +6,14 @@ import { KvStore } from './storage/kv-store.js';
 import { TableStore } from './storage/table-store.js';
 import { initParser } from './sql/parser.js';
 import { SqlError, SqlState } from './errors.js';
+import { StreamingManager } from './stream/manager.js';
+import type { SessionFunctions } from './plan/expr.js';
+
+/** Streaming queries may not call session-dependent functions; the planner rejects them first. */
+function streamingSessionFunctions(): SessionFunctions {
+  const no = (): never => { throw new SqlError(SqlState.FeatureNotSupported, 'session functions are not available in streaming queries'); };
+  return new Proxy({}, { get: () => no }) as SessionFunctions;
+}
 
 export interface DatabaseOptions {
   readonly dataDir: string;
@@ -19,7 +27,11 @@ export class Database {
   readonly sessions = new Map<number, { cancel(): void; secret: number; user: string; applicationName: string; startedAt: number; query: () => string; state: () => string }>();
   readonly startedAt = Date.now();
 
-  private constructor(readonly kv: KvStore, readonly catalog: Catalog, readonly tables: TableStore) {}
+  readonly streaming: StreamingManager;
+
+  private constructor(readonly kv: KvStore, readonly catalog: Catalog, readonly tables: TableStore) {
+    this.streaming = new StreamingManager(this, streamingSessionFunctions());
+  }
 
   static async open(opts: DatabaseOptions): Promise<Database> {
     await initParser();
@@ -34,6 +46,9 @@ export class Database {
         db.sequenceValues.set(rel.oid, BigInt(v ?? rel.nextValue ?? '1'));
       }
     }
+    // Streaming jobs keep their state in memory (checkpoints come later): rebuild every view.
+    const { restoreStreamingJobs } = await import('./session/statements/streaming.js');
+    await restoreStreamingJobs(db, opts.bootstrapUser ?? 'weir');
     return db;
   }
 
@@ -53,7 +68,10 @@ export class Database {
   }
   sequencePeek(rel: RelationDef): bigint { return this.sequenceValues.get(rel.oid) ?? 1n; }
 
-  async close(): Promise<void> { await this.kv.close(); }
+  async close(): Promise<void> {
+    this.streaming.stopAll();
+    await this.kv.close();
+  }
 
   assertRelation(oid: number): RelationDef {
     const r = this.catalog.relationByOid(oid);

@@ -23,6 +23,7 @@ import { executeUtility, describeUtility } from './statements/utility.js';
 import { executeDdl, isDdl } from './statements/ddl.js';
 import { bindDml, executeDml, isDml } from './statements/dml.js';
 import { executeCopy } from './statements/copy.js';
+import { createMaterializedViewFromAst, executeWeir } from './statements/streaming.js';
 import { SystemTableProvider } from '../catalog/system/provider.js';
 
 export interface SessionInfo { readonly user: string; readonly database: string; readonly applicationName: string }
@@ -138,6 +139,11 @@ export class Session {
     }
     try {
       if (tag === 'TransactionStmt') return await this.transactionControl(p.stmt.node.TransactionStmt);
+      if (tag === 'WeirStmt' || (tag === 'CreateTableAsStmt' && p.stmt.node.CreateTableAsStmt.objtype === 'OBJECT_MATVIEW')) {
+        if (this.explicitTxn) throw new SqlError(SqlState.ActiveSqlTransaction, 'streaming statements cannot run inside a transaction block');
+        if (this.txn?.dirty) await this.commitTxn();
+        return tag === 'WeirStmt' ? await executeWeir(this, p.stmt.node.WeirStmt) : await createMaterializedViewFromAst(this, p.stmt);
+      }
       const autocommit = !this.explicitTxn;
       if (!this.txn) this.txn = new Transaction(this.db);
       let result: StatementResult;

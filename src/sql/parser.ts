@@ -4,6 +4,8 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { SqlError, SqlState } from '../errors.js';
 import type { Node } from './ast.js';
+import { splitStatements } from './split.js';
+import { parseWeirStatement } from './streaming-front.js';
 
 export interface ParsedStatement {
   /** The libpg-query node ({ SelectStmt: … }, { InsertStmt: … } …). */
@@ -21,7 +23,23 @@ export function initParser(): Promise<void> {
   return loaded;
 }
 
+/** Quick test for the streaming statements' leading keywords, so plain SQL skips the splitter. */
+const WEIR_HINT = /\b(FLUSH|SOURCE|SINK|STREAM|JOBS?|MATERIALIZED\s+VIEWS|EXPLAIN\s*\(\s*TYPE|MATERIALIZED\s+VIEW\s+(IF\s+NOT\s+EXISTS\s+)?\S+\s+WITH)\b/i;
+
 export function parseSql(sql: string): ParsedStatement[] {
+  if (!WEIR_HINT.test(sql)) return parsePostgres(sql, 0);
+  const out: ParsedStatement[] = [];
+  for (const piece of splitStatements(sql)) {
+    const weir = parseWeirStatement(piece.text);
+    if (weir) { out.push({ node: { WeirStmt: weir }, text: piece.text, offset: piece.offset }); continue; }
+    // Pad with spaces so that locations in the tree stay offsets into the whole query text.
+    const pad = Buffer.byteLength(sql.slice(0, piece.offset), 'utf8');
+    out.push(...parsePostgres(' '.repeat(pad) + piece.text, 0).map((p) => ({ ...p, offset: piece.offset })));
+  }
+  return out;
+}
+
+function parsePostgres(sql: string, _base: number): ParsedStatement[] {
   let result: { stmts?: { stmt?: Node; stmt_location?: number; stmt_len?: number }[] };
   try {
     result = parseSync(sql) as typeof result;

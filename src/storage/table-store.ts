@@ -12,6 +12,8 @@ export class TableData {
   readonly rows = new Map<number, Row>();
   readonly pkIndex = new Map<string, number>();
   nextRowId = 1;
+  /** Rows kept only in memory (materialized views, rebuilt by their job on restart). */
+  volatile = false;
   constructor(readonly oid: number, public types: DataType[], public pk: number[] | undefined) {}
 }
 
@@ -111,7 +113,7 @@ export class TableStore {
   async drop(oid: number): Promise<void> {
     const t = this.tables.get(oid);
     this.tables.delete(oid);
-    if (!t) return;
+    if (!t || t.volatile) return;
     await this.kv.write([...t.rows.keys()].map((id) => ({ type: 'del' as const, key: dataKey(oid, id) })));
   }
 
@@ -146,6 +148,19 @@ export class TableStore {
       changes.push(change);
     }
     await this.kv.write(ops);
+    this.notify(changes);
+  }
+
+  /** Tell listeners (streaming table sources) about committed changes. */
+  notify(changes: TableChange[]): void {
     if (changes.length) for (const l of this.listeners) l(changes);
+  }
+
+  /** A table whose rows live only in memory (a materialized view's current contents). */
+  createVolatile(oid: number, types: DataType[]): TableData {
+    const t = new TableData(oid, types, undefined);
+    t.volatile = true;
+    this.tables.set(oid, t);
+    return t;
   }
 }

@@ -290,6 +290,7 @@ async function drop(s: Session, v: Node): Promise<StatementResult> {
         throw new SqlError(SqlState.UndefinedSchema, `schema "${name}" does not exist`);
       }
       const dropped = cat.relations().filter((r) => r.schema === name).map((r) => r.oid);
+      if (cascade) for (const oid of dropped) s.db.streaming.drop(oid);
       await cat.dropSchema(name, cascade);
       for (const oid of dropped) await s.db.tables.drop(oid);
     }
@@ -338,6 +339,7 @@ async function drop(s: Session, v: Node): Promise<StatementResult> {
     for (const c of rel.columns) if (c.sequence) { const seq = s.db.catalog.relation(rel.schema, c.sequence); if (seq) all.set(seq.oid, seq); }
   };
   toDrop.forEach(visit);
+  for (const oid of all.keys()) s.db.streaming.drop(oid);
   await cat.dropRelations([...all.keys()]);
   for (const oid of all.keys()) await s.db.tables.drop(oid);
   return { kind: 'command', tag: tagName, notices: notices.length ? notices : undefined };

@@ -35,6 +35,13 @@ export function describeUtility(s: Session, stmt: ParsedStatement): OutputColumn
     return [{ name: showName(s, v.name), type: T.text }];
   }
   if (tag === 'ExplainStmt') return [{ name: 'QUERY PLAN', type: T.text }];
+  if (tag === 'WeirStmt') {
+    switch (v.kind) {
+      case 'showJobs': return ['id', 'name', 'kind', 'status', 'error', 'started_at'].map((n, i) => ({ name: n, type: i === 0 ? T.int8 : T.text }));
+      case 'showObjects': return [{ name: 'name', type: T.text }, { name: 'schema', type: T.text }];
+      case 'explain': return [{ name: 'QUERY PLAN', type: T.text }];
+    }
+  }
   return null;
 }
 

@@ -1,0 +1,230 @@
+// Streaming statements: CREATE SOURCE / MATERIALIZED VIEW / STREAM / SINK, FLUSH, SHOW JOBS,
+// CANCEL JOB, SHOW MATERIALIZED VIEWS | SOURCES | SINKS | STREAMS, EXPLAIN (TYPE …), and DROP of
+// the streaming objects.
+
+import { SqlError, SqlState } from '../../errors.js';
+import { T } from '../../types/datatype.js';
+import type { ColumnDef, RelationDef } from '../../catalog/catalog.js';
+import { kindLabel } from '../../catalog/catalog.js';
+import type { LogicalPlan } from '../../plan/logical.js';
+import { explainPlan } from '../../plan/explain.js';
+import { nameList } from '../../sql/ast.js';
+import { parseSql, type ParsedStatement } from '../../sql/parser.js';
+import type { WeirStatement } from '../../sql/streaming-front.js';
+import { bindTypeName } from '../../sql/binder/type-name.js';
+import { optimize } from '../../optimizer/optimizer.js';
+import { StreamPlanner } from '../../stream/plan/to-stream-plan.js';
+import { type StreamNode, explainStream } from '../../stream/plan/stream-plan.js';
+import type { Session } from '../session.js';
+import type { StatementResult } from '../result.js';
+import { validateSourceOptions } from '../../stream/source-options.js';
+
+function bindSelect(s: Session, sql: string): { plan: LogicalPlan; stmt: ParsedStatement } {
+  const stmts = parseSql(sql);
+  if (stmts.length !== 1 || !stmts[0].node.SelectStmt) throw new SqlError(SqlState.SyntaxError, 'expected a SELECT query');
+  return { plan: optimize(s.binder([]).bindTopQuery(stmts[0].node.SelectStmt)), stmt: stmts[0] };
+}
+
+function planner(s: Session): StreamPlanner {
+  return new StreamPlanner({ relation: (oid) => s.db.catalog.relationByOid(oid) });
+}
+
+function target(s: Session, schema: string | undefined, name: string): { schema: string; name: string } {
+  const sch = schema ?? s.catalogView.creationSchema();
+  if (!s.db.catalog.schema(sch)) throw new SqlError(SqlState.UndefinedSchema, `schema "${sch}" does not exist`);
+  return { schema: sch, name };
+}
+
+function firstNonAppend(n: StreamNode): StreamNode | undefined {
+  if (n.changelog === 'append-only') return undefined;
+  const inputs = n.op === 'hashJoin' ? [n.left, n.right] : n.op === 'union' ? n.inputs : 'input' in n ? [n.input] : [];
+  for (const c of inputs) { const f = firstNonAppend(c); if (f) return f; }
+  return n;
+}
+
+/** Create the relation and start its job; on failure the relation is removed again. */
+async function createMaintained(s: Session, kind: 'materialized_view' | 'stream' | 'sink', schema: string, name: string, querySql: string, plan: LogicalPlan, options: Record<string, string>, sinkRoot?: (input: StreamNode, rel: RelationDef) => StreamNode): Promise<void> {
+  const input = planner(s).plan(plan);
+  if (kind === 'stream') {
+    const bad = firstNonAppend(input);
+    if (bad) throw new SqlError(SqlState.FeatureNotSupported, `a stream must be append-only, but ${bad.op} produces ${bad.changelog} changes`, { hint: 'Use CREATE MATERIALIZED VIEW for queries whose results change.' });
+  }
+  const columns: ColumnDef[] = plan.columns.map((c) => ({ name: c.name, type: c.type.kind === 'scalar' && c.type.id === 'unknown' ? T.text : c.type, notNull: false }));
+  const rel = await s.db.catalog.createRelation({ schema, name, kind, columns, query: querySql, options, owner: s.info.user });
+  try {
+    const root: StreamNode = sinkRoot ? sinkRoot(input, rel) : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name };
+    s.db.streaming.start(rel, root, s.timeZone());
+  } catch (e) {
+    s.db.streaming.drop(rel.oid);
+    await s.db.catalog.dropRelations([rel.oid]);
+    await s.db.tables.drop(rel.oid);
+    throw e;
+  }
+}
+
+export async function createMaterializedView(s: Session, schemaIn: string | undefined, name: string, ifNotExists: boolean, querySql: string, aliases: string[], options: Record<string, string>): Promise<StatementResult> {
+  const { schema } = target(s, schemaIn, name);
+  if (s.db.catalog.relation(schema, name)) {
+    if (ifNotExists) return { kind: 'command', tag: 'CREATE MATERIALIZED VIEW', notices: [`relation "${name}" already exists, skipping`] };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`);
+  }
+  let { plan } = bindSelect(s, querySql);
+  if (aliases.length) plan = { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: aliases[i] ?? c.name })) } as LogicalPlan;
+  await createMaintained(s, 'materialized_view', schema, name, querySql, plan, options);
+  return { kind: 'command', tag: 'CREATE MATERIALIZED VIEW' };
+}
+
+/** CREATE MATERIALIZED VIEW … AS SELECT as PostgreSQL's parser read it. */
+export function createMaterializedViewFromAst(s: Session, stmt: ParsedStatement): Promise<StatementResult> {
+  const v = stmt.node.CreateTableAsStmt;
+  const m = /\bAS\s+([\s\S]*)$/i.exec(stmt.text.slice(stmt.text.search(/materialized\s+view/i)));
+  const querySql = (m ? m[1] : '').trim().replace(/;\s*$/, '').replace(/\s+WITH\s+(NO\s+)?DATA\s*$/i, '');
+  return createMaterializedView(s, v.into.rel.schemaname, v.into.rel.relname, !!v.if_not_exists, querySql, nameList(v.into.colNames), {});
+}
+
+export async function executeWeir(s: Session, w: WeirStatement): Promise<StatementResult> {
+  switch (w.kind) {
+    case 'flush': await s.db.streaming.flush(); return { kind: 'command', tag: 'FLUSH' };
+    case 'showJobs': {
+      const rows = s.db.streaming.list().map((j) => [BigInt(j.id), j.name, kindLabel(j.kind), j.status, j.error ?? null, new Date(j.startedAt).toISOString()]);
+      return {
+        kind: 'rows', tag: `SHOW ${rows.length}`, rows,
+        columns: [{ name: 'id', type: T.int8 }, { name: 'name', type: T.text }, { name: 'kind', type: T.text }, { name: 'status', type: T.text }, { name: 'error', type: T.text }, { name: 'started_at', type: T.text }],
+      };
+    }
+    case 'cancelJob': s.db.streaming.cancel(w.id); return { kind: 'command', tag: 'CANCEL JOB' };
+    case 'showObjects': {
+      const rows = s.db.catalog.relations().filter((r) => r.kind === w.what).map((r) => [r.name, r.schema]);
+      return { kind: 'rows', tag: `SHOW ${rows.length}`, rows, columns: [{ name: 'name', type: T.text }, { name: 'schema', type: T.text }] };
+    }
+    case 'explain': return explainTyped(s, w.type, w.statementSql);
+    case 'createMaterializedView': return createMaterializedView(s, w.schema, w.name, w.ifNotExists, w.querySql, [], w.options);
+    case 'createStream': {
+      const { schema } = target(s, w.schema, w.name);
+      if (s.db.catalog.relation(schema, w.name)) {
+        if (w.ifNotExists) return { kind: 'command', tag: 'CREATE STREAM' };
+        throw new SqlError(SqlState.DuplicateTable, `relation "${w.name}" already exists`);
+      }
+      const { plan } = bindSelect(s, w.querySql);
+      await createMaintained(s, 'stream', schema, w.name, w.querySql, plan, w.options);
+      return { kind: 'command', tag: 'CREATE STREAM' };
+    }
+    case 'createSource': return createSource(s, w);
+    case 'createSink': return createSink(s, w);
+    case 'dropStreaming': return dropStreaming(s, w);
+  }
+}
+
+async function createSource(s: Session, w: Extract<WeirStatement, { kind: 'createSource' }>): Promise<StatementResult> {
+  const { schema } = target(s, w.schema, w.name);
+  if (s.db.catalog.relation(schema, w.name)) {
+    if (w.ifNotExists) return { kind: 'command', tag: 'CREATE SOURCE', notices: [`relation "${w.name}" already exists, skipping`] };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${w.name}" already exists`);
+  }
+  const [tbl] = parseSql(`CREATE TABLE x (${w.columnsSql})`);
+  const columns: ColumnDef[] = (tbl.node.CreateStmt.tableElts ?? []).filter((e: { ColumnDef?: unknown }) => e.ColumnDef).map((e: { ColumnDef: { colname: string; typeName: unknown } }) => ({
+    name: e.ColumnDef.colname, type: bindTypeName(e.ColumnDef.typeName), notNull: false,
+  }));
+  if (w.watermark && !columns.some((c) => c.name === w.watermark!.column)) throw new SqlError(SqlState.UndefinedColumn, `column "${w.watermark.column}" named in WATERMARK does not exist`);
+  validateSourceOptions(w.options, columns);
+  await s.db.catalog.createRelation({ schema, name: w.name, kind: 'source', columns, options: w.options, owner: s.info.user });
+  return { kind: 'command', tag: 'CREATE SOURCE' };
+}
+
+async function createSink(s: Session, w: Extract<WeirStatement, { kind: 'createSink' }>): Promise<StatementResult> {
+  const { schema } = target(s, w.schema, w.name);
+  if (s.db.catalog.relation(schema, w.name)) {
+    if (w.ifNotExists) return { kind: 'command', tag: 'CREATE SINK' };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${w.name}" already exists`);
+  }
+  const connector = w.options.connector;
+  if (!connector) throw new SqlError(SqlState.InvalidParameterValue, 'CREATE SINK needs WITH (connector = …)');
+  const options = { ...w.options };
+  if (connector === 'table') {
+    const tname = options.table;
+    if (!tname) throw new SqlError(SqlState.InvalidParameterValue, "the table sink needs WITH (table = 'name')");
+    const t = s.catalogView.lookupRelation(null, tname);
+    if (!t || t.kind !== 'relation' || t.rel.kind !== 'table') throw new SqlError(SqlState.UndefinedTable, `table "${tname}" does not exist`);
+    options['table.oid'] = String(t.rel.oid);
+  } else if (connector !== 'blackhole') {
+    throw new SqlError(SqlState.FeatureNotSupported, `sink connector "${connector}" is not supported yet`, { hint: "Supported here: 'blackhole', 'table'." });
+  }
+  const querySql = w.from ? `SELECT * FROM ${w.from}` : w.querySql!;
+  const { plan } = bindSelect(s, querySql);
+  await createMaintained(s, 'sink', schema, w.name, querySql, plan, options, (input, rel) => {
+    if ((options.type ?? '') === 'append-only') {
+      const bad = firstNonAppend(input);
+      if (bad) throw new SqlError(SqlState.FeatureNotSupported, `append-only sink "${w.name}" cannot consume the ${bad.changelog} changes of ${bad.op}`, { hint: "Use type = 'upsert' or sink an append-only query." });
+    }
+    return { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector, options };
+  });
+  return { kind: 'command', tag: 'CREATE SINK' };
+}
+
+async function dropStreaming(s: Session, w: Extract<WeirStatement, { kind: 'dropStreaming' }>): Promise<StatementResult> {
+  const tag = `DROP ${w.what.toUpperCase()}`;
+  const notices: string[] = [];
+  for (const full of w.names) {
+    const parts = full.split('.');
+    const name = parts.pop()!;
+    const r = s.catalogView.lookupRelation(parts.pop() ?? null, name);
+    if (!r || r.kind !== 'relation' || r.rel.kind !== w.what) {
+      if (w.ifExists) { notices.push(`${w.what} "${name}" does not exist, skipping`); continue; }
+      throw new SqlError(SqlState.UndefinedObject, `${w.what} "${name}" does not exist`);
+    }
+    const dependents = s.db.catalog.relations().filter((d) => d.oid !== r.rel.oid && d.query && new RegExp(`\\b${name}\\b`, 'i').test(d.query));
+    if (dependents.length && !w.cascade) {
+      throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop ${w.what} ${name} because other objects depend on it`, {
+        detail: dependents.map((d) => `${kindLabel(d.kind)} ${d.name} depends on ${w.what} ${name}`).join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+      });
+    }
+    for (const d of [...dependents, r.rel]) {
+      s.db.streaming.drop(d.oid);
+      await s.db.tables.drop(d.oid);
+    }
+    await s.db.catalog.dropRelations([...dependents.map((d) => d.oid), r.rel.oid]);
+  }
+  return { kind: 'command', tag, notices: notices.length ? notices : undefined };
+}
+
+function explainTyped(s: Session, type: 'logical' | 'optimized' | 'stream' | 'job' | 'execution', sql: string): StatementResult {
+  const w = parseSql(sql)[0];
+  let querySql = sql;
+  if (w?.node.WeirStmt) {
+    const ws = w.node.WeirStmt as WeirStatement;
+    if (ws.kind === 'createMaterializedView' || ws.kind === 'createStream') querySql = ws.querySql;
+    else if (ws.kind === 'createSink') querySql = ws.from ? `SELECT * FROM ${ws.from}` : ws.querySql!;
+  } else if (w?.node.CreateTableAsStmt) {
+    const m = /\bAS\s+([\s\S]*)$/i.exec(w.text.slice(w.text.search(/materialized\s+view/i)));
+    querySql = m ? m[1] : sql;
+  }
+  const stmts = parseSql(querySql);
+  const bound = s.binder([]).bindTopQuery(stmts[0].node.SelectStmt);
+  let lines: string[];
+  if (type === 'logical') lines = explainPlan(bound);
+  else if (type === 'optimized') lines = explainPlan(optimize(bound));
+  else lines = explainStream(planner(s).plan(optimize(bound)));
+  return { kind: 'rows', tag: 'EXPLAIN', rows: lines.map((l) => [l]), columns: [{ name: 'QUERY PLAN', type: T.text }] };
+}
+
+export { nameList };
+
+/** After a restart: start again the job of every materialized view, stream and sink, oldest first. */
+export async function restoreStreamingJobs(db: import('../../database.js').Database, user: string): Promise<void> {
+  const { Session } = await import('../session.js');
+  const rels = db.catalog.relations().filter((r) => r.kind === 'materialized_view' || r.kind === 'stream' || r.kind === 'sink').sort((a, b) => a.oid - b.oid);
+  if (!rels.length) return;
+  const s = new Session(db, { user, database: 'weir', applicationName: 'weir-restore' });
+  for (const rel of rels) {
+    try {
+      const { plan } = bindSelect(s, rel.query!);
+      const input = planner(s).plan(plan);
+      const root: StreamNode = rel.kind === 'sink'
+        ? { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector: rel.options?.connector ?? 'blackhole', options: rel.options ?? {} }
+        : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, input, targetOid: rel.oid, name: rel.name };
+      db.streaming.start(rel, root, 'UTC');
+    } catch (e) {
+      process.stderr.write(`weir: could not restart the job of ${rel.name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+}

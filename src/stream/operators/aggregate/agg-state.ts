@@ -1,0 +1,198 @@
+// Per-group aggregate state that survives retraction. Simple aggregates (count, sum, avg,
+// bool_and/or) keep running totals; min/max keep a multiset of values with a cached extreme that
+// is recomputed only when the extreme itself is retracted; everything else (DISTINCT, ORDER BY
+// inside the call, string_agg, array_agg, json_agg, variance …) keeps the multiset of inputs and
+// recomputes with the batch accumulator, so results are exactly what a batch query returns.
+
+import { SqlError, SqlState } from '../../../errors.js';
+import type { AggCall } from '../../../plan/logical.js';
+import type { Datum, Row } from '../../../types/value.js';
+import { compareDatum, datumKey } from '../../../types/value.js';
+import { Numeric } from '../../../types/numeric.js';
+import { Interval } from '../../../types/datetime.js';
+import { createAccumulator } from '../../../executor/accumulators.js';
+
+export interface AggState {
+  /** Apply one input (+1 insert, -1 retract) with the aggregate's argument values. */
+  apply(args: Datum[], sign: 1 | -1, orderKey?: Row): void;
+  result(): Datum;
+}
+
+export function createAggState(call: AggCall, timeZone: string): AggState {
+  if (call.distinct || call.orderBy.length) return new MultisetState(call, timeZone);
+  const t = call.args[0]?.type;
+  const id = t && t.kind === 'scalar' ? t.id : undefined;
+  switch (call.kind) {
+    case 'count_star': return new CountState(false);
+    case 'count': return new CountState(true);
+    case 'sum': case 'avg':
+      if (id === 'int2' || id === 'int4' || id === 'int8') return new IntSumState(call.kind === 'avg', id === 'int8');
+      if (id === 'numeric') return new NumericSumState(call.kind === 'avg');
+      if (id === 'float4' || id === 'float8') return new FloatSumState(call.kind === 'avg', id === 'float4' && call.kind === 'sum');
+      if (id === 'interval') return new IntervalSumState(call.kind === 'avg');
+      break;
+    case 'min': case 'max': return new ExtremeState(call.kind === 'max' ? 1 : -1);
+    case 'bool_and': case 'every': return new BoolState(true);
+    case 'bool_or': return new BoolState(false);
+  }
+  return new MultisetState(call, timeZone);
+}
+
+class CountState implements AggState {
+  private n = 0;
+  constructor(private readonly skipNull: boolean) {}
+  apply(args: Datum[], sign: 1 | -1): void { if (!this.skipNull || args[0] !== null) this.n += sign; }
+  result(): Datum { return BigInt(this.n); }
+}
+
+class IntSumState implements AggState {
+  // A float total is exact below 2^53; beyond that the running total moves into a bigint.
+  private small = 0;
+  private big = 0n;
+  private n = 0;
+  constructor(private readonly avg: boolean, private readonly int8: boolean) {}
+  apply(args: Datum[], sign: 1 | -1): void {
+    const v = args[0];
+    if (v === null) return;
+    this.n += sign;
+    if (typeof v === 'bigint') this.big += sign > 0 ? v : -v;
+    else {
+      this.small += sign * (v as number);
+      if (this.small > 9e15 || this.small < -9e15) { this.big += BigInt(this.small); this.small = 0; }
+    }
+  }
+  result(): Datum {
+    if (this.n === 0) return null;
+    const total = this.big + BigInt(this.small);
+    if (this.avg) return new Numeric(total, 0).div(Numeric.fromInt(this.n));
+    return this.int8 ? new Numeric(total, 0) : total;
+  }
+}
+
+class NumericSumState implements AggState {
+  private sum = new Numeric(0n, 0);
+  private n = 0;
+  constructor(private readonly avg: boolean) {}
+  apply(args: Datum[], sign: 1 | -1): void {
+    const v = args[0] as Numeric | null;
+    if (v === null) return;
+    this.n += sign;
+    this.sum = sign > 0 ? this.sum.add(v) : this.sum.sub(v);
+  }
+  result(): Datum {
+    if (this.n === 0) return null;
+    return this.avg ? this.sum.div(Numeric.fromInt(this.n)) : this.sum;
+  }
+}
+
+class FloatSumState implements AggState {
+  private sum = 0;
+  private n = 0;
+  constructor(private readonly avg: boolean, private readonly float4: boolean) {}
+  apply(args: Datum[], sign: 1 | -1): void {
+    const v = args[0] as number | null;
+    if (v === null) return;
+    this.n += sign;
+    this.sum += sign * v;
+  }
+  result(): Datum {
+    if (this.n === 0) return null;
+    return this.avg ? this.sum / this.n : this.float4 ? Math.fround(this.sum) : this.sum;
+  }
+}
+
+class IntervalSumState implements AggState {
+  private sum = new Interval(0, 0, 0);
+  private n = 0;
+  constructor(private readonly avg: boolean) {}
+  apply(args: Datum[], sign: 1 | -1): void {
+    const v = args[0] as Interval | null;
+    if (v === null) return;
+    this.n += sign;
+    this.sum = sign > 0 ? this.sum.add(v) : this.sum.sub(v);
+  }
+  result(): Datum { return this.n === 0 ? null : this.avg ? this.sum.mulNumber(1 / this.n) : this.sum; }
+}
+
+class BoolState implements AggState {
+  private trues = 0;
+  private falses = 0;
+  constructor(private readonly and: boolean) {}
+  apply(args: Datum[], sign: 1 | -1): void {
+    if (args[0] === null) return;
+    if (args[0]) this.trues += sign; else this.falses += sign;
+  }
+  result(): Datum {
+    if (this.trues + this.falses === 0) return null;
+    return this.and ? this.falses === 0 : this.trues > 0;
+  }
+}
+
+/** min/max over a multiset of values; the extreme is recomputed only when it is retracted. */
+class ExtremeState implements AggState {
+  private readonly values = new Map<string, { v: Datum; n: number }>();
+  private best: Datum = null;
+  private stale = false;
+  constructor(private readonly sign: 1 | -1) {}
+  apply(args: Datum[], sign: 1 | -1): void {
+    const v = args[0];
+    if (v === null) return;
+    const k = datumKey(v);
+    const e = this.values.get(k);
+    if (sign > 0) {
+      if (e) e.n++; else this.values.set(k, { v, n: 1 });
+      if (!this.stale && (this.best === null || compareDatum(v, this.best) * this.sign > 0)) this.best = v;
+      return;
+    }
+    if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
+    if (--e.n === 0) {
+      this.values.delete(k);
+      if (this.best !== null && datumKey(this.best) === k) this.stale = true;
+    }
+  }
+  result(): Datum {
+    if (this.stale) {
+      let best: Datum = null;
+      for (const { v } of this.values.values()) if (best === null || compareDatum(v, best) * this.sign > 0) best = v;
+      this.best = best;
+      this.stale = false;
+    }
+    return this.values.size ? this.best : null;
+  }
+}
+
+/** Keeps every input (with multiplicity) and recomputes with the batch accumulator. */
+class MultisetState implements AggState {
+  private readonly entries = new Map<string, { args: Datum[]; order: Row | undefined; n: number }>();
+  constructor(private readonly call: AggCall, private readonly timeZone: string) {}
+  apply(args: Datum[], sign: 1 | -1, orderKey?: Row): void {
+    const k = args.map(datumKey).join('\u0001') + (orderKey ? '\u0002' + orderKey.map(datumKey).join('\u0001') : '');
+    const e = this.entries.get(k);
+    if (sign > 0) { if (e) e.n++; else this.entries.set(k, { args, order: orderKey, n: 1 }); return; }
+    if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
+    if (--e.n === 0) this.entries.delete(k);
+  }
+  result(): Datum {
+    const acc = createAccumulator(this.call, this.timeZone);
+    let items = [...this.entries.values()];
+    if (this.call.orderBy.length) {
+      items = items.slice().sort((a, b) => {
+        for (let i = 0; i < this.call.orderBy.length; i++) {
+          const s = this.call.orderBy[i];
+          const x = a.order![i], y = b.order![i];
+          if (x === null || y === null) { if (x === y) continue; return (x === null) === s.nullsFirst ? -1 : 1; }
+          const c = compareDatum(x, y);
+          if (c) return s.desc ? -c : c;
+        }
+        return 0;
+      });
+    }
+    for (const e of items) {
+      if (this.call.distinct) {
+        if (this.call.kind !== 'array_agg' && e.args.every((a) => a === null)) continue;
+        acc.add(e.args);
+      } else for (let i = 0; i < e.n; i++) acc.add(e.args);
+    }
+    return acc.result();
+  }
+}

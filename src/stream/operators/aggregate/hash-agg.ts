@@ -1,0 +1,104 @@
+// Streaming hash aggregation with retraction. Input columns are already projected so that group
+// keys, aggregate arguments, FILTER flags and ORDER BY keys are plain column positions. Changes
+// are applied as they arrive; on each barrier every group touched since the last one emits its
+// change: +I for a new group, -U/+U for a changed result, -D when its last row was retracted.
+// Without GROUP BY there is exactly one group, present even over no rows (as in PostgreSQL).
+
+import type { AggCall } from '../../../plan/logical.js';
+import type { Datum, Row } from '../../../types/value.js';
+import { datumEquals, rowKey } from '../../../types/value.js';
+import { ChunkBuilder, type Chunk, Op, isRetraction } from '../../chunk.js';
+import type { Barrier, Output, StreamOperator } from '../operator.js';
+import { type AggState, createAggState } from './agg-state.js';
+
+export interface AggInput {
+  readonly call: AggCall;
+  /** Column positions of the arguments in the input row. */
+  readonly args: readonly number[];
+  /** Column holding the FILTER (WHERE …) result, if any. */
+  readonly filter?: number;
+  /** Columns holding the ORDER BY keys inside the call, if any. */
+  readonly orderBy?: readonly number[];
+}
+
+interface Group {
+  readonly key: Datum[];
+  rows: number;
+  readonly states: AggState[];
+  /** The row last emitted for this group, or null if none is visible downstream. */
+  emitted: Row | null;
+}
+
+export class HashAggOperator implements StreamOperator {
+  private readonly groups = new Map<string, Group>();
+  private readonly dirty = new Set<Group>();
+  private readonly global: boolean;
+
+  constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string) {
+    this.global = groupBy.length === 0;
+    if (this.global) {
+      // The single global group exists from the start, so its first output is the empty result.
+      const g = this.newGroup([]);
+      this.groups.set('', g);
+      this.dirty.add(g);
+    }
+  }
+
+  private newGroup(key: Datum[]): Group {
+    return { key, rows: 0, states: this.aggs.map((a) => createAggState(a.call, this.timeZone)), emitted: null };
+  }
+
+  processChunk(chunk: Chunk, _input: number, _out: Output): void {
+    const { ops, rows } = chunk;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const sign: 1 | -1 = isRetraction(ops[i]) ? -1 : 1;
+      const k = this.global ? '' : rowKey(r, this.groupBy);
+      let g = this.groups.get(k);
+      if (!g) {
+        g = this.newGroup(this.groupBy.map((c) => r[c]));
+        this.groups.set(k, g);
+      }
+      g.rows += sign;
+      for (let j = 0; j < this.aggs.length; j++) {
+        const a = this.aggs[j];
+        if (a.filter !== undefined && r[a.filter] !== true) continue;
+        g.states[j].apply(a.args.map((c) => r[c]), sign, a.orderBy?.map((c) => r[c]));
+      }
+      this.dirty.add(g);
+    }
+  }
+
+  processBarrier(_b: Barrier, out: Output): void {
+    if (this.dirty.size === 0) return;
+    const b = new ChunkBuilder();
+    const flush = (c: Chunk | null) => { if (c) out.emit(c); };
+    for (const g of this.dirty) {
+      const alive = this.global || g.rows > 0;
+      const next: Row | null = alive ? [...g.key, ...g.states.map((s) => s.result())] : null;
+      const prev = g.emitted;
+      if (prev && next) {
+        if (!sameRow(prev, next)) { flush(b.push(Op.UpdateDelete, prev)); flush(b.push(Op.UpdateInsert, next)); }
+      } else if (next) flush(b.push(Op.Insert, next));
+      else if (prev) flush(b.push(Op.Delete, prev));
+      g.emitted = next;
+      if (!alive) this.groups.delete(rowKey(g.key, g.key.map((_, i) => i)));
+    }
+    this.dirty.clear();
+    flush(b.take());
+  }
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x === y) continue;
+    if (x === null || y === null || !datumEquals(x, y)) return false;
+    // Equal numerics with different scales (1.0 vs 1.00) print differently: treat as changed.
+    if (typeof x === 'object' && String(x) !== String(y)) return false;
+  }
+  return true;
+}
+
+export { sameRow };

@@ -1,0 +1,118 @@
+// Streaming equi-join with state on both sides (inner, left, right and full outer). Each side
+// keeps its rows by join key; for outer joins every row also counts its matches ("degree"), so
+// the NULL-padded row is emitted when the first match disappears and retracted when one appears.
+
+import type { Expr } from '../../plan/expr.js';
+import type { Datum, Row } from '../../types/value.js';
+import { datumKey, compareDatum } from '../../types/value.js';
+import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
+import type { ExecContext } from '../../executor/context.js';
+import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
+import type { Barrier, Output, StreamOperator } from './operator.js';
+
+export type StreamJoinType = 'inner' | 'left' | 'right' | 'full';
+
+interface Entry { readonly row: Row; degree: number }
+
+class Side {
+  readonly byKey = new Map<string, Entry[]>();
+  constructor(readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {}
+
+  key(row: Row): string | null {
+    let k = '';
+    for (const f of this.keyFs) { const v = f(row); if (v === null) return null; k += datumKey(v) + '\u0002'; }
+    return k;
+  }
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] === null || b[i] === null || compareDatum(a[i], b[i]) !== 0) return false;
+  }
+  return true;
+}
+
+export class HashJoinOperator implements StreamOperator {
+  private readonly left: Side;
+  private readonly right: Side;
+  private readonly residual: Compiled | null;
+  private readonly nullsL: Row;
+  private readonly nullsR: Row;
+  /** Rows whose key has a NULL: they never match, but outer joins still emit and retract them. */
+  private readonly nullKeyed = [new Map<string, Entry[]>(), new Map<string, Entry[]>()];
+
+  constructor(
+    joinType: StreamJoinType, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null,
+    leftWidth: number, rightWidth: number, ctx: ExecContext,
+  ) {
+    this.left = new Side(leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
+    this.right = new Side(rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
+    this.residual = residual ? compileExpr(residual, ctx) : null;
+    this.nullsL = new Array<Datum>(leftWidth).fill(null);
+    this.nullsR = new Array<Datum>(rightWidth).fill(null);
+  }
+
+  processChunk(chunk: Chunk, input: number, out: Output): void {
+    const b = new ChunkBuilder();
+    const emit = (op: Op, row: Row) => { const c = b.push(op, row); if (c) out.emit(c); };
+    const [self, other] = input === 0 ? [this.left, this.right] : [this.right, this.left];
+    const concat = input === 0 ? (s: Row, o: Row) => s.concat(o) : (s: Row, o: Row) => o.concat(s);
+    const padded = input === 0 ? (s: Row) => s.concat(this.nullsR) : (s: Row) => this.nullsL.concat(s);
+    const otherPadded = input === 0 ? (o: Row) => this.nullsL.concat(o) : (o: Row) => o.concat(this.nullsR);
+    for (let i = 0; i < chunk.rows.length; i++) {
+      const row = chunk.rows[i];
+      const insert = !isRetraction(chunk.ops[i]);
+      const k = self.key(row);
+      if (k === null) {
+        // Never matches; only outer sides see it.
+        this.trackNullKeyed(input, row, insert);
+        if (self.outer) emit(insert ? Op.Insert : Op.Delete, padded(row));
+        continue;
+      }
+      const matches = other.byKey.get(k) ?? [];
+      let degree = 0;
+      for (const m of matches) {
+        const joined = concat(row, m.row);
+        if (this.residual && this.residual(joined) !== true) continue;
+        degree++;
+        if (insert) {
+          if (other.outer && m.degree === 0) emit(Op.Delete, otherPadded(m.row));
+          m.degree++;
+          emit(Op.Insert, joined);
+        } else {
+          emit(Op.Delete, joined);
+          m.degree--;
+          if (other.outer && m.degree === 0) emit(Op.Insert, otherPadded(m.row));
+        }
+      }
+      if (insert) {
+        const list = self.byKey.get(k);
+        const e: Entry = { row, degree };
+        if (list) list.push(e); else self.byKey.set(k, [e]);
+        if (self.outer && degree === 0) emit(Op.Insert, padded(row));
+      } else {
+        const list = self.byKey.get(k);
+        const idx = list ? list.findIndex((e) => sameRow(e.row, row)) : -1;
+        if (idx >= 0) {
+          list!.splice(idx, 1);
+          if (list!.length === 0) self.byKey.delete(k);
+        }
+        if (self.outer && degree === 0) emit(Op.Delete, padded(row));
+      }
+    }
+    const c = b.take();
+    if (c) out.emit(c);
+  }
+
+  private trackNullKeyed(input: number, row: Row, insert: boolean): void {
+    const m = this.nullKeyed[input];
+    const k = row.map(datumKey).join('\u0001');
+    const list = m.get(k);
+    if (insert) { if (list) list.push({ row, degree: 0 }); else m.set(k, [{ row, degree: 0 }]); return; }
+    if (list) { list.pop(); if (!list.length) m.delete(k); }
+  }
+
+  processBarrier(_b: Barrier, _out: Output): void { /* joins emit as they go */ }
+}

@@ -1,0 +1,69 @@
+// Stream plan nodes: the physical dataflow of a continuous query. Every node states the kind of
+// changelog it produces — append-only, retracting, or upsert on a key — so the planner can reject
+// what cannot run (an append-only sink over an updating view) before anything starts.
+
+import type { Expr } from '../../plan/expr.js';
+import type { OutputColumn } from '../../plan/logical.js';
+import type { AggInput } from '../operators/aggregate/hash-agg.js';
+import type { StreamJoinType } from '../operators/hash-join.js';
+import type { TopNSpec } from '../operators/top-n.js';
+
+export type ChangelogKind = 'append-only' | 'retract' | 'upsert';
+
+export type Distribution = { readonly kind: 'single' } | { readonly kind: 'hash'; readonly keys: readonly number[] } | { readonly kind: 'any' } | { readonly kind: 'broadcast' };
+
+interface Base {
+  readonly id: number;
+  readonly columns: OutputColumn[];
+  readonly changelog: ChangelogKind;
+  /** For upsert streams: the columns that identify a row. */
+  readonly upsertKey?: readonly number[];
+}
+
+export type StreamNode =
+  | (Base & { readonly op: 'tableSource'; readonly tableOid: number; readonly name: string })
+  | (Base & { readonly op: 'connectorSource'; readonly sourceOid: number; readonly name: string; readonly connector: string; readonly options: Record<string, string> })
+  | (Base & { readonly op: 'values'; readonly rows: Expr[][] })
+  | (Base & { readonly op: 'project'; readonly input: StreamNode; readonly exprs: Expr[] })
+  | (Base & { readonly op: 'filter'; readonly input: StreamNode; readonly predicate: Expr })
+  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[] })
+  | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
+  | (Base & { readonly op: 'topN'; readonly input: StreamNode; readonly spec: TopNSpec })
+  | (Base & { readonly op: 'union'; readonly inputs: StreamNode[] })
+  | (Base & { readonly op: 'exchange'; readonly input: StreamNode; readonly distribution: Distribution })
+  | (Base & { readonly op: 'materialize'; readonly input: StreamNode; readonly targetOid: number; readonly name: string })
+  | (Base & { readonly op: 'sink'; readonly input: StreamNode; readonly sinkName: string; readonly connector: string; readonly options: Record<string, string> });
+
+export function streamInputs(n: StreamNode): StreamNode[] {
+  switch (n.op) {
+    case 'tableSource': case 'connectorSource': case 'values': return [];
+    case 'hashJoin': return [n.left, n.right];
+    case 'union': return n.inputs;
+    default: return [n.input];
+  }
+}
+
+/** EXPLAIN (TYPE stream): one line per node with its changelog kind. */
+export function explainStream(n: StreamNode, depth = 0, out: string[] = []): string[] {
+  const pad = '  '.repeat(depth) + (depth ? '└─ ' : '');
+  const kind = n.changelog + (n.upsertKey ? ` key=[${n.upsertKey.map((i) => n.columns[i]?.name).join(', ')}]` : '');
+  const detail = (() => {
+    switch (n.op) {
+      case 'tableSource': return `StreamTableScan ${n.name}`;
+      case 'connectorSource': return `StreamSource ${n.name} (connector=${n.connector})`;
+      case 'values': return `StreamValues (${n.rows.length} rows)`;
+      case 'project': return `StreamProject [${n.columns.map((c) => c.name).join(', ')}]`;
+      case 'filter': return 'StreamFilter';
+      case 'hashAgg': return `StreamHashAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
+      case 'hashJoin': return `StreamHashJoin ${n.joinType}`;
+      case 'topN': return `StreamTopN limit=${n.spec.limit} offset=${n.spec.offset}${n.spec.partitionBy.length ? ` partition=[${n.spec.partitionBy.join(', ')}]` : ''}`;
+      case 'union': return 'StreamUnion';
+      case 'exchange': return `StreamExchange ${n.distribution.kind}${n.distribution.kind === 'hash' ? `[${n.distribution.keys.join(', ')}]` : ''}`;
+      case 'materialize': return `StreamMaterialize ${n.name}`;
+      case 'sink': return `StreamSink ${n.sinkName} (connector=${n.connector})`;
+    }
+  })();
+  out.push(`${pad}${detail}  {${kind}}`);
+  for (const c of streamInputs(n)) explainStream(c, depth + 1, out);
+  return out;
+}

@@ -1,0 +1,171 @@
+// Logical plan → stream plan. Each logical node maps to its incremental counterpart; exchanges
+// are placed where data must be partitioned (aggregation keys, join keys, Top-N partitions), and
+// each node's changelog kind is derived from its inputs. Queries that cannot run incrementally are
+// rejected with SQLSTATE 0A000 naming the operator.
+
+import { SqlError, SqlState } from '../../errors.js';
+import { T } from '../../types/datatype.js';
+import type { Expr } from '../../plan/expr.js';
+import type { LogicalPlan, OutputColumn } from '../../plan/logical.js';
+import type { RelationDef } from '../../catalog/catalog.js';
+import { extractEquiKeys } from '../../executor/join.js';
+import { splitConjuncts } from '../../plan/conjuncts.js';
+import { walkExpr } from '../../sql/binder/expr-key.js';
+import type { AggInput } from '../operators/aggregate/hash-agg.js';
+import type { ChangelogKind, Distribution, StreamNode } from './stream-plan.js';
+
+export interface StreamPlannerContext {
+  relation(oid: number): RelationDef | undefined;
+}
+
+export class StreamPlanner {
+  private nextId = 1;
+  constructor(private readonly ctx: StreamPlannerContext) {}
+
+  private id(): number { return this.nextId++; }
+
+  plan(p: LogicalPlan): StreamNode {
+    switch (p.kind) {
+      case 'scan': {
+        const rel = this.ctx.relation(p.tableOid);
+        if (!rel) throw new SqlError(SqlState.UndefinedTable, `relation with OID ${p.tableOid} does not exist`);
+        if (rel.kind === 'source') {
+          return { op: 'connectorSource', id: this.id(), columns: p.columns, changelog: 'append-only', sourceOid: rel.oid, name: rel.name, connector: rel.options?.connector ?? '', options: rel.options ?? {} };
+        }
+        // Tables and materialized views feed their changes (after an initial snapshot).
+        const key = rel.primaryKey;
+        return { op: 'tableSource', id: this.id(), columns: p.columns, changelog: key ? 'upsert' : 'retract', upsertKey: key, tableOid: rel.oid, name: rel.name };
+      }
+      case 'values':
+        return { op: 'values', id: this.id(), columns: p.columns, changelog: 'append-only', rows: p.rows };
+      case 'filter': {
+        checkExprs([p.predicate], 'WHERE');
+        const input = this.plan(p.input);
+        return { op: 'filter', id: this.id(), columns: p.columns, changelog: input.changelog === 'append-only' ? 'append-only' : 'retract', input, predicate: p.predicate };
+      }
+      case 'project': {
+        checkExprs(p.exprs, 'SELECT');
+        const input = this.plan(p.input);
+        return { op: 'project', id: this.id(), columns: p.columns, changelog: input.changelog === 'append-only' ? 'append-only' : 'retract', input, exprs: p.exprs };
+      }
+      case 'aggregate': return this.aggregate(p);
+      case 'join': return this.join(p);
+      case 'sort': return this.plan(p.input); // a view's rows have no order; ORDER BY only matters with LIMIT
+      case 'limit': return this.topN(p);
+      case 'distinct': {
+        if (p.on) throw unsupported('DISTINCT ON');
+        const input = this.plan(p.input);
+        const groupBy = p.columns.map((_, i) => i);
+        return this.hashAgg(input, groupBy, [], p.columns);
+      }
+      case 'setop': {
+        if (p.op !== 'union') throw unsupported(p.op.toUpperCase());
+        const left = this.plan(p.left), right = this.plan(p.right);
+        const changelog: ChangelogKind = left.changelog === 'append-only' && right.changelog === 'append-only' ? 'append-only' : 'retract';
+        const u: StreamNode = { op: 'union', id: this.id(), columns: p.columns, changelog, inputs: [left, right] };
+        return p.all ? u : this.hashAgg(u, p.columns.map((_, i) => i), [], p.columns);
+      }
+      case 'cteRef':
+        if (p.cte.recursive) throw unsupported('WITH RECURSIVE');
+        return this.plan(p.cte.plan);
+      case 'window': throw unsupported('window functions other than ROW_NUMBER() filtered by rn <= n', 'Use ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) with WHERE rn <= N for Top-N and deduplication.');
+      case 'tableFunction': return { op: 'values', id: this.id(), columns: p.columns, changelog: 'append-only', rows: [...p.fn([])].map((r) => r.map((v, i) => ({ kind: 'const' as const, type: p.columns[i].type, value: v }))) };
+      case 'systemScan': throw unsupported(`reading the system catalog ${p.table}`);
+      case 'projectSet': throw unsupported('set-returning functions in the select list');
+    }
+  }
+
+  private exchange(input: StreamNode, distribution: Distribution): StreamNode {
+    return { op: 'exchange', id: this.id(), columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, distribution };
+  }
+
+  private hashAgg(input: StreamNode, groupBy: number[], aggs: AggInput[], columns: OutputColumn[]): StreamNode {
+    const ex = this.exchange(input, groupBy.length ? { kind: 'hash', keys: groupBy } : { kind: 'single' });
+    return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey: groupBy.map((_, i) => i), input: ex, groupBy, aggs };
+  }
+
+  private aggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>): StreamNode {
+    if (p.groupingSets) throw unsupported('GROUPING SETS');
+    // Project group keys, aggregate arguments, FILTER flags and ORDER BY keys into columns.
+    const input = this.plan(p.input);
+    const exprs: Expr[] = [];
+    const cols: OutputColumn[] = [];
+    const add = (e: Expr, name: string): number => { exprs.push(e); cols.push({ name, type: e.type }); return exprs.length - 1; };
+    const groupBy = p.groupBy.map((g, i) => add(g, p.columns[i].name));
+    const aggs: AggInput[] = p.aggs.map((a, i) => ({
+      call: a,
+      args: a.args.map((e, j) => add(e, `agg${i}_arg${j}`)),
+      filter: a.filter ? add(a.filter, `agg${i}_filter`) : undefined,
+      orderBy: a.orderBy.length ? a.orderBy.map((o, j) => add(o.expr, `agg${i}_order${j}`)) : undefined,
+    }));
+    checkExprs(exprs, 'GROUP BY');
+    const proj: StreamNode = { op: 'project', id: this.id(), columns: cols, changelog: input.changelog === 'append-only' ? 'append-only' : 'retract', input, exprs };
+    return this.hashAgg(proj, groupBy, aggs, p.columns);
+  }
+
+  private join(p: Extract<LogicalPlan, { kind: 'join' }>): StreamNode {
+    if (p.joinType === 'semi' || p.joinType === 'anti') throw unsupported(`${p.joinType} join`);
+    const left = this.plan(p.left), right = this.plan(p.right);
+    const keys = extractEquiKeys(p.condition, p.left.columns.length);
+    if (keys.left.length === 0) throw unsupported(`${p.joinType === 'cross' ? 'CROSS JOIN' : 'a join without an equality condition'}`, 'Streaming joins need at least one equality between the two sides.');
+    const residual = keys.rest.length ? (keys.rest.length === 1 ? keys.rest[0] : { kind: 'and' as const, type: T.bool, args: keys.rest }) : null;
+    if (residual) checkExprs([residual], 'JOIN');
+    // Keys are evaluated over each side's own rows; exchanges hash on them.
+    const lk = this.keyProjection(left, keys.left), rk = this.keyProjection(right, keys.right);
+    const jt = p.joinType === 'cross' ? 'inner' : p.joinType;
+    const changelog: ChangelogKind = jt === 'inner' && left.changelog === 'append-only' && right.changelog === 'append-only' ? 'append-only' : 'retract';
+    return {
+      op: 'hashJoin', id: this.id(), columns: p.columns, changelog,
+      left: this.exchange(lk.node, { kind: 'hash', keys: lk.keyCols }), right: this.exchange(rk.node, { kind: 'hash', keys: rk.keyCols }),
+      joinType: jt, leftKeys: lk.keyCols.map((c) => ({ kind: 'column' as const, type: lk.node.columns[c].type, index: c })),
+      rightKeys: rk.keyCols.map((c) => ({ kind: 'column' as const, type: rk.node.columns[c].type, index: c })), residual,
+    };
+  }
+
+  /** Make every key a column of the input (appending computed keys after the originals is not
+   * needed when keys are already plain columns, which is the common case). */
+  private keyProjection(input: StreamNode, keys: Expr[]): { node: StreamNode; keyCols: number[] } {
+    if (keys.every((k) => k.kind === 'column')) return { node: input, keyCols: keys.map((k) => (k as { index: number }).index) };
+    throw unsupported('join keys that are expressions', 'Project the expression in a subquery and join on the column.');
+  }
+
+  private topN(p: Extract<LogicalPlan, { kind: 'limit' }>): StreamNode {
+    let inner = p.input;
+    const constInt = (e: Expr | null): number | null => {
+      if (!e) return null;
+      if (e.kind !== 'const' || e.value === null) throw unsupported('LIMIT/OFFSET with parameters or expressions');
+      return Number(e.value as bigint | number);
+    };
+    const limit = constInt(p.limit) ?? Infinity;
+    const offset = constInt(p.offset) ?? 0;
+    let order: { index: number; desc: boolean; nullsFirst: boolean }[] = [];
+    if (inner.kind === 'sort') {
+      order = inner.keys.map((k) => {
+        if (k.expr.kind !== 'column') throw unsupported('ORDER BY expressions in a streaming Top-N');
+        return { index: k.expr.index, desc: k.desc, nullsFirst: k.nullsFirst };
+      });
+      inner = inner.input;
+    } else if (Number.isFinite(limit)) throw unsupported('LIMIT without ORDER BY');
+    const input = this.plan(inner);
+    const ex = this.exchange(input, { kind: 'single' });
+    return { op: 'topN', id: this.id(), columns: p.columns, changelog: 'retract', input: ex, spec: { partitionBy: [], orderBy: order, limit, offset, withRowNumber: false } };
+  }
+}
+
+function unsupported(what: string, hint?: string): SqlError {
+  return new SqlError(SqlState.FeatureNotSupported, `${what} is not supported in streaming queries`, { hint });
+}
+
+/** Streaming expressions must be deterministic and free of subqueries (not yet decorrelated). */
+function checkExprs(exprs: readonly Expr[], clause: string): void {
+  for (const e of exprs) {
+    walkExpr(e, (x) => {
+      if (x.kind === 'subquery' || x.kind === 'insubquery') throw unsupported(`subqueries in ${clause}`, 'Rewrite the subquery as a join.');
+      if (x.kind === 'call' && x.volatile) throw unsupported(`the volatile function ${x.name}() in ${clause}`);
+      if (x.kind === 'call' && (x.name === 'now' || x.name === 'current_user' || x.name === 'current_schema')) throw unsupported(`${x.name}() in ${clause}`);
+      if (x.kind === 'param') throw unsupported(`parameters in ${clause}`);
+    });
+  }
+}
+
+export { splitConjuncts };
