@@ -111,3 +111,25 @@ describe('sinks', () => {
       .rejects.toThrow(/append-only sink "s2" cannot consume the (upsert|retract) changes/);
   });
 });
+
+describe('Top-N by ROW_NUMBER and subqueries as joins', () => {
+  const more: Record<string, [string, string]> = {
+    top_per_auction: ['SELECT auction, bidder, price, rn FROM (SELECT auction, bidder, price, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC, bidder) AS rn FROM bids) t WHERE rn <= 2', '1, 4'],
+    latest: ['SELECT id, auction FROM (SELECT id, auction, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY id DESC) AS rn FROM bids) t WHERE rn = 1', '1'],
+    with_bids: ['SELECT id, title FROM auctions a WHERE EXISTS (SELECT 1 FROM bids b WHERE b.auction = a.id)', '1'],
+    without_bids: ['SELECT id, title FROM auctions a WHERE NOT EXISTS (SELECT 1 FROM bids b WHERE b.auction = a.id AND b.price > 1)', '1'],
+    in_list: ['SELECT id, title FROM auctions WHERE id IN (SELECT auction FROM bids WHERE bidder = \'eve\')', '1'],
+  };
+
+  it('maintain Top-N, dedup, semi and anti joins under changes', async () => {
+    for (const [name, [q]] of Object.entries(more)) await c.query(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
+    for (const [name, [q, order]] of Object.entries(more)) await expectViewMatches(name, q, order);
+    await c.query("INSERT INTO auctions VALUES (4, 'rug', 9), (5, 'clock', 7)");
+    await c.query("INSERT INTO bids VALUES (30, 4, 'eve', 50), (31, 4, 'fay', 60), (32, 4, 'gus', 55), (33, 1, 'eve', 0.5)");
+    for (const [name, [q, order]] of Object.entries(more)) await expectViewMatches(name, q, order);
+    await c.query("DELETE FROM bids WHERE bidder = 'fay'");
+    await c.query("UPDATE bids SET price = 1 WHERE id = 30");
+    await c.query('DELETE FROM auctions WHERE id = 5');
+    for (const [name, [q, order]] of Object.entries(more)) await expectViewMatches(name, q, order);
+  });
+});

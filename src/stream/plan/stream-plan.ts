@@ -28,6 +28,8 @@ export type StreamNode =
   | (Base & { readonly op: 'filter'; readonly input: StreamNode; readonly predicate: Expr })
   | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[] })
   | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
+  /** IN / EXISTS (semi) and NOT EXISTS (anti) subqueries as joins; output is the left row. */
+  | (Base & { readonly op: 'semiJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly anti: boolean; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
   | (Base & { readonly op: 'topN'; readonly input: StreamNode; readonly spec: TopNSpec })
   | (Base & { readonly op: 'union'; readonly inputs: StreamNode[] })
   | (Base & { readonly op: 'exchange'; readonly input: StreamNode; readonly distribution: Distribution })
@@ -37,7 +39,7 @@ export type StreamNode =
 export function streamInputs(n: StreamNode): StreamNode[] {
   switch (n.op) {
     case 'tableSource': case 'connectorSource': case 'values': return [];
-    case 'hashJoin': return [n.left, n.right];
+    case 'hashJoin': case 'semiJoin': return [n.left, n.right];
     case 'union': return n.inputs;
     default: return [n.input];
   }
@@ -56,6 +58,7 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'filter': return 'StreamFilter';
       case 'hashAgg': return `StreamHashAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
       case 'hashJoin': return `StreamHashJoin ${n.joinType}`;
+      case 'semiJoin': return `StreamHashJoin ${n.anti ? 'anti' : 'semi'}`;
       case 'topN': return `StreamTopN limit=${n.spec.limit} offset=${n.spec.offset}${n.spec.partitionBy.length ? ` partition=[${n.spec.partitionBy.join(', ')}]` : ''}`;
       case 'union': return 'StreamUnion';
       case 'exchange': return `StreamExchange ${n.distribution.kind}${n.distribution.kind === 'hash' ? `[${n.distribution.keys.join(', ')}]` : ''}`;

@@ -13,6 +13,8 @@ import { splitConjuncts } from '../../plan/conjuncts.js';
 import { walkExpr } from '../../sql/binder/expr-key.js';
 import type { AggInput } from '../operators/aggregate/hash-agg.js';
 import type { ChangelogKind, Distribution, StreamNode } from './stream-plan.js';
+import { matchRowNumberTopN } from './row-number-top-n.js';
+import { asSemiJoin } from './subquery-to-join.js';
 
 export interface StreamPlannerContext {
   relation(oid: number): RelationDef | undefined;
@@ -38,11 +40,7 @@ export class StreamPlanner {
       }
       case 'values':
         return { op: 'values', id: this.id(), columns: p.columns, changelog: 'append-only', rows: p.rows };
-      case 'filter': {
-        checkExprs([p.predicate], 'WHERE');
-        const input = this.plan(p.input);
-        return { op: 'filter', id: this.id(), columns: p.columns, changelog: input.changelog === 'append-only' ? 'append-only' : 'retract', input, predicate: p.predicate };
-      }
+      case 'filter': return this.filter(p);
       case 'project': {
         checkExprs(p.exprs, 'SELECT');
         const input = this.plan(p.input);
@@ -73,6 +71,43 @@ export class StreamPlanner {
       case 'systemScan': throw unsupported(`reading the system catalog ${p.table}`);
       case 'projectSet': throw unsupported('set-returning functions in the select list');
     }
+  }
+
+  private filter(p: Extract<LogicalPlan, { kind: 'filter' }>): StreamNode {
+    const topN = matchRowNumberTopN(p);
+    if (topN) {
+      const input = this.plan(topN.input);
+      const ex = this.exchange(input, topN.spec.partitionBy.length ? { kind: 'hash', keys: topN.spec.partitionBy } : { kind: 'single' });
+      const cols = [...topN.input.columns, { name: 'row_number', type: T.int8 }];
+      let node: StreamNode = { op: 'topN', id: this.id(), columns: cols, changelog: 'retract', input: ex, spec: topN.spec };
+      if (topN.project) node = { op: 'project', id: this.id(), columns: topN.project.columns, changelog: 'retract', input: node, exprs: topN.project.exprs };
+      if (topN.rest) {
+        checkExprs([topN.rest], 'WHERE');
+        node = { op: 'filter', id: this.id(), columns: p.columns, changelog: 'retract', input: node, predicate: topN.rest };
+      }
+      return node;
+    }
+    // IN / EXISTS / NOT EXISTS conjuncts become semi/anti joins below the remaining filter.
+    let input: StreamNode | null = null;
+    const rest: Expr[] = [];
+    for (const c of splitConjuncts(p.predicate)) {
+      const sj = asSemiJoin(c);
+      if (!sj) { rest.push(c); continue; }
+      const left = input ?? this.plan(p.input);
+      const right = this.plan(sj.right);
+      const lk = this.keyProjection(left, sj.leftKeys), rk = this.keyProjection(right, sj.rightKeys);
+      input = {
+        op: 'semiJoin', id: this.id(), columns: p.input.columns, changelog: 'retract', anti: sj.anti,
+        left: this.exchange(lk.node, { kind: 'hash', keys: lk.keyCols }), right: this.exchange(rk.node, { kind: 'hash', keys: rk.keyCols }),
+        leftKeys: lk.keyCols.map((i) => ({ kind: 'column' as const, type: lk.node.columns[i].type, index: i })),
+        rightKeys: rk.keyCols.map((i) => ({ kind: 'column' as const, type: rk.node.columns[i].type, index: i })), residual: null,
+      };
+    }
+    const base = input ?? this.plan(p.input);
+    if (!rest.length) return base;
+    const predicate = rest.length === 1 ? rest[0] : { kind: 'and' as const, type: T.bool, args: rest };
+    checkExprs([predicate], 'WHERE');
+    return { op: 'filter', id: this.id(), columns: p.columns, changelog: base.changelog === 'append-only' ? 'append-only' : 'retract', input: base, predicate };
   }
 
   private exchange(input: StreamNode, distribution: Distribution): StreamNode {

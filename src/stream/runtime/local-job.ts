@@ -13,6 +13,7 @@ import { FilterOperator, ProjectOperator } from '../operators/project-filter.js'
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
 import { HashJoinOperator } from '../operators/hash-join.js';
 import { TopNOperator } from '../operators/top-n.js';
+import { SemiJoinOperator } from '../operators/semi-join.js';
 import { UnionOperator } from '../operators/union.js';
 import { type StreamNode, streamInputs } from '../plan/stream-plan.js';
 
@@ -66,6 +67,7 @@ export class LocalJob {
       case 'filter': return new FilterOperator(node.predicate, ctx);
       case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone);
       case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx);
+      case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx);
       case 'topN': return new TopNOperator(node.spec);
       case 'union': return new UnionOperator();
       case 'exchange': return PASS;

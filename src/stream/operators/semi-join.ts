@@ -1,0 +1,95 @@
+// Streaming semi and anti joins (IN / EXISTS and NOT EXISTS subqueries turned into joins). Each
+// left row counts its matches on the right; a semi join shows the row while the count is
+// positive, an anti join while it is zero, and both emit exactly the transitions.
+
+import type { Expr } from '../../plan/expr.js';
+import type { Row } from '../../types/value.js';
+import { compareDatum, datumKey } from '../../types/value.js';
+import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
+import type { ExecContext } from '../../executor/context.js';
+import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
+import type { Barrier, Output, StreamOperator } from './operator.js';
+
+interface Entry { readonly row: Row; degree: number }
+
+function keyOf(fs: Compiled[], row: Row): string | null {
+  let k = '';
+  for (const f of fs) { const v = f(row); if (v === null) return null; k += datumKey(v) + '\u0002'; }
+  return k;
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] === null || b[i] === null || compareDatum(a[i], b[i]) !== 0) return false;
+  }
+  return true;
+}
+
+export class SemiJoinOperator implements StreamOperator {
+  private readonly left = new Map<string, Entry[]>();
+  private readonly nullLeft: Row[] = [];
+  private readonly right = new Map<string, Row[]>();
+  private readonly lk: Compiled[];
+  private readonly rk: Compiled[];
+  private readonly residual: Compiled | null;
+
+  constructor(private readonly anti: boolean, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null, ctx: ExecContext) {
+    this.lk = leftKeys.map((e) => compileExpr(e, ctx));
+    this.rk = rightKeys.map((e) => compileExpr(e, ctx));
+    this.residual = residual ? compileExpr(residual, ctx) : null;
+  }
+
+  private visible(degree: number): boolean { return this.anti ? degree === 0 : degree > 0; }
+
+  processChunk(chunk: Chunk, input: number, out: Output): void {
+    const b = new ChunkBuilder();
+    const emit = (op: Op, row: Row) => { const c = b.push(op, row); if (c) out.emit(c); };
+    for (let i = 0; i < chunk.rows.length; i++) {
+      const row = chunk.rows[i];
+      const insert = !isRetraction(chunk.ops[i]);
+      if (input === 0) {
+        const k = keyOf(this.lk, row);
+        if (k === null) {
+          // A NULL key never matches: visible only in an anti join.
+          if (insert) this.nullLeft.push(row);
+          else { const j = this.nullLeft.findIndex((r) => sameRow(r, row)); if (j >= 0) this.nullLeft.splice(j, 1); }
+          if (this.anti) emit(insert ? Op.Insert : Op.Delete, row);
+          continue;
+        }
+        const degree = (this.right.get(k) ?? []).filter((r) => !this.residual || this.residual(row.concat(r)) === true).length;
+        if (insert) {
+          const list = this.left.get(k);
+          const e = { row, degree };
+          if (list) list.push(e); else this.left.set(k, [e]);
+        } else {
+          const list = this.left.get(k);
+          const j = list ? list.findIndex((e) => sameRow(e.row, row)) : -1;
+          if (j >= 0) { list!.splice(j, 1); if (!list!.length) this.left.delete(k); }
+        }
+        if (this.visible(degree)) emit(insert ? Op.Insert : Op.Delete, row);
+        continue;
+      }
+      const k = keyOf(this.rk, row);
+      if (k === null) continue;
+      if (insert) { const l = this.right.get(k); if (l) l.push(row); else this.right.set(k, [row]); }
+      else {
+        const l = this.right.get(k);
+        const j = l ? l.findIndex((r) => sameRow(r, row)) : -1;
+        if (j >= 0) { l!.splice(j, 1); if (!l!.length) this.right.delete(k); }
+      }
+      for (const e of this.left.get(k) ?? []) {
+        if (this.residual && this.residual(e.row.concat(row)) !== true) continue;
+        const before = this.visible(e.degree);
+        e.degree += insert ? 1 : -1;
+        const after = this.visible(e.degree);
+        if (before !== after) emit(after ? Op.Insert : Op.Delete, e.row);
+      }
+    }
+    const c = b.take();
+    if (c) out.emit(c);
+  }
+
+  processBarrier(_b: Barrier, _out: Output): void { /* emits as it goes */ }
+}
