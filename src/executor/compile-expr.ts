@@ -39,7 +39,7 @@ export function compileExpr(e: Expr, ctx: ExecContext): Compiled {
     }
     case 'cast': {
       const a = compileExpr(e.arg, ctx), from = e.arg.type, to = e.type, ex = e.explicit;
-      const tc = { timeZone: ctx.evalCtx.timeZone };
+      const tc = { timeZone: ctx.evalCtx.timeZone, names: ctx.evalCtx.session };
       return (r) => castDatum(a(r), from, to, ex, tc);
     }
     case 'and': {

@@ -2,7 +2,7 @@
 // and their implementations. Integer arithmetic checks overflow, as PostgreSQL does.
 
 import { SqlError, SqlState } from '../errors.js';
-import { DataType, T, formatType, isNumeric, isString } from '../types/datatype.js';
+import { DataType, T, formatType, isNumeric, isOidLike, isString } from '../types/datatype.js';
 import { Datum, compareDatum } from '../types/value.js';
 import { Numeric } from '../types/numeric.js';
 import { Interval, US_PER_DAY, addIntervalToTimestamp } from '../types/datetime.js';
@@ -109,6 +109,8 @@ export function resolveBinaryOp(op: string, l: DataType, r: DataType): ResolvedO
   if (isUnknown(l) && isUnknown(r)) { l = T.text; r = T.text; }
 
   if (cmpImpls[op]) {
+    // oid = integer compares as oids (int2/int4 cast to oid implicitly), as in PostgreSQL.
+    if ((isOidLike(l) && isId(r, 'int2', 'int4')) || (isOidLike(r) && isId(l, 'int2', 'int4'))) return { type: T.bool, left: T.oid, right: T.oid, impl: cmpImpls[op] };
     const ct = commonType([l, r], 'operator');
     return { type: T.bool, left: ct, right: ct, impl: cmpImpls[op] };
   }

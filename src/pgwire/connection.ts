@@ -206,7 +206,7 @@ export class Connection {
 
   // ---- queries ----
   private get s(): Session { return this.session!; }
-  private textCtx(): TextContext { return { timeZone: this.s.timeZone() }; }
+  private textCtx(): TextContext { return { timeZone: this.s.timeZone(), names: this.s.catalogView }; }
 
   private async handle(m: FrontendMessage): Promise<void> {
     if (this.skipToSync && m.kind !== 'sync') return;

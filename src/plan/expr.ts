@@ -3,6 +3,7 @@
 import type { DataType } from '../types/datatype.js';
 import type { Datum } from '../types/value.js';
 import type { LogicalPlan } from './logical.js';
+import type { OidNames } from '../types/text-io.js';
 
 export type ScalarImpl = (args: Datum[], ctx: EvalContext) => Datum;
 
@@ -15,7 +16,7 @@ export interface EvalContext {
 }
 
 /** Session-dependent functions (current_setting, nextval, catalog lookups) implemented by the session. */
-export interface SessionFunctions {
+export interface SessionFunctions extends OidNames {
   currentSetting(name: string, missingOk: boolean): string | null;
   setConfig(name: string, value: string, isLocal: boolean): string;
   nextval(seq: string): bigint;
@@ -33,7 +34,7 @@ export interface SessionFunctions {
   tableIsVisible(oid: number): boolean;
   objDescription(oid: number, catalog?: string): string | null;
   colDescription(oid: number, attnum: number): string | null;
-  indexDef(oid: number): string | null;
+  indexDef(oid: number, column?: number): string | null;
   constraintDef(oid: number): string | null;
   viewDefinition(oid: number): string | null;
   expr(text: string): string | null;

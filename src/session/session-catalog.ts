@@ -7,6 +7,10 @@ import type { CatalogReader, ResolvedRelation } from '../sql/binder/catalog-read
 import type { SessionFunctions } from '../plan/expr.js';
 import { formatType, typeFromName, typeFromOid, typeOid } from '../types/datatype.js';
 import { systemRelation, systemRelationByOid, systemRelationOid } from '../catalog/system/registry.js';
+import { indexOid, tableOfConstraint, tableOfIndex } from '../catalog/system/oids.js';
+import { primaryKeyConstraintDef, primaryKeyIndexDef, quoteIdent } from '../catalog/system/definitions.js';
+import { procNameByOid, procOidByName } from '../catalog/system/pg-types.js';
+import { viewDefinitionText } from '../catalog/system/view-def.js';
 import type { Session } from './session.js';
 
 export class SessionCatalog implements CatalogReader, SessionFunctions {
@@ -104,59 +108,99 @@ export class SessionCatalog implements CatalogReader, SessionFunctions {
     return value;
   }
   regclassIn(name: string): number {
-    const r = this.resolveQualified(name);
-    if ('oid' in r) return (r as RelationDef).oid;
-    const rr = r as ResolvedRelation;
-    return rr.kind === 'relation' ? rr.rel.oid : systemRelationOid(rr.schema, rr.name);
+    const parts = splitQualified(name);
+    const rel = parts.length <= 3 ? this.lookupRelation(parts.length > 1 ? parts[parts.length - 2] : null, parts[parts.length - 1]) : undefined;
+    if (rel) return rel.kind === 'relation' ? rel.rel.oid : systemRelationOid(rel.schema, rel.name);
+    const index = this.findIndex(parts.length > 1 ? parts[parts.length - 2] : null, parts[parts.length - 1]);
+    if (index) return indexOid(index);
+    throw new SqlError(SqlState.UndefinedTable, `relation "${name}" does not exist`);
+  }
+  /** The table whose primary-key index has this name (indexes share the relation namespace). */
+  private findIndex(schema: string | null, name: string): RelationDef | undefined {
+    const schemas = schema ? [schema] : this.searchPath();
+    for (const sch of schemas) {
+      const r = this.catalog.relations().find((x) => x.schema === sch && x.primaryKey?.length && (x.primaryKeyName ?? `${x.name}_pkey`) === name);
+      if (r) return r;
+    }
+    return undefined;
   }
   regclassOut(oid: number): string {
     const rel = this.catalog.relationByOid(oid);
-    if (rel) return this.searchPath().includes(rel.schema) && this.lookupRelation(null, rel.name)?.kind === 'relation' ? quoteIdent(rel.name) : `${quoteIdent(rel.schema)}.${quoteIdent(rel.name)}`;
+    if (rel) return this.qualifyIfHidden(rel.schema, rel.name, this.tableIsVisible(oid));
+    const table = tableOfIndex(oid, this.catalog.relations());
+    if (table) {
+      const name = table.primaryKeyName ?? `${table.name}_pkey`;
+      return this.qualifyIfHidden(table.schema, name, this.findIndex(null, name)?.oid === table.oid);
+    }
     const sys = systemRelationByOid(oid);
-    if (sys) return sys.schema === 'pg_catalog' ? sys.name : `${sys.schema}.${sys.name}`;
+    if (sys) return this.qualifyIfHidden(sys.schema, sys.name, sys.schema === 'pg_catalog' || this.lookupRelation(null, sys.name)?.kind === 'system');
     return String(oid);
+  }
+  private qualifyIfHidden(schema: string, name: string, visible: boolean): string {
+    return visible ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
   }
   regtypeOut(oid: number): string {
     const t = typeFromOid(oid);
     return t ? formatType(t) : String(oid);
   }
   regtypeIn(name: string): number {
-    const n = name.trim().toLowerCase().replace(/^pg_catalog\./, '');
-    const isArray = n.endsWith('[]');
-    const t = typeFromName(isArray ? n.slice(0, -2) : n);
+    let n = name.trim().toLowerCase().replace(/^pg_catalog\./, '').replace(/\s+/g, ' ');
+    let isArray = n.endsWith('[]');
+    if (isArray) n = n.slice(0, -2).trim();
+    if (n.startsWith('_') && typeFromName(n.slice(1))) { isArray = true; n = n.slice(1); }
+    const m = /^([a-z ]+?)\s*\((\d+)(?:\s*,\s*(\d+))?\)$/.exec(n);
+    const t = m ? typeFromName(m[1], [Number(m[2]), ...(m[3] ? [Number(m[3])] : [])]) : typeFromName(n === '"char"' ? '"char"' : n.replace(/^"(.*)"$/, '$1'));
     if (!t) throw new SqlError(SqlState.UndefinedObject, `type "${name}" does not exist`);
     return typeOid(isArray ? { kind: 'array', elem: t } : t);
   }
-  regprocOut(oid: number): string { return String(oid); }
-  regnamespaceOut(oid: number): string { return this.catalog.schemaByOid(oid)?.name ?? String(oid); }
+  regprocOut(oid: number): string { return procNameByOid(oid) ?? String(oid); }
+  regprocIn(name: string): number {
+    const oid = procOidByName(name.replace(/^pg_catalog\./, ''));
+    if (oid === undefined) throw new SqlError(SqlState.UndefinedFunction, `function "${name}" does not exist`);
+    return oid;
+  }
+  regnamespaceOut(oid: number): string { const n = this.catalog.schemaByOid(oid)?.name; return n === undefined ? String(oid) : quoteIdent(n); }
+  regnamespaceIn(name: string): number {
+    const n = splitQualified(name);
+    const sch = n.length === 1 ? this.catalog.schema(n[0]) : undefined;
+    if (!sch) throw new SqlError(SqlState.UndefinedSchema, `schema "${name}" does not exist`);
+    return sch.oid;
+  }
   userName(oid: number): string | null { return this.catalog.userByOid(oid)?.name ?? null; }
   currentUser(): string { return this.s.info.user; }
   backendPid(): number { return this.s.pid; }
   tableIsVisible(oid: number): boolean {
     const rel = this.catalog.relationByOid(oid);
-    if (!rel) return systemRelationByOid(oid) !== undefined;
+    if (!rel) {
+      const table = tableOfIndex(oid, this.catalog.relations());
+      if (table) return this.findIndex(null, table.primaryKeyName ?? `${table.name}_pkey`)?.oid === table.oid;
+      const sys = systemRelationByOid(oid);
+      return sys !== undefined && (sys.schema === 'pg_catalog' || this.searchPath().includes(sys.schema));
+    }
     const found = this.lookupRelation(null, rel.name);
     return found?.kind === 'relation' && found.rel.oid === oid;
   }
-  objDescription(oid: number): string | null { return this.catalog.relationByOid(oid)?.comment ?? null; }
+  objDescription(oid: number, catalog?: string): string | null {
+    if (catalog !== undefined && catalog !== 'pg_class') return null;
+    return this.catalog.relationByOid(oid)?.comment ?? null;
+  }
   colDescription(oid: number, attnum: number): string | null {
     const rel = this.catalog.relationByOid(oid);
     const col = rel?.columns[attnum - 1];
     return col ? rel!.columnComments?.[col.name] ?? null : null;
   }
-  indexDef(oid: number): string | null {
-    const rel = this.catalog.relations().find((r) => r.oid + 1 === oid && r.primaryKey?.length);
-    if (!rel) return null;
-    return `CREATE UNIQUE INDEX ${rel.primaryKeyName ?? rel.name + '_pkey'} ON ${rel.schema}.${rel.name} USING btree (${rel.primaryKey!.map((i) => rel.columns[i].name).join(', ')})`;
+  indexDef(oid: number, column = 0): string | null {
+    const rel = tableOfIndex(oid, this.catalog.relations());
+    return rel ? primaryKeyIndexDef(rel, column) : null;
   }
   constraintDef(oid: number): string | null {
-    const rel = this.catalog.relations().find((r) => r.oid + 2 === oid && r.primaryKey?.length);
-    if (!rel) return null;
-    return `PRIMARY KEY (${rel.primaryKey!.map((i) => rel.columns[i].name).join(', ')})`;
+    const rel = tableOfConstraint(oid, this.catalog.relations());
+    return rel ? primaryKeyConstraintDef(rel) : null;
   }
   viewDefinition(oid: number): string | null {
     const rel = this.catalog.relationByOid(oid);
-    return rel?.query ? ' ' + rel.query + ';' : null;
+    if (!rel?.query) return null;
+    return viewDefinitionText(rel, this.catalog);
   }
   expr(text: string): string | null { return text; }
 }
@@ -174,7 +218,4 @@ export function splitQualified(text: string): string[] {
   return parts.map((p) => p.trim());
 }
 
-export function quoteIdent(s: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(s) && !RESERVED.has(s) ? s : '"' + s.replace(/"/g, '""') + '"';
-}
-const RESERVED = new Set(['all', 'and', 'any', 'array', 'as', 'asc', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'default', 'desc', 'distinct', 'do', 'else', 'end', 'false', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'into', 'limit', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'primary', 'references', 'select', 'table', 'then', 'to', 'true', 'union', 'unique', 'user', 'using', 'when', 'where', 'with']);
+export { quoteIdent };

@@ -10,7 +10,15 @@ import {
 } from './datetime.js';
 import { formatFloat4, formatFloat8 } from './float-format.js';
 
-export interface TextContext { timeZone: string }
+/** Names of OIDs for the text form of regclass, regtype, regproc and regnamespace (from the session's catalog). */
+export interface OidNames {
+  regclassOut(oid: number): string; regclassIn(name: string): number;
+  regtypeOut(oid: number): string; regtypeIn(name: string): number;
+  regprocOut(oid: number): string; regprocIn(name: string): number;
+  regnamespaceOut(oid: number): string; regnamespaceIn(name: string): number;
+}
+
+export interface TextContext { timeZone: string; names?: OidNames }
 export const UTC_CONTEXT: TextContext = { timeZone: 'UTC' };
 
 export function formatText(d: Datum, t: DataType, ctx: TextContext): string | null {
@@ -26,6 +34,10 @@ export function formatText(d: Datum, t: DataType, ctx: TextContext): string | nu
     case 'timestamp': return formatTimestamp(d as number);
     case 'timestamptz': return formatTimestamptz(d as number, ctx.timeZone);
     case 'interval': return formatInterval(d as Interval);
+    case 'regclass': return ctx.names ? ctx.names.regclassOut(d as number) : String(d);
+    case 'regtype': return ctx.names ? ctx.names.regtypeOut(d as number) : String(d);
+    case 'regproc': return ctx.names ? ctx.names.regprocOut(d as number) : String(d);
+    case 'regnamespace': return ctx.names ? ctx.names.regnamespaceOut(d as number) : String(d);
     default: return String(d);
   }
 }
@@ -140,8 +152,10 @@ export function parseText(text: string, t: DataType, ctx: TextContext): Datum {
     case 'int4': return parseIntText(text, 32);
     case 'oid': case 'regclass': case 'regtype': case 'regproc': case 'regnamespace': {
       const s = text.trim();
-      if (!/^\d+$/.test(s)) throw invalid(t.id, text);
-      return Number(s);
+      if (/^\d+$/.test(s)) return Number(s);
+      // Names resolve through the session's catalog (regclass: relations on search_path, …).
+      if (ctx.names && t.id !== 'oid') return t.id === 'regclass' ? ctx.names.regclassIn(s) : t.id === 'regtype' ? ctx.names.regtypeIn(s) : t.id === 'regproc' ? ctx.names.regprocIn(s) : ctx.names.regnamespaceIn(s);
+      throw invalid(t.id, text);
     }
     case 'int8': return parseInt8Text(text);
     case 'float4': return parseFloatText(text, 'real');

@@ -2,27 +2,37 @@
 
 import { T, formatType, DataType } from '../../types/datatype.js';
 import type { Row } from '../../types/value.js';
+import type { Session } from '../../session/session.js';
 import { DATABASE_NAME, type RelationDef } from '../catalog.js';
 import { defineSystemRelation } from './registry.js';
 
 const text = T.varchar, int = T.int4;
 
+/**
+ * information_schema columns use the standard's domains: sql_identifier (over name) for names of
+ * catalogs, schemas, objects and owners, character_data and yes_or_no (varchar), cardinal_number (int4).
+ */
+function defineView(name: string, cols: [string, DataType][], rows: (s: Session) => Row[]): void {
+  const typed = cols.map(([n, t]): [string, DataType] => [n, /(_catalog|_schema|_name|_owner|^dtd_identifier)$/.test(n) ? T.name : t]);
+  defineSystemRelation('information_schema', name, typed, rows);
+}
+
 function tableType(r: RelationDef): string {
   return r.kind === 'table' ? 'BASE TABLE' : r.kind === 'view' ? 'VIEW' : r.kind === 'materialized_view' ? 'MATERIALIZED VIEW' : r.kind.toUpperCase();
 }
 
-defineSystemRelation('information_schema', 'schemata', [
+defineView('schemata', [
   ['catalog_name', text], ['schema_name', text], ['schema_owner', text], ['default_character_set_catalog', text],
   ['default_character_set_schema', text], ['default_character_set_name', text], ['sql_path', text],
 ], (s) => s.db.catalog.schemas().map((n) => [DATABASE_NAME, n.name, n.owner, null, null, null, null]));
 
-defineSystemRelation('information_schema', 'tables', [
+defineView('tables', [
   ['table_catalog', text], ['table_schema', text], ['table_name', text], ['table_type', text], ['self_referencing_column_name', text],
   ['reference_generation', text], ['user_defined_type_catalog', text], ['user_defined_type_schema', text], ['user_defined_type_name', text],
   ['is_insertable_into', text], ['is_typed', text], ['commit_action', text],
 ], (s) => s.db.catalog.relations().filter((r) => r.kind !== 'sequence').map((r) => [DATABASE_NAME, r.schema, r.name, tableType(r), null, null, null, null, null, r.kind === 'table' ? 'YES' : 'NO', 'NO', null]));
 
-defineSystemRelation('information_schema', 'views', [
+defineView('views', [
   ['table_catalog', text], ['table_schema', text], ['table_name', text], ['view_definition', text], ['check_option', text],
   ['is_updatable', text], ['is_insertable_into', text], ['is_trigger_updatable', text], ['is_trigger_deletable', text], ['is_trigger_insertable_into', text],
 ], (s) => s.db.catalog.relations().filter((r) => r.kind === 'view').map((r) => [DATABASE_NAME, r.schema, r.name, r.query ?? null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO']));
@@ -32,7 +42,7 @@ function dataTypeName(t: DataType): string {
   return formatType({ ...t, typmod: -1 });
 }
 
-defineSystemRelation('information_schema', 'columns', [
+defineView('columns', [
   ['table_catalog', text], ['table_schema', text], ['table_name', text], ['column_name', text], ['ordinal_position', int], ['column_default', text],
   ['is_nullable', text], ['data_type', text], ['character_maximum_length', int], ['character_octet_length', int], ['numeric_precision', int],
   ['numeric_precision_radix', int], ['numeric_scale', int], ['datetime_precision', int], ['interval_type', text], ['interval_precision', int],

@@ -2,9 +2,10 @@
 // and a function computing their rows from the live catalog when a query reads them.
 
 import { DataType, T, arrayOf } from '../../types/datatype.js';
-import type { Row } from '../../types/value.js';
+import type { Datum, Row } from '../../types/value.js';
 import type { OutputColumn } from '../../plan/logical.js';
 import type { Session } from '../../session/session.js';
+import { PG_CATALOG_SHAPES } from './pg-columns.js';
 
 export interface SystemRelation {
   readonly schema: string;
@@ -16,7 +17,9 @@ export interface SystemRelation {
 
 const relations = new Map<string, SystemRelation>();
 const byOid = new Map<number, SystemRelation>();
-let nextOid = 1200;
+// Relations without a PostgreSQL OID of their own are numbered from here (above PostgreSQL's
+// fixed catalog OIDs, below the first user OID).
+let nextOid = 14000;
 
 type ColSpec = [name: string, type: DataType];
 
@@ -27,6 +30,35 @@ export function defineSystemRelation(schema: string, name: string, cols: ColSpec
   relations.set(`${schema}.${name}`, rel);
   byOid.set(rel.oid, rel);
 }
+
+/** A row given by column name; columns left out take their type's zero (0, false, or NULL). */
+export type RowObject = Record<string, Datum>;
+
+function zero(t: DataType): Datum {
+  if (t.kind === 'array') return null;
+  switch (t.id) {
+    case 'bool': return false;
+    case 'int8': return 0n;
+    case 'int2': case 'int4': case 'oid': case 'float4': case 'float8': case 'regproc': case 'regclass': case 'regtype': case 'regnamespace': return 0;
+    default: return null;
+  }
+}
+
+/** Declare a pg_catalog relation with PostgreSQL 15's columns and OID (pg-columns.ts), rows given by name. */
+export function defineCatalog(name: string, rows: (s: Session) => RowObject[]): void {
+  const shape = PG_CATALOG_SHAPES[name];
+  if (!shape) throw new Error(`no column list for pg_catalog.${name}`);
+  const cols = shape.cols;
+  defineSystemRelation('pg_catalog', name, cols, (s) => rows(s).map((o) => cols.map(([n, t]) => (n in o ? o[n] : zero(t)))), shape.oid);
+}
+
+/** Define every relation of pg-columns.ts not defined yet, with no rows. */
+export function defineRemainingCatalogs(): void {
+  for (const name of Object.keys(PG_CATALOG_SHAPES)) if (!relations.has(`pg_catalog.${name}`)) defineCatalog(name, () => []);
+}
+
+/** Whether a system relation is a view in PostgreSQL (its OID is in the range of initdb's views). */
+export function isSystemView(rel: SystemRelation): boolean { return rel.schema !== 'pg_catalog' || rel.oid >= 10000; }
 
 export function systemRelation(schema: string, name: string): { kind: 'system'; schema: string; name: string; columns: OutputColumn[] } | undefined {
   const r = relations.get(`${schema}.${name}`);

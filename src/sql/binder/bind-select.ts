@@ -400,7 +400,8 @@ export function targetName(n: Node): string {
     case 'FuncCall': { const f = nameList(v.funcname); return f[f.length - 1]; }
     case 'TypeCast': {
       const inner = targetName(v.arg);
-      if (inner !== '?column?') return inner;
+      // A name from an inner cast is weak: the outer cast's type name wins, as in FigureColname.
+      if (inner !== '?column?' && !v.arg.TypeCast) return inner;
       const names = nameList(v.typeName.names);
       const tn = names[names.length - 1];
       return ({ int4: 'int4', int8: 'int8', bool: 'bool', float8: 'float8', varchar: 'varchar', bpchar: 'bpchar' } as Record<string, string>)[tn] ?? tn;

@@ -43,7 +43,7 @@ export class Binder {
   paramTypes(): DataType[] { return this.params.map((t) => (t.kind === 'scalar' && t.id === 'unknown' ? T.text : t)); }
 
   evalContext(): EvalContext { return this.evalCtx; }
-  textContext(): TextContext { return { timeZone: this.evalCtx.timeZone }; }
+  textContext(): TextContext { return { timeZone: this.evalCtx.timeZone, names: this.evalCtx.session }; }
   databaseName(): string { return this.dbName; }
 
   namedWindow(name: string): Node | undefined { return this.windowDefs.get(name); }

@@ -7,11 +7,12 @@ import { DataType, ScalarType, T, arrayOf, formatType, typeFromOid, typeOid } fr
 import type { Datum } from '../../types/value.js';
 import { compareDatum } from '../../types/value.js';
 import { formatText, parseArrayText } from '../../types/text-io.js';
-import type { Expr, ScalarImpl } from '../../plan/expr.js';
+import type { EvalContext, Expr, ScalarImpl } from '../../plan/expr.js';
 import type { Binder } from './binder.js';
 import { type ExprCtx, coerce, constExpr } from './bind-expr.js';
 import { setReturningFunction, setReturningType } from './set-returning.js';
 import { SERVER_VERSION_STRING } from '../../version.js';
+import { quoteIdent } from '../../catalog/system/definitions.js';
 
 type Special = (b: Binder, args: Expr[], ctx: ExprCtx) => Expr | undefined;
 
@@ -54,7 +55,7 @@ const SPECIALS: Record<string, Special> = {
   shobj_description: (b, a) => call('shobj_description', T.text, [toOid(b, a[0]), toText(b, a[1])], () => null),
   col_description: (b, a) => call('col_description', T.text, [toOid(b, a[0]), coerce(b, a[1], T.int4)], (v, c) => c.session.colDescription(v[0] as number, v[1] as number)),
   pg_get_expr: (b, a) => call('pg_get_expr', T.text, [toText(b, a[0]), toOid(b, a[1]), ...(a[2] ? [coerce(b, a[2], T.bool)] : [])], (v, c) => c.session.expr(v[0] as string)),
-  pg_get_indexdef: (b, a) => call('pg_get_indexdef', T.text, a.map((x, i) => (i === 0 ? toOid(b, x) : i === 1 ? coerce(b, x, T.int4) : coerce(b, x, T.bool))), (v, c) => c.session.indexDef(v[0] as number)),
+  pg_get_indexdef: (b, a) => call('pg_get_indexdef', T.text, a.map((x, i) => (i === 0 ? toOid(b, x) : i === 1 ? coerce(b, x, T.int4) : coerce(b, x, T.bool))), (v, c) => c.session.indexDef(v[0] as number, (v[1] as number | undefined) ?? 0)),
   pg_get_constraintdef: (b, a) => call('pg_get_constraintdef', T.text, a.map((x, i) => (i === 0 ? toOid(b, x) : coerce(b, x, T.bool))), (v, c) => c.session.constraintDef(v[0] as number)),
   pg_get_viewdef: (b, a) => call('pg_get_viewdef', T.text, a.map((x, i) => (i === 0 ? toOid(b, x) : coerce(b, x, x.type.kind === 'scalar' && x.type.id === 'int4' ? T.int4 : T.bool))), (v, c) => c.session.viewDefinition(v[0] as number)),
   pg_encoding_to_char: (b, a) => call('pg_encoding_to_char', T.name, [coerce(b, a[0], T.int4)], (v) => (v[0] === 6 ? 'UTF8' : v[0] === 0 ? 'SQL_ASCII' : '')),
@@ -72,10 +73,31 @@ const SPECIALS: Record<string, Special> = {
   pg_database_size: () => constExpr(0n, T.int8),
   to_regclass: (b, a) => call('to_regclass', T.regclass, [toText(b, a[0])], (v, c) => { try { return c.session.regclassIn(v[0] as string); } catch { return null; } }),
   to_regtype: (b, a) => call('to_regtype', T.regtype, [toText(b, a[0])], (v, c) => { try { return c.session.regtypeIn(v[0] as string); } catch { return null; } }),
-  nextval: (b, a) => call('nextval', T.int8, [toText(b, a[0])], (v, c) => c.session.nextval(v[0] as string), true, true),
-  currval: (b, a) => call('currval', T.int8, [toText(b, a[0])], (v, c) => c.session.currval(v[0] as string), true, true),
-  setval: (b, a) => call('setval', T.int8, [toText(b, a[0]), coerce(b, a[1], T.int8), ...(a[2] ? [coerce(b, a[2], T.bool)] : [])], (v, c) => c.session.setval(v[0] as string, v[1] as bigint, v[2] !== false), true, true),
-  pg_get_serial_sequence: (b, a) => call('pg_get_serial_sequence', T.text, [toText(b, a[0]), toText(b, a[1])], (v) => `${String(v[0]).includes('.') ? v[0] : 'public.' + v[0]}_${v[1]}_seq`),
+  nextval: (b, a) => call('nextval', T.int8, [sequenceArg(b, a[0])], (v, c) => c.session.nextval(sequenceName(v[0], c)), true, true),
+  currval: (b, a) => call('currval', T.int8, [sequenceArg(b, a[0])], (v, c) => c.session.currval(sequenceName(v[0], c)), true, true),
+  setval: (b, a) => call('setval', T.int8, [sequenceArg(b, a[0]), coerce(b, a[1], T.int8), ...(a[2] ? [coerce(b, a[2], T.bool)] : [])], (v, c) => c.session.setval(sequenceName(v[0], c), v[1] as bigint, v[2] !== false), true, true),
+  pg_get_serial_sequence: (b, a) => call('pg_get_serial_sequence', T.text, [toText(b, a[0]), toText(b, a[1])], (v, c) => {
+    const rel = b.catalog.relationByOid(c.session.regclassIn(v[0] as string));
+    if (!rel) return null;
+    const name = v[1] as string;
+    const col = rel.columns.find((x) => x.name === (/^".*"$/.test(name) ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase()));
+    if (!col) throw new SqlError(SqlState.UndefinedColumn, `column "${name}" of relation "${rel.name}" does not exist`);
+    return col.sequence ? `${quoteIdent(rel.schema)}.${quoteIdent(col.sequence)}` : null;
+  }),
+  pg_get_statisticsobjdef_columns: (b, a) => call('pg_get_statisticsobjdef_columns', T.text, [toOid(b, a[0])], () => null),
+  pg_relation_is_publishable: (b, a) => call('pg_relation_is_publishable', T.bool, [toOid(b, a[0])], () => true),
+  pg_get_ruledef: (b, a) => call('pg_get_ruledef', T.text, a.map((x, i) => (i === 0 ? toOid(b, x) : coerce(b, x, T.bool))), () => null),
+  pg_get_triggerdef: (b, a) => call('pg_get_triggerdef', T.text, a.map((x, i) => (i === 0 ? toOid(b, x) : coerce(b, x, T.bool))), () => null),
+  pg_get_partkeydef: (b, a) => call('pg_get_partkeydef', T.text, [toOid(b, a[0])], () => null),
+  pg_get_function_result: (b, a) => call('pg_get_function_result', T.text, [toOid(b, a[0])], () => null),
+  pg_get_function_arguments: (b, a) => call('pg_get_function_arguments', T.text, [toOid(b, a[0])], () => null),
+  pg_get_function_identity_arguments: (b, a) => call('pg_get_function_identity_arguments', T.text, [toOid(b, a[0])], () => null),
+  pg_tablespace_location: (b, a) => call('pg_tablespace_location', T.text, [toOid(b, a[0])], () => ''),
+  pg_my_temp_schema: () => constExpr(0, T.oid),
+  pg_is_other_temp_schema: (b, a) => call('pg_is_other_temp_schema', T.bool, [toOid(b, a[0])], () => false),
+  pg_opclass_is_visible: visible, pg_opfamily_is_visible: visible, pg_conversion_is_visible: visible, pg_operator_is_visible: visible,
+  pg_statistics_obj_is_visible: visible, pg_collation_is_visible: visible, pg_ts_config_is_visible: visible, pg_ts_dict_is_visible: visible,
+  pg_ts_parser_is_visible: visible, pg_ts_template_is_visible: visible,
   has_table_privilege: privilege, has_schema_privilege: privilege, has_database_privilege: privilege,
   has_column_privilege: privilege, has_function_privilege: privilege, has_sequence_privilege: privilege,
   has_any_column_privilege: privilege, pg_has_role: privilege, has_type_privilege: privilege,
@@ -105,6 +127,19 @@ const SPECIALS: Record<string, Special> = {
   array_position: (b, a) => { const arr = arrayArg(b, a[0]); return call('array_position', T.int4, [arr, coerce(b, a[1], (arr.type as { elem: ScalarType }).elem)], (v) => { const i = (v[0] as Datum[]).findIndex((x) => x !== null && compareDatum(x, v[1]) === 0); return i < 0 ? null : i + 1; }); },
   array_remove: (b, a) => { const arr = arrayArg(b, a[0]); return call('array_remove', arr.type, [arr, coerce(b, a[1], (arr.type as { elem: ScalarType }).elem)], (v) => (v[0] as Datum[]).filter((x) => !(x === v[1] || (x !== null && v[1] !== null && compareDatum(x, v[1]) === 0))), false); },
 };
+
+/** Sequence functions take a regclass (`nextval('s'::regclass)`, as serial defaults are written) or a name. */
+function sequenceArg(b: Binder, e: Expr): Expr {
+  return e.type.kind === 'scalar' && (e.type.id === 'regclass' || e.type.id === 'oid') ? e : toText(b, e);
+}
+function sequenceName(d: Datum, c: EvalContext): string {
+  return typeof d === 'number' ? c.session.regclassOut(d) : (d as string);
+}
+
+/** Visibility of kinds of objects Weir has none of (opclasses, operators, …): those PostgreSQL shows are all in pg_catalog. */
+function visible(b: Binder, a: Expr[]): Expr {
+  return call('is_visible', T.bool, [toOid(b, a[0])], () => true);
+}
 
 function privilege(b: Binder, a: Expr[]): Expr {
   // Weir has no object privileges yet: every role may use every object.
