@@ -235,9 +235,10 @@ export class Connection {
       }
     } catch (e) {
       const err = this.s.onError(e);
+      // A protocol violation ends the connection with a FATAL error, as in PostgreSQL.
+      if (e instanceof ProtocolError) { this.fatal(err); return; }
       this.send(out.errorResponse(err));
       if (m.kind !== 'query') this.skipToSync = true;
-      if (e instanceof ProtocolError) { this.flush(); this.socket.end(); this.closed = true; }
     }
   }
 

@@ -12,7 +12,9 @@ export class RawConn {
   closed = false;
   /** Set when the server sent bytes that do not frame as backend messages. */
   malformed = '';
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
+  /** Set after sending an SSLRequest: the answer is one unframed byte ('N' or 'S'). */
+  sslReplyPending = false;
   private waiters: (() => void)[] = [];
 
   private constructor(readonly socket: Socket) {
@@ -42,9 +44,13 @@ export class RawConn {
   private onData(d: Buffer): void {
     this.pending = this.pending.length ? Buffer.concat([this.pending, d]) : d;
     let off = 0;
+    if (this.sslReplyPending && this.pending.length) {
+      this.sslReplyPending = false;
+      this.messages.push({ type: `ssl:${String.fromCharCode(this.pending[0])}`, body: Buffer.alloc(0) });
+      off = 1;
+    }
     while (this.pending.length - off >= 5) {
       const type = String.fromCharCode(this.pending[off]);
-      // The one single-byte reply: 'N' to an SSLRequest before startup.
       const len = this.pending.readInt32BE(off + 1);
       if (len < 4 || len > 1 << 30) { this.malformed = `bad backend length ${len} for type ${type}`; off = this.pending.length; break; }
       if (this.pending.length - off < len + 1) break;
