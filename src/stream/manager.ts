@@ -14,7 +14,7 @@ import { BlackholeSink, TableSink } from './operators/sinks.js';
 import type { StreamOperator } from './operators/operator.js';
 import { LocalJob, type JobEnvironment } from './runtime/local-job.js';
 import type { StreamNode } from './plan/stream-plan.js';
-import { createConnectorSource } from './connectors.js';
+import { createConnectorSource } from './connectors/index.js';
 
 export type JobStatus = 'RUNNING' | 'FAILED' | 'CANCELED' | 'FINISHED';
 

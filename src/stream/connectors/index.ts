@@ -1,8 +1,8 @@
 // Connector sources for the local runtime. The nexmark and datagen generators plug in here.
 
-import { SqlError, SqlState } from '../errors.js';
-import type { Chunk } from './chunk.js';
-import type { StreamNode } from './plan/stream-plan.js';
+import { SqlError, SqlState } from '../../errors.js';
+import type { Chunk } from '../chunk.js';
+import type { StreamNode } from '../plan/stream-plan.js';
 
 export interface RunningSource { start(): void; stop(): void }
 
