@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One real Kafka broker for the whole run (see scripts/kafka.sh).
+    globalSetup: ['tests/support/kafka-global-setup.ts'],
   },
 });

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka 3.9 broker in KRaft mode on 127.0.0.1, for Weir's tests and users.
-#   scripts/kafka.sh fetch    copy the broker's jars from Maven Central into .cache/kafka/libs (once)
+#   scripts/kafka.sh fetch    copy the broker's jars from Maven Central into ~/.cache/weir/kafka/libs (once)
 #   scripts/kafka.sh start    fetch if needed, format a fresh log dir, start, wait until it serves
 #   scripts/kafka.sh stop     stop the broker started by `start`
 #   scripts/kafka.sh status   print "running <port>" or "stopped"
-# Environment: WEIR_KAFKA_PORT (default 9092), WEIR_KAFKA_DIR (default .cache/kafka/run),
+# Environment: WEIR_KAFKA_PORT (default 9092), WEIR_KAFKA_DIR (default ~/.cache/weir/kafka/run), WEIR_CACHE_DIR,
 # WEIR_KAFKA_HEAP (default 512m).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-CACHE="$ROOT/.cache/kafka"
+# Outside the checkout, so clean clones (CI) on one machine share the download.
+CACHE="${WEIR_CACHE_DIR:-$HOME/.cache/weir}/kafka"
 LIBS="$CACHE/libs"
 PORT="${WEIR_KAFKA_PORT:-9092}"
 CPORT="$((PORT + 1))"
