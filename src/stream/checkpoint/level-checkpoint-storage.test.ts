@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LevelCheckpointStorage } from './level-checkpoint-storage.js';
+import type { CompletedCheckpoint } from './types.js';
+
+let dir: string;
+let store: LevelCheckpointStorage;
+beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'weir-chk-')); store = await LevelCheckpointStorage.open(dir); });
+afterAll(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
+
+const meta = (jobId: string, id: number, isSavepoint = false): CompletedCheckpoint => ({
+  jobId, checkpointId: id, isSavepoint, triggeredAt: id, completedAt: id + 1, tasks: {}, sizeBytes: 0, externalPath: store.externalPath(jobId, id, isSavepoint),
+});
+
+describe('LevelCheckpointStorage', () => {
+  it('reads state as of any checkpoint from incremental deltas', async () => {
+    await store.writeState('j1', 1, [['op/a', '1'], ['op/b', '2']]);
+    await store.writeState('j1', 2, [['op/a', '10'], ['op/c', '3']]);
+    await store.writeState('j1', 3, [['op/b', null]]);
+    const at = async (id: number) => Object.fromEntries(await store.readState('j1', id, 'op/'));
+    expect(await at(1)).toEqual({ 'op/a': '1', 'op/b': '2' });
+    expect(await at(2)).toEqual({ 'op/a': '10', 'op/b': '2', 'op/c': '3' });
+    expect(await at(3)).toEqual({ 'op/a': '10', 'op/c': '3' });
+    expect(await store.readState('j10', 3, 'op/')).toEqual(new Map()); // job ids do not prefix each other
+  });
+
+  it('subsumes old checkpoints but keeps every version a retained one reads', async () => {
+    for (let id = 1; id <= 3; id++) await store.writeCompleted(meta('j1', id));
+    await store.subsume('j1', 2);
+    expect((await store.completed('j1')).map((c) => c.checkpointId)).toEqual([2, 3]);
+    expect(Object.fromEntries(await store.readState('j1', 2, 'op/'))).toEqual({ 'op/a': '10', 'op/b': '2', 'op/c': '3' });
+    expect(Object.fromEntries(await store.readState('j1', 3, 'op/'))).toEqual({ 'op/a': '10', 'op/c': '3' });
+  });
+
+  it('discards a failed checkpoint and prefers a checkpoint over a newer savepoint when asked', async () => {
+    await store.writeState('j2', 1, [['k', 'one']]);
+    await store.writeCompleted(meta('j2', 1));
+    await store.writeState('j2', 2, [['k', 'two']]);
+    await store.discard('j2', 2);
+    expect(Object.fromEntries(await store.readState('j2', 5, ''))).toEqual({ k: 'one' });
+    await store.writeCompleted(meta('j2', 3, true));
+    expect((await store.latest('j2', true))!.checkpointId).toBe(1);
+    expect((await store.latest('j2', false))!.checkpointId).toBe(3);
+    expect((await store.find('j2', store.externalPath('j2', 3, true)))!.isSavepoint).toBe(true);
+    expect((await store.find('j2', 'chk-1'))!.checkpointId).toBe(1);
+    expect(await store.find('j2', 'chk-7')).toBeNull();
+    await store.dropJob('j2');
+    expect(await store.completed('j2')).toEqual([]);
+  });
+});

@@ -1,0 +1,148 @@
+// Checkpoints in LevelDB (classic-level) under <data-dir>/checkpoints, one database shared by the
+// main thread and the TaskManager workers (classic-level's multithreading option).
+//
+//   v/<job>/<state key>\0<inverted checkpoint id>  → value JSON ("" = deleted)   versioned state
+//   m/<job>/<checkpoint id, 10 digits>             → CompletedCheckpoint JSON      metadata
+//
+// Tasks write only what changed since the last completed checkpoint, each version tagged with
+// the checkpoint id; reading state "as of checkpoint C" takes, per key, the newest version ≤ C.
+// So snapshots are incremental, any retained checkpoint can be restored, and versions written
+// for a checkpoint that never completed are harmless (they hold values as of that barrier) and
+// removed by discard(). Metadata is written last, with sync, so a checkpoint counts only once
+// everything it names is on disk (LevelDB's log is one file: the synced write covers earlier ones).
+
+import { ClassicLevel } from 'classic-level';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CheckpointStorage } from './checkpoint-coordinator.js';
+import type { CompletedCheckpoint } from './types.js';
+
+const ID_DIGITS = 10;
+const MAX_ID = 10 ** ID_DIGITS - 1;
+const pad = (n: number) => String(n).padStart(ID_DIGITS, '0');
+/** Newest first under one key: LevelDB sorts keys ascending. */
+const inverted = (id: number) => pad(MAX_ID - id);
+const fromInverted = (s: string) => MAX_ID - Number(s);
+
+export type StateEntry = readonly [key: string, value: string | null];
+
+export class LevelCheckpointStorage implements CheckpointStorage {
+  private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string) {}
+
+  static async open(dataDir: string): Promise<LevelCheckpointStorage> {
+    const dir = join(dataDir, 'checkpoints');
+    mkdirSync(dir, { recursive: true });
+    const db = new ClassicLevel<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8', multithreading: true });
+    await db.open();
+    return new LevelCheckpointStorage(db, dir);
+  }
+
+  externalPath(jobId: string, checkpointId: number, isSavepoint: boolean): string {
+    return join(this.dir, jobId, `${isSavepoint ? 'savepoint' : 'chk'}-${checkpointId}`);
+  }
+
+  /** A task's delta for checkpoint `checkpointId`: changed keys with their value (null: deleted). Returns bytes written. */
+  async writeState(jobId: string, checkpointId: number, entries: Iterable<StateEntry>): Promise<number> {
+    const batch = this.db.batch();
+    let bytes = 0;
+    const suffix = '\0' + inverted(checkpointId);
+    for (const [k, v] of entries) {
+      const key = `v/${jobId}/${k}${suffix}`;
+      const value = v ?? '';
+      batch.put(key, value);
+      bytes += key.length + value.length;
+    }
+    await batch.write();
+    return bytes;
+  }
+
+  /** Every state key under `prefix` as of checkpoint `checkpointId` (deleted keys left out). */
+  async readState(jobId: string, checkpointId: number, prefix: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const base = `v/${jobId}/`;
+    let lastKey: string | null = null;
+    for await (const [full, value] of this.db.iterator({ gte: base + prefix, lt: base + prefix + '\uffff' })) {
+      const sep = full.lastIndexOf('\0');
+      const key = full.slice(base.length, sep);
+      if (key === lastKey) continue; // an older version of a key already decided
+      if (fromInverted(full.slice(sep + 1)) > checkpointId) continue; // newer than the checkpoint
+      lastKey = key;
+      if (value !== '') out.set(key, value);
+    }
+    return out;
+  }
+
+  async writeCompleted(c: CompletedCheckpoint): Promise<void> {
+    await this.db.put(`m/${c.jobId}/${pad(c.checkpointId)}`, JSON.stringify(c), { sync: true });
+  }
+
+  async completed(jobId: string): Promise<CompletedCheckpoint[]> {
+    const out: CompletedCheckpoint[] = [];
+    for await (const v of this.db.values({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` })) out.push(JSON.parse(v) as CompletedCheckpoint);
+    return out;
+  }
+
+  /** The checkpoint to restore a job from: the newest one, or the newest non-savepoint if preferred. */
+  async latest(jobId: string, preferCheckpoint = true): Promise<CompletedCheckpoint | null> {
+    const all = await this.completed(jobId);
+    if (!all.length) return null;
+    const newest = all[all.length - 1];
+    if (!preferCheckpoint) return newest;
+    const checkpoints = all.filter((c) => !c.isSavepoint);
+    const lastCheckpoint = checkpoints[checkpoints.length - 1];
+    // Flink's prefer-checkpoint-for-recovery: a newer savepoint loses to the latest checkpoint.
+    return lastCheckpoint ?? newest;
+  }
+
+  /** Find a checkpoint by its external path or by 'chk-10' / 'savepoint-12' within a job. */
+  async find(jobId: string, ref: string): Promise<CompletedCheckpoint | null> {
+    const m = /(chk|savepoint)-(\d+)\/?$/.exec(ref);
+    if (!m) return null;
+    const v = await this.db.get(`m/${jobId}/${pad(Number(m[2]))}`);
+    return v === undefined ? null : (JSON.parse(v) as CompletedCheckpoint);
+  }
+
+  async discard(jobId: string, checkpointId: number): Promise<void> {
+    const tag = '\0' + inverted(checkpointId);
+    const batch = this.db.batch();
+    for await (const k of this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` })) if (k.endsWith(tag)) batch.del(k);
+    batch.del(`m/${jobId}/${pad(checkpointId)}`);
+    await batch.write();
+  }
+
+  /**
+   * Keep the newest `retained` checkpoints plus every savepoint; drop older metadata, and every
+   * state version no kept checkpoint can read (per key: all versions older than the newest
+   * version at or below the oldest kept checkpoint).
+   */
+  async subsume(jobId: string, retained: number): Promise<void> {
+    const all = await this.completed(jobId);
+    const checkpoints = all.filter((c) => !c.isSavepoint);
+    const drop = checkpoints.slice(0, Math.max(0, checkpoints.length - retained));
+    if (!drop.length) return;
+    const kept = all.filter((c) => !drop.includes(c));
+    const oldestKept = kept.length ? Math.min(...kept.map((c) => c.checkpointId)) : Infinity;
+    const batch = this.db.batch();
+    for (const c of drop) batch.del(`m/${jobId}/${pad(c.checkpointId)}`);
+    let lastKey: string | null = null;
+    let haveBase = false;
+    for await (const full of this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` })) {
+      const sep = full.lastIndexOf('\0');
+      const key = full.slice(0, sep);
+      if (key !== lastKey) { lastKey = key; haveBase = false; }
+      const id = fromInverted(full.slice(sep + 1));
+      if (id > oldestKept) continue;
+      if (!haveBase) { haveBase = true; continue; } // the version the oldest kept checkpoint reads
+      batch.del(full);
+    }
+    await batch.write();
+  }
+
+  /** Remove everything of a job (DROP, or cancellation with DELETE_ON_CANCELLATION). */
+  async dropJob(jobId: string): Promise<void> {
+    await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
+    await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
+  }
+
+  async close(): Promise<void> { await this.db.close(); }
+}
