@@ -29,7 +29,7 @@ export class Database {
 
   readonly streaming: StreamingManager;
 
-  private constructor(readonly kv: KvStore, readonly catalog: Catalog, readonly tables: TableStore) {
+  private constructor(readonly kv: KvStore, readonly catalog: Catalog, readonly tables: TableStore, readonly dataDir: string) {
     this.streaming = new StreamingManager(this, streamingSessionFunctions());
   }
 
@@ -38,7 +38,7 @@ export class Database {
     const kv = await KvStore.open(opts.dataDir);
     const catalog = await Catalog.load(kv, opts.bootstrapUser ?? 'weir');
     const tables = new TableStore(kv);
-    const db = new Database(kv, catalog, tables);
+    const db = new Database(kv, catalog, tables, opts.dataDir);
     for (const rel of catalog.relations()) {
       if (rel.kind === 'table') await tables.load(rel.oid, rel.columns.map((c) => c.type), rel.primaryKey);
       if (rel.kind === 'sequence') {
@@ -68,8 +68,13 @@ export class Database {
   }
   sequencePeek(rel: RelationDef): bigint { return this.sequenceValues.get(rel.oid) ?? 1n; }
 
+  /**
+   * Shutdown: stop the streaming jobs (waiting up to 10 s for their workers), then close LevelDB,
+   * which finishes pending writes and flushes its log.
+   */
   async close(): Promise<void> {
-    this.streaming.stopAll();
+    const stopped = Promise.resolve(this.streaming.stopAll()).catch(() => undefined);
+    await Promise.race([stopped, new Promise<void>((r) => setTimeout(r, 10_000).unref())]);
     await this.kv.close();
   }
 

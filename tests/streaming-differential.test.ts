@@ -6,25 +6,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { startServer, type TestServer } from './support/server.js';
 import { startPostgres, type RealPostgres } from './support/postgres.js';
+import { rng } from './support/rng.js';
 
 let weir: TestServer;
 let ref: RealPostgres;
 let w: pg.Client;
 let p: pg.Client;
 
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = Number(process.env.WEIR_DIFF_SEED ?? 20261124);
+const PARALLELISMS = [1, 2];
 const rand = rng(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -100,15 +90,19 @@ async function rowsOf(c: pg.Client, sql: string): Promise<string[]> {
   return (r.rows as unknown[][]).map((row) => JSON.stringify(row)).sort();
 }
 
-it(`keeps ${VIEW_TEMPLATES.length * 2} random views equal to PostgreSQL through random DML (seed ${SEED})`, async () => {
+it(`keeps ${VIEW_TEMPLATES.length * 2 * PARALLELISMS.length} random views equal to PostgreSQL through random DML (seed ${SEED})`, async () => {
   const views: { name: string; sql: string }[] = [];
   // Some views exist before any data, some are created over existing data.
+  // Every view runs at parallelism 1 and again at 2 (hash exchanges across two TaskManagers).
   const create = async () => {
     for (const [i, t] of VIEW_TEMPLATES.entries()) {
-      const name = `v${views.length}_${i}`;
       const sql = t();
-      await w.query(`CREATE MATERIALIZED VIEW ${name} AS ${sql}`);
-      views.push({ name, sql });
+      for (const parallelism of PARALLELISMS) {
+        const name = `v${views.length}_${i}_p${parallelism}`;
+        await w.query(`SET streaming_parallelism = ${parallelism}`);
+        await w.query(`CREATE MATERIALIZED VIEW ${name} AS ${sql}`);
+        views.push({ name, sql });
+      }
     }
   };
   await create();

@@ -65,12 +65,27 @@ export function createAccumulator(call: AggCall, timeZone: string): Accumulator 
           result: () => (n === 0 ? null : avg ? s.mulNumber(1 / n) : s),
         };
       }
-      // float4/float8
-      let s = 0, n = 0;
+      // float4/float8: sum(real) adds in single precision (float4pl), avg in double; both
+      // report an infinite result from finite inputs as an overflow, as PostgreSQL does.
+      // avg keeps PostgreSQL's float8_accum state (N, Σx, Youngs–Cramer Σ(x−mean)²), whose
+      // overflow is an error even though avg does not return it.
+      let s = 0, n = 0, sxx = 0;
       const f4 = id === 'float4' && !avg;
       return {
-        add: (a) => { if (a[0] !== null) { s += a[0] as number; n++; } },
-        result: () => (n === 0 ? null : avg ? s / n : f4 ? Math.fround(s) : s),
+        add: (a) => {
+          if (a[0] === null) return;
+          const x = a[0] as number;
+          const r = f4 ? Math.fround(s + x) : s + x;
+          if (!Number.isFinite(r) && Number.isFinite(s) && Number.isFinite(x)) throw new SqlError(SqlState.NumericValueOutOfRange, 'value out of range: overflow');
+          if (avg && n > 0) {
+            const tmp = x * (n + 1) - r;
+            const next = sxx + (tmp * tmp) / ((n + 1) * n);
+            if (!Number.isFinite(next) && Number.isFinite(s) && Number.isFinite(x) && Number.isFinite(sxx)) throw new SqlError(SqlState.NumericValueOutOfRange, 'value out of range: overflow');
+            sxx = next;
+          }
+          s = r; n++;
+        },
+        result: () => (n === 0 ? null : avg ? s / n : s),
       };
     }
     case 'min': case 'max': {
@@ -146,12 +161,22 @@ function varianceAccumulator(kind: string, float: boolean): Accumulator {
   const pop = kind.endsWith('_pop');
   const sqrt = kind.startsWith('stddev');
   if (float) {
-    let n = 0, mean = 0, m2 = 0;
+    // Youngs–Cramer, step for step as PostgreSQL's float8_accum, so the rounding agrees.
+    let n = 0, sx = 0, sxx = 0;
     return {
-      add: (a) => { if (a[0] === null) return; const x = a[0] as number; n++; const d = x - mean; mean += d / n; m2 += d * (x - mean); },
+      add: (a) => {
+        if (a[0] === null) return;
+        const x = a[0] as number;
+        const n0 = n;
+        n += 1; sx += x;
+        if (n0 > 0) {
+          const tmp = x * n - sx;
+          sxx += (tmp * tmp) / (n * n0);
+        } else if (!Number.isFinite(x)) sxx = NaN;
+      },
       result: () => {
         if (n === 0 || (!pop && n === 1)) return null;
-        const v = m2 / (pop ? n : n - 1);
+        const v = sxx / (pop ? n : n - 1);
         return sqrt ? Math.sqrt(v) : v;
       },
     };
@@ -165,6 +190,7 @@ function varianceAccumulator(kind: string, float: boolean): Accumulator {
       // PostgreSQL: (N·Σx² − (Σx)²) / (N·(N−1)) at select_div_scale, then sqrt at the same scale.
       const N = Numeric.fromInt(n);
       const num = N.mul(sxx).sub(sx.mul(sx));
+      if (num.sign() <= 0) return new Numeric(0n, 0); // as PostgreSQL, also guarding a negative numerator
       const den = pop ? N.mul(N) : N.mul(Numeric.fromInt(n - 1));
       const rscale = selectDivScale(num, den);
       const v = num.div(den, rscale);

@@ -141,6 +141,7 @@ function quantified(v: Datum, arr: Datum[] | null, cmp: (a: Datum[], c: never) =
     const res = cmp([v, x], ec as never);
     if (all && res === false) return false;
     if (!all && res === true) return true;
+    if (res === null) sawNull = true; // a row comparison can be NULL without a NULL row
   }
   return sawNull ? null : all;
 }

@@ -13,6 +13,7 @@ import { runAggregate } from './aggregate.js';
 import { runJoin } from './join.js';
 import { runWindow } from './window.js';
 import { compileSort } from './sort.js';
+import { lookupByPrimaryKey } from './point-lookup.js';
 
 const EMPTY: Row = [];
 
@@ -39,6 +40,8 @@ export async function runPlanAsync(plan: LogicalPlan, ctx: ExecContext): Promise
 export function* execPlan(plan: LogicalPlan, ctx: ExecContext): Exec<Row[]> {
   switch (plan.kind) {
     case 'scan': {
+      const hit = lookupByPrimaryKey(plan, ctx);
+      if (hit) return hit;
       const out: Row[] = [];
       for (const r of ctx.tables.table(plan.tableOid).rowsIter()) { if (ctx.tick()) yield; out.push(r); }
       return out;
@@ -117,7 +120,8 @@ function evalCount(e: Parameters<typeof compileExpr>[0], ctx: ExecContext, what:
   const v = compileExpr(e, ctx)(EMPTY);
   if (v === null) return null;
   const n = Number(v as bigint);
-  if (n < 0) throw new SqlError('2201W', `${what} must not be negative`);
+  // PostgreSQL: invalid_row_count_in_limit_clause (2201W), invalid_row_count_in_result_offset_clause (2201X).
+  if (n < 0) throw new SqlError(what === 'OFFSET' ? '2201X' : '2201W', `${what} must not be negative`);
   return n;
 }
 

@@ -56,7 +56,7 @@ function evalCall(call: WindowCall, input: Row[], out: Datum[], ctx: ExecContext
       case 'cume_dist': for (let k = 0; k < n; k++) set(k, (peerEnd[k] + 1) / n); break;
       case 'ntile': {
         const buckets = argFs[0](rows[0]) as number;
-        if (buckets === null || buckets <= 0) throw new SqlError(SqlState.InvalidParameterValue ?? '22014', 'argument of ntile must be greater than zero');
+        if (buckets === null || buckets <= 0) throw new SqlError('22014', 'argument of ntile must be greater than zero');
         const size = Math.floor(n / buckets), extra = n % buckets;
         let k = 0;
         for (let b = 0; b < buckets && k < n; b++) { const cnt = size + (b < extra ? 1 : 0); for (let c = 0; c < cnt; c++) set(k++, b + 1); }
@@ -118,13 +118,17 @@ function frameBounds(call: WindowCall, k: number, n: number, rows: Row[], peerSt
           }
           return g;
         }
-        // RANGE with offset: compare the single ORDER BY key numerically.
+        // RANGE with offset: compare the single ORDER BY key numerically. NULL keys are peers of
+        // each other only: a NULL row's frame is its peer group, and no other row's frame holds them.
         const key = compileExpr(call.orderBy[0].expr, ctx);
         const desc = call.orderBy[0].desc ? -1 : 1;
-        const cur = Number(key(rows[k]) as number);
-        const target = cur + o * desc;
-        if (isStart) { let j = 0; while (j < n && (Number(key(rows[j])) - target) * desc < 0) j++; return j; }
-        let j = n - 1; while (j >= 0 && (Number(key(rows[j])) - target) * desc > 0) j--; return j;
+        const curKey = key(rows[k]);
+        if (curKey === null) return isStart ? peerStart[k] : peerEnd[k];
+        const target = Number(curKey as number) + o * desc;
+        const before = (j: number) => { const v = key(rows[j]); return v === null ? call.orderBy[0].nullsFirst : (Number(v) - target) * desc < 0; };
+        const after = (j: number) => { const v = key(rows[j]); return v === null ? !call.orderBy[0].nullsFirst : (Number(v) - target) * desc > 0; };
+        if (isStart) { let j = 0; while (j < n && before(j)) j++; return j; }
+        let j = n - 1; while (j >= 0 && after(j)) j--; return j;
       }
     }
   };

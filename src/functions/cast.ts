@@ -118,7 +118,8 @@ export function castDatum(d: Datum, from: DataType, to: DataType, explicit: bool
       if (from.id === 'int4') return (d as number) !== 0;
       break;
     case 'text': case 'varchar': case 'bpchar': case 'name': {
-      const s = isString(from) ? (d as string) : formatText(d, from, ctx)!;
+      // boolean → text spells the words out (booltext), unlike boolean output's t/f.
+      const s = isString(from) ? (d as string) : from.id === 'bool' ? (d ? 'true' : 'false') : formatText(d, from, ctx)!;
       if (to.id === 'varchar' || to.id === 'bpchar') return checkCharLength(from.id === 'bpchar' ? s.replace(/ +$/, '') : s, to, explicit);
       if (to.id === 'name') return s.slice(0, 63);
       return from.id === 'bpchar' ? s.replace(/ +$/, '') : s;

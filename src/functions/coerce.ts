@@ -52,8 +52,8 @@ export function commonType(types: readonly DataType[], what: string): DataType {
       if (bd && td) { if (td > bd) best = t; continue; }
       if (OID_TYPES.has(best.id) && OID_TYPES.has(t.id)) { best = T.oid; continue; }
       // Integers convert to oid implicitly, not the other way round: oid wins (IN (oid, 23, …)).
-      if (OID_TYPES.has(best.id) && (t.id === 'int2' || t.id === 'int4')) continue;
-      if ((best.id === 'int2' || best.id === 'int4') && OID_TYPES.has(t.id)) { best = t; continue; }
+      if (OID_TYPES.has(best.id) && (t.id === 'int2' || t.id === 'int4' || t.id === 'int8')) continue;
+      if ((best.id === 'int2' || best.id === 'int4' || best.id === 'int8') && OID_TYPES.has(t.id)) { best = t; continue; }
       if ((best.id === 'json' || best.id === 'jsonb') && (t.id === 'json' || t.id === 'jsonb')) { best = T.jsonb; continue; }
     }
     if (best.kind === 'array' && t.kind === 'array') { best = { kind: 'array', elem: commonType([best.elem, t.elem], what) as typeof best.elem }; continue; }

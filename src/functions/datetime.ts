@@ -56,13 +56,16 @@ function unitOf(text: string): string {
   return n;
 }
 
-for (const tt of [T.timestamp, T.timestamptz]) {
-  registerFunction('date_trunc', signature([T.text, tt], tt, (a, ctx) => {
-    const us = a[1] as number;
-    if (!Number.isFinite(us)) return us;
-    return fromLocalUs(truncLocal(unitOf(a[0] as string), localUs(us, tt, ctx)), tt, ctx);
-  }));
-}
+const dateTrunc = (tt: DataType) => (a: Datum[], ctx: EvalContext): Datum => {
+  const us = a[1] as number;
+  if (!Number.isFinite(us)) return us;
+  return fromLocalUs(truncLocal(unitOf(a[0] as string), localUs(us, tt, ctx)), tt, ctx);
+};
+// A date goes to the timestamptz version, timestamptz being the preferred date/time type.
+registerFunction('date_trunc', (args) => (args.length === 2 && args[1].kind === 'scalar' && args[1].id === 'date'
+  ? { type: T.timestamptz, argTypes: [T.text, T.timestamptz], impl: dateTrunc(T.timestamptz), strict: true }
+  : undefined));
+for (const tt of [T.timestamp, T.timestamptz]) registerFunction('date_trunc', signature([T.text, tt], tt, dateTrunc(tt)));
 registerFunction('date_trunc', signature([T.text, T.interval], T.interval, (a) => {
   const iv = a[1] as Interval, u = unitOf(a[0] as string);
   if (u === 'year') return new Interval(Math.trunc(iv.months / 12) * 12, 0, 0);
@@ -87,7 +90,11 @@ export function extractField(field: string, value: Datum, type: DataType, ctx: E
       case 'second': return new Numeric(BigInt(secUs), 6);
       case 'millisecond': return new Numeric(BigInt(secUs), 3);
       case 'microsecond': return Numeric.fromInt(secUs);
-      case 'epoch': return new Numeric(BigInt(Math.round(iv.totalMicros() - (iv.months * 30 * US_PER_DAY) + iv.months * 30 * US_PER_DAY + (iv.months ? Math.round(iv.months / 12 * 0.25 * US_PER_DAY) : 0))), 6);
+      case 'epoch': {
+        // PostgreSQL: a year is 365.25 days, a month 30 days (interval_part_common).
+        const secs = 31557600 * Math.trunc(iv.months / 12) + 86400 * (30 * (iv.months % 12) + iv.days);
+        return new Numeric(BigInt(secs) * 1000000n + BigInt(iv.micros), 6);
+      }
     }
     throw new SqlError(SqlState.InvalidParameterValue, `unit "${field}" not supported for type interval`);
   }
@@ -100,6 +107,14 @@ export function extractField(field: string, value: Datum, type: DataType, ctx: E
   }
   const days = Math.floor(us / US_PER_DAY);
   const tod = isTime ? us : us - days * US_PER_DAY;
+  if (isDate && ['hour', 'minute', 'second', 'millisecond', 'microsecond', 'timezone', 'timezone_hour', 'timezone_minute'].includes(normalizeUnit(f) ?? f)) {
+    throw new SqlError(SqlState.FeatureNotSupported, `unit "${field}" not supported for type date`);
+  }
+  if (f === 'julian' && !isTime) {
+    // Julian day number (1970-01-01 is day 2440588), plus the fraction of the day for timestamps.
+    const jd = Numeric.fromInt(days + 2440588);
+    return isDate ? jd : jd.add(Numeric.fromInt(tod).div(Numeric.fromInt(US_PER_DAY)));
+  }
   const [y, m, d] = civilFromDays(days);
   const unit = f === 'quarter' || f === 'dow' || f === 'isodow' || f === 'doy' || f === 'isoyear' || f === 'timezone' || f === 'timezone_hour' || f === 'timezone_minute' ? f : normalizeUnit(f) ?? f;
   switch (unit) {
@@ -133,7 +148,8 @@ export function isoWeek(days: number): [number, number] {
   return [ty, Math.floor((thursday - jan1) / 7) + 1];
 }
 
-for (const tt of [T.timestamp, T.timestamptz, T.date, T.time, T.interval]) {
+// date first: a date argument must not take the timestamp version (their results differ).
+for (const tt of [T.date, T.time, T.interval, T.timestamp, T.timestamptz]) {
   registerFunction('extract', signature([T.text, tt], T.numeric, (a, ctx) => extractField(a[0] as string, a[1], tt, ctx)));
   registerFunction('date_part', signature([T.text, tt], T.float8, (a, ctx) => extractField(a[0] as string, a[1], tt, ctx).toNumber()));
 }
@@ -150,7 +166,8 @@ function ageBetween(a: number, b: number): Interval {
   if (us < 0) { us += US_PER_DAY; ddh -= 1; }
   let days = ddh - ddl;
   let months = mh - ml;
-  if (days < 0) { months -= 1; const pm = mh === 1 ? 12 : mh - 1; const py = mh === 1 ? yh - 1 : yh; days += daysInMonth(py, pm); }
+  // A negative day count borrows the length of the earlier date's month (timestamp_age).
+  while (days < 0) { months -= 1; days += daysInMonth(yl, ml); }
   let years = yh - yl;
   if (months < 0) { months += 12; years -= 1; }
   void th; void tl; void yh;
@@ -184,5 +201,26 @@ registerFunction('to_char', signature([T.interval, T.text], T.text, (a) => {
   return toChar(iv.days * US_PER_DAY + iv.micros, a[1] as string, 0);
 }));
 registerFunction('isfinite', signature([T.timestamptz], T.bool, (a) => Number.isFinite(a[0] as number)));
-registerFunction('justify_days', signature([T.interval], T.interval, (a) => { const iv = a[0] as Interval; return new Interval(iv.months + Math.trunc(iv.days / 30), iv.days % 30, iv.micros); }));
-registerFunction('justify_hours', signature([T.interval], T.interval, (a) => { const iv = a[0] as Interval; return new Interval(iv.months, iv.days + Math.trunc(iv.micros / US_PER_DAY), iv.micros % US_PER_DAY); }));
+// justify_days / justify_hours carry whole units up, then give the two fields the same sign.
+registerFunction('justify_days', signature([T.interval], T.interval, (a) => {
+  const iv = a[0] as Interval;
+  let months = iv.months + Math.trunc(iv.days / 30), days = iv.days % 30;
+  if (months > 0 && days < 0) { days += 30; months--; } else if (months < 0 && days > 0) { days -= 30; months++; }
+  return new Interval(months, days, iv.micros);
+}));
+registerFunction('justify_interval', signature([T.interval], T.interval, (a) => {
+  // interval_justify_interval: carry whole days out of the time, whole 30-day months out of the
+  // days, then make every field share the sign of the whole.
+  const iv = a[0] as Interval;
+  let months = iv.months, days = iv.days + Math.trunc(iv.micros / US_PER_DAY), micros = iv.micros % US_PER_DAY;
+  months += Math.trunc(days / 30); days %= 30;
+  if (months > 0 && (days < 0 || (days === 0 && micros < 0))) { days += 30; months--; } else if (months < 0 && (days > 0 || (days === 0 && micros > 0))) { days -= 30; months++; }
+  if (days > 0 && micros < 0) { micros += US_PER_DAY; days--; } else if (days < 0 && micros > 0) { micros -= US_PER_DAY; days++; }
+  return new Interval(months, days, micros);
+}));
+registerFunction('justify_hours', signature([T.interval], T.interval, (a) => {
+  const iv = a[0] as Interval;
+  let days = iv.days + Math.trunc(iv.micros / US_PER_DAY), micros = iv.micros % US_PER_DAY;
+  if (days > 0 && micros < 0) { micros += US_PER_DAY; days--; } else if (days < 0 && micros > 0) { micros -= US_PER_DAY; days++; }
+  return new Interval(iv.months, days, micros);
+}));

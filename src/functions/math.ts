@@ -4,7 +4,12 @@ import { SqlError, SqlState } from '../errors.js';
 import { DataType, T, isNumeric } from '../types/datatype.js';
 import { Datum } from '../types/value.js';
 import { Numeric } from '../types/numeric.js';
-import { checkInt8 } from './cast.js';
+import { checkInt2, checkInt4, checkInt8 } from './cast.js';
+import { checkedPow } from './float-checks.js';
+import { exactExp, exactLn, exactLog10 } from './float-math.js';
+import { glibcCbrt } from './cbrt.js';
+import { numericPower } from './numeric-power.js';
+import { numericExp, numericLn, numericLog, numericSqrt } from '../types/numeric-math.js';
 import { registerFunction, signature } from './registry.js';
 
 const isUnknown = (t: DataType) => t.kind === 'scalar' && t.id === 'unknown';
@@ -19,8 +24,11 @@ function sameNumeric(impl: (v: Datum, t: DataType) => Datum) {
   };
 }
 
-registerFunction('abs', sameNumeric((v) => {
-  if (typeof v === 'number') return Math.abs(v);
+registerFunction('abs', sameNumeric((v, t) => {
+  if (typeof v === 'number') {
+    const id = t.kind === 'scalar' ? t.id : '';
+    return id === 'int4' ? checkInt4(Math.abs(v)) : id === 'int2' ? checkInt2(Math.abs(v)) : Math.abs(v);
+  }
   if (typeof v === 'bigint') return checkInt8(v < 0n ? -v : v);
   return (v as Numeric).abs();
 }));
@@ -58,22 +66,42 @@ registerFunction('sign', sameNumeric((v) => {
   return Numeric.fromInt((v as Numeric).sign());
 }));
 
+// NUMERIC versions of sqrt, ln, log, log10, exp and power: chosen when an argument is numeric and
+// none is a float (integers alone resolve to the float8 versions, float8 being the preferred type).
+function numericFn(names: string | string[], arity: number, f: (...x: Numeric[]) => Numeric) {
+  registerFunction(names, (args) => {
+    if (args.length !== arity) return undefined;
+    const ids = args.map((a) => (a.kind === 'scalar' ? a.id : ''));
+    const fits = (id: string) => id === 'numeric' || id === 'int2' || id === 'int4' || id === 'int8' || id === 'unknown';
+    if (!ids.includes('numeric') || !ids.every(fits)) return undefined;
+    return { type: T.numeric, argTypes: args.map(() => T.numeric), impl: (a) => f(...(a as Numeric[])), strict: true };
+  });
+}
+const TEN = new Numeric(10n, 0);
+numericFn('sqrt', 1, numericSqrt);
+numericFn('ln', 1, numericLn);
+numericFn(['log', 'log10'], 1, (x) => numericLog(TEN, x));
+numericFn('log', 2, numericLog);
+numericFn('exp', 1, numericExp);
+numericFn(['power', 'pow'], 2, numericPower);
+
 function float8Fn(names: string | string[], f: (...x: number[]) => number, arity = 1, check?: (...x: number[]) => void) {
   const params = Array.from({ length: arity }, () => T.float8);
   registerFunction(names, signature(params, T.float8, (a) => { const xs = a as number[]; check?.(...xs); return f(...xs); }));
 }
 float8Fn('sqrt', Math.sqrt, 1, (x) => { if (x < 0) throw new SqlError('2201F', 'cannot take square root of a negative number'); });
-float8Fn('cbrt', Math.cbrt);
-float8Fn(['power', 'pow'], Math.pow, 2);
-float8Fn('exp', Math.exp);
-float8Fn('ln', Math.log, 1, (x) => { if (x <= 0) throw new SqlError('2201E', x === 0 ? 'cannot take logarithm of zero' : 'cannot take logarithm of a negative number'); });
-float8Fn('log10', Math.log10);
+float8Fn('cbrt', glibcCbrt);
+float8Fn(['power', 'pow'], checkedPow, 2);
+float8Fn('exp', exactExp);
+float8Fn('ln', exactLn, 1, (x) => { if (x <= 0) throw new SqlError('2201E', x === 0 ? 'cannot take logarithm of zero' : 'cannot take logarithm of a negative number'); });
+float8Fn('log10', exactLog10, 1, (x) => { if (x <= 0) throw new SqlError('2201E', x === 0 ? 'cannot take logarithm of zero' : 'cannot take logarithm of a negative number'); });
 registerFunction('log', signature([T.float8], T.float8, (a) => {
   const x = a[0] as number;
   if (x <= 0) throw new SqlError('2201E', x === 0 ? 'cannot take logarithm of zero' : 'cannot take logarithm of a negative number');
-  return Math.log10(x);
+  return exactLog10(x);
 }));
-registerFunction('log', signature([T.float8, T.float8], T.float8, (a) => Math.log(a[1] as number) / Math.log(a[0] as number)));
+// log(b, x) exists only for numeric in PostgreSQL, so integer and float arguments go to numeric.
+registerFunction('log', signature([T.numeric, T.numeric], T.numeric, (a) => numericLog(a[0] as Numeric, a[1] as Numeric)));
 for (const n of ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh'] as const) float8Fn(n, Math[n]);
 float8Fn('atan2', Math.atan2, 2);
 float8Fn('degrees', (x) => (x * 180) / Math.PI);
@@ -94,8 +122,26 @@ registerFunction('mod', (args) => {
   return { type: T.numeric, argTypes: [T.numeric, T.numeric], strict: true, impl: (a) => (a[0] as Numeric).mod(a[1] as Numeric) };
 });
 
-registerFunction('div', signature([T.numeric, T.numeric], T.numeric, (a) => (a[0] as Numeric).div(a[1] as Numeric, 0).trunc(0)));
-registerFunction('gcd', signature([T.int8, T.int8], T.int8, (a) => { let x = a[0] as bigint, y = a[1] as bigint; x = x < 0n ? -x : x; y = y < 0n ? -y : y; while (y) [x, y] = [y, x % y]; return x; }));
+/** Integer quotient truncated toward zero (PostgreSQL's div), exact at any size. */
+registerFunction('div', signature([T.numeric, T.numeric], T.numeric, (a) => {
+  const x = a[0] as Numeric, y = a[1] as Numeric;
+  if (x.nan || y.nan) return Numeric.NaN;
+  if (y.unscaled === 0n) throw new SqlError(SqlState.DivisionByZero, 'division by zero');
+  const s = Math.max(x.scale, y.scale);
+  return new Numeric(x.withScale(s).unscaled / y.withScale(s).unscaled, 0);
+}));
+function gcd(x: bigint, y: bigint): bigint { x = x < 0n ? -x : x; y = y < 0n ? -y : y; while (y) [x, y] = [y, x % y]; return x; }
+function lcm(x: bigint, y: bigint): bigint {
+  if (x === 0n || y === 0n) return 0n;
+  const r = (x / gcd(x, y)) * y;
+  return r < 0n ? -r : r;
+}
+// gcd and lcm keep their integer argument type; a result that does not fit it is out of range.
+const int4Of = (v: bigint) => checkInt4(Number(v));
+registerFunction('gcd', signature([T.int4, T.int4], T.int4, (a) => int4Of(gcd(BigInt(a[0] as number), BigInt(a[1] as number)))));
+registerFunction('lcm', signature([T.int4, T.int4], T.int4, (a) => int4Of(lcm(BigInt(a[0] as number), BigInt(a[1] as number)))));
+registerFunction('gcd', signature([T.int8, T.int8], T.int8, (a) => checkInt8(gcd(a[0] as bigint, a[1] as bigint))));
+registerFunction('lcm', signature([T.int8, T.int8], T.int8, (a) => checkInt8(lcm(a[0] as bigint, a[1] as bigint))));
 
 registerFunction('width_bucket', signature([T.float8, T.float8, T.float8, T.int4], T.int4, (a) => {
   const [x, lo, hi, n] = a as number[];
@@ -104,3 +150,15 @@ registerFunction('width_bucket', signature([T.float8, T.float8, T.float8, T.int4
   if (x >= hi) return n + 1;
   return Math.floor(((x - lo) / (hi - lo)) * n) + 1;
 }));
+
+registerFunction('factorial', signature([T.int8], T.numeric, (a) => {
+  const n = a[0] as bigint;
+  if (n < 0n) throw new SqlError(SqlState.InvalidParameterValue, 'factorial of a negative number is undefined');
+  if (n > 32177n) throw new SqlError(SqlState.NumericValueOutOfRange, 'value overflows numeric format');
+  let r = 1n;
+  for (let i = 2n; i <= n; i++) r *= i;
+  return new Numeric(r, 0);
+}));
+registerFunction('scale', signature([T.numeric], T.int4, (a) => ((a[0] as Numeric).nan ? null : (a[0] as Numeric).scale)));
+registerFunction('trim_scale', signature([T.numeric], T.numeric, (a) => (a[0] as Numeric).trimTrailingZeros()));
+registerFunction('min_scale', signature([T.numeric], T.int4, (a) => ((a[0] as Numeric).nan ? null : (a[0] as Numeric).trimTrailingZeros().scale)));

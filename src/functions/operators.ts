@@ -10,6 +10,9 @@ import type { ScalarImpl } from '../plan/expr.js';
 import { checkInt2, checkInt4, checkInt8 } from './cast.js';
 import { commonType, numericRank } from './coerce.js';
 import { likeToRegExp, regexMatch } from './pattern.js';
+import { checkedPow } from './float-checks.js';
+import { glibcCbrt } from './cbrt.js';
+import { numericPower } from './numeric-power.js';
 
 export interface ResolvedOp {
   readonly type: DataType;
@@ -58,7 +61,7 @@ function arith(op: string, t: DataType): ScalarImpl | undefined {
         case '*': return (a) => (a[0] as Numeric).mul(a[1] as Numeric);
         case '/': return (a) => (a[0] as Numeric).div(a[1] as Numeric);
         case '%': return (a) => (a[0] as Numeric).mod(a[1] as Numeric);
-        case '^': return (a) => Numeric.fromNumber(Math.pow((a[0] as Numeric).toNumber(), (a[1] as Numeric).toNumber()));
+        case '^': return (a) => numericPower(a[0] as Numeric, a[1] as Numeric);
       }
       return undefined;
     case 'float4': case 'float8': {
@@ -67,18 +70,38 @@ function arith(op: string, t: DataType): ScalarImpl | undefined {
         if (!Number.isFinite(x) && Number.isFinite(a) && Number.isFinite(b)) throw new SqlError(SqlState.NumericValueOutOfRange, 'value out of range: overflow');
         return x;
       };
+      // float8mul / float8div: a zero result from non-zero operands is an underflow.
+      const under = (x: number, a: number, b: number) => {
+        if (x === 0 && a !== 0 && (op === '/' ? Number.isFinite(b) : b !== 0)) throw new SqlError(SqlState.NumericValueOutOfRange, 'value out of range: underflow');
+        return x;
+      };
       switch (op) {
         case '+': return (a) => chk(f((a[0] as number) + (a[1] as number)), a[0] as number, a[1] as number);
         case '-': return (a) => chk(f((a[0] as number) - (a[1] as number)), a[0] as number, a[1] as number);
-        case '*': return (a) => chk(f((a[0] as number) * (a[1] as number)), a[0] as number, a[1] as number);
-        case '/': return (a) => { if (a[1] === 0) throw divZero(); return chk(f((a[0] as number) / (a[1] as number)), a[0] as number, a[1] as number); };
+        case '*': return (a) => under(chk(f((a[0] as number) * (a[1] as number)), a[0] as number, a[1] as number), a[0] as number, a[1] as number);
+        case '/': return (a) => { if (a[1] === 0) throw divZero(); return under(chk(f((a[0] as number) / (a[1] as number)), a[0] as number, a[1] as number), a[0] as number, a[1] as number); };
         case '%': return (a) => { if (a[1] === 0) throw divZero(); return f((a[0] as number) % (a[1] as number)); };
-        case '^': return (a) => Math.pow(a[0] as number, a[1] as number);
+        case '^': return (a) => checkedPow(a[0] as number, a[1] as number);
       }
       return undefined;
     }
   }
   return undefined;
+}
+
+const isFloat = (t: DataType) => isId(t, 'float4', 'float8');
+
+/**
+ * The type a numeric operator computes in, as PostgreSQL's operator resolution picks it: the
+ * wider operand, except that real mixed with anything else and integer ^ integer go to double
+ * precision (the preferred numeric type), and there is no % for floats.
+ */
+function arithmeticType(op: string, l: DataType, r: DataType): DataType | undefined {
+  if (op === '%' && (isFloat(l) || isFloat(r))) return undefined;
+  const ct = numericRank(l) >= numericRank(r) ? l : r;
+  if (op === '^' && !isId(ct, 'numeric', 'float8')) return T.float8;
+  if (isId(ct, 'float4') && !(isId(l, 'float4') && isId(r, 'float4'))) return T.float8;
+  return ct.kind === 'scalar' && ct.typmod >= 0 ? { ...ct, typmod: -1 } : ct;
 }
 
 const cmpImpls: Record<string, ScalarImpl> = {
@@ -131,7 +154,10 @@ export function resolveBinaryOp(op: string, l: DataType, r: DataType): ResolvedO
       if (isId(l, 'jsonb') && isId(r, 'jsonb')) {
         return { type: T.jsonb, left: l, right: r, impl: (a) => jsonbConcat(a[0] as string, a[1] as string) };
       }
-      return { type: T.text, left: isString(l) ? l : l, right: r, impl: (a) => textOf(a[0]) + textOf(a[1]) };
+      // character(n) operands lose their padding, as bpchar → text does.
+      const lb = isId(l, 'bpchar'), rb = isId(r, 'bpchar');
+      if (lb || rb) return { type: T.text, left: l, right: r, impl: (a) => (lb ? textOf(a[0]).replace(/ +$/, '') : textOf(a[0])) + (rb ? textOf(a[1]).replace(/ +$/, '') : textOf(a[1])) };
+      return { type: T.text, left: l, right: r, impl: (a) => textOf(a[0]) + textOf(a[1]) };
     case '~~': case '!~~': case '~~*': case '!~~*': {
       const ci = op.includes('*'), neg = op.startsWith('!');
       const cache = new Map<string, RegExp>();
@@ -155,8 +181,8 @@ export function resolveBinaryOp(op: string, l: DataType, r: DataType): ResolvedO
   const dt = dateTimeOp(op, l, r);
   if (dt) return dt;
   if (isNumeric(l) && isNumeric(r)) {
-    const ct = numericRank(l) >= numericRank(r) ? l : r;
-    const t = ct.kind === 'scalar' && ct.typmod >= 0 ? { ...ct, typmod: -1 } : ct;
+    const t = arithmeticType(op, l, r);
+    if (!t) throw noOperator(op, l, r);
     const impl = arith(op, t);
     if (impl) return { type: t, left: t, right: t, impl };
   }
@@ -210,6 +236,10 @@ function dateTimeOp(op: string, l: DataType, r: DataType): ResolvedOp | undefine
       },
     };
   }
+  if (op === '+' && ((L === 'date' && R === 'time') || (L === 'time' && R === 'date'))) {
+    const d = L === 'date' ? 0 : 1;
+    return { type: T.timestamp, left: l, right: r, impl: (a) => (a[d] as number) * US_PER_DAY + (a[1 - d] as number) };
+  }
   if (L === 'time' && R === 'interval' && (op === '+' || op === '-')) {
     return { type: T.time, left: l, right: r, impl: (a) => { const v = ((a[0] as number) + (op === '+' ? 1 : -1) * (a[1] as Interval).micros) % US_PER_DAY; return v < 0 ? v + US_PER_DAY : v; } };
   }
@@ -243,6 +273,9 @@ export function resolveUnaryOp(op: string, t: DataType): { type: DataType; arg: 
     }
   }
   if (op === '+' && isNumeric(t)) return { type: t, arg: t, impl: (a) => a[0] };
+  // |/ and ||/ are square and cube root on double precision.
+  if (op === '|/' && isNumeric(t)) return { type: T.float8, arg: T.float8, impl: (a) => { if ((a[0] as number) < 0) throw new SqlError('2201F', 'cannot take square root of a negative number'); return Math.sqrt(a[0] as number); } };
+  if (op === '||/' && isNumeric(t)) return { type: T.float8, arg: T.float8, impl: (a) => glibcCbrt(a[0] as number) };
   if (op === '~' && t.kind === 'scalar') {
     if (t.id === 'int8') return { type: t, arg: t, impl: (a) => ~(a[0] as bigint) };
     if (t.id === 'int4' || t.id === 'int2') return { type: t, arg: t, impl: (a) => ~(a[0] as number) };

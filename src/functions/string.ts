@@ -15,9 +15,12 @@ registerFunction(['length', 'char_length', 'character_length'], signature([t], i
 registerFunction('length', signature([T.bytea], i4, (a) => (a[0] as Uint8Array).length));
 registerFunction('octet_length', signature([t], i4, (a) => Buffer.byteLength(a[0] as string)));
 registerFunction('bit_length', signature([t], i4, (a) => Buffer.byteLength(a[0] as string) * 8));
-registerFunction('lower', signature([t], t, (a) => (a[0] as string).toLowerCase()));
-registerFunction('upper', signature([t], t, (a) => (a[0] as string).toUpperCase()));
-registerFunction('initcap', signature([t], t, (a) => (a[0] as string).toLowerCase().replace(/(^|[^a-z0-9])([a-z])/g, (_m, p, c) => p + c.toUpperCase())));
+// Case mapping follows the database's C locale (lc_ctype): only ASCII letters change, as in PostgreSQL.
+const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+const asciiUpper = (s: string) => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+registerFunction('lower', signature([t], t, (a) => asciiLower(a[0] as string)));
+registerFunction('upper', signature([t], t, (a) => asciiUpper(a[0] as string)));
+registerFunction('initcap', signature([t], t, (a) => asciiLower(a[0] as string).replace(/(^|[^A-Za-z0-9])([a-z])/g, (_m, p, c) => p + c.toUpperCase())));
 registerFunction('reverse', signature([t], t, (a) => chars(a[0] as string).reverse().join('')));
 registerFunction('ascii', signature([t], i4, (a) => (a[0] as string).codePointAt(0) ?? 0));
 registerFunction('chr', signature([i4], t, (a) => {
@@ -91,7 +94,7 @@ registerFunction('rtrim', trimmer('trailing'));
 function textOut(d: Datum, type: DataType): string {
   return formatText(d, type, { timeZone: 'UTC' }) ?? '';
 }
-registerFunction('concat', (args) => ({
+registerFunction('concat', (args) => (args.length === 0 ? undefined : {
   type: t, argTypes: args, strict: false,
   impl: (a) => a.map((v, i) => (v === null ? '' : textOut(v, args[i]))).join(''),
 }));
@@ -121,8 +124,13 @@ registerFunction('quote_ident', signature([t], t, (a) => {
   const s = a[0] as string;
   return /^[a-z_][a-z0-9_$]*$/.test(s) ? s : '"' + s.replace(/"/g, '""') + '"';
 }));
-registerFunction('quote_literal', signature([t], t, (a) => "'" + (a[0] as string).replace(/'/g, "''") + "'"));
-registerFunction('quote_nullable', signature([t], t, (a) => (a[0] === null ? 'NULL' : "'" + (a[0] as string).replace(/'/g, "''") + "'"), { strict: false }));
+/** PostgreSQL's quote_literal: quotes doubled, and with a backslash, the E'' form with backslashes doubled. */
+function quoteLiteral(s: string): string {
+  const body = s.replace(/'/g, "''");
+  return s.includes('\\') ? "E'" + body.replace(/\\/g, '\\\\') + "'" : "'" + body + "'";
+}
+registerFunction('quote_literal', signature([t], t, (a) => quoteLiteral(a[0] as string)));
+registerFunction('quote_nullable', signature([t], t, (a) => (a[0] === null ? 'NULL' : quoteLiteral(a[0] as string)), { strict: false }));
 registerFunction('to_hex', signature([T.int8], t, (a) => { const v = a[0] as bigint; return (v < 0n ? (1n << 64n) + v : v).toString(16); }));
 registerFunction('encode', signature([T.bytea, t], t, (a) => {
   const fmt = (a[1] as string).toLowerCase();

@@ -3,21 +3,36 @@
 
 import type { LogicalPlan } from '../plan/logical.js';
 import { foldConstants } from './rules/fold-constants.js';
+import { primaryKeyLookup } from './rules/primary-key-lookup.js';
+import { decorrelatePredicateSubquery } from './rules/decorrelate-predicate-subquery.js';
+import { pushDownFilter } from './rules/push-down-filter.js';
+import { eliminateLimit } from './rules/eliminate-limit.js';
+import { mergeProjections } from './rules/merge-projections.js';
+import { pruneProjection } from './rules/prune-projection.js';
+import { extractJoinCondition } from './rules/extract-join-condition.js';
 
 export interface Rule {
   readonly name: string;
   /** Rewrite one node (its inputs are already rewritten); return it unchanged if nothing applies. */
   apply(plan: LogicalPlan): LogicalPlan;
+  /** Set for rules that need the whole tree (what the root reads): `apply` gets the root once. */
+  readonly wholePlan?: boolean;
 }
 
-export const DEFAULT_RULES: readonly Rule[] = [foldConstants];
+// Subqueries become joins first, so their filters push down too; primary_key_lookup wants the
+// filters already sitting on their scans.
+export const DEFAULT_RULES: readonly Rule[] = [decorrelatePredicateSubquery, foldConstants, pushDownFilter, eliminateLimit, mergeProjections, primaryKeyLookup];
 
-export function optimize(plan: LogicalPlan, rules: readonly Rule[] = DEFAULT_RULES): LogicalPlan {
+/** Run once after DEFAULT_RULES settle: pruning and key extraction want the final join shapes. */
+export const FINAL_RULES: readonly Rule[] = [pruneProjection, extractJoinCondition];
+
+export function optimize(plan: LogicalPlan, rules: readonly Rule[] = DEFAULT_RULES, finalRules: readonly Rule[] = rules === DEFAULT_RULES ? FINAL_RULES : []): LogicalPlan {
   for (let pass = 0; pass < 8; pass++) {
     const next = rewrite(plan, rules);
-    if (next === plan) return plan;
+    if (next === plan) break;
     plan = next;
   }
+  for (const r of finalRules) plan = r.wholePlan ? r.apply(plan) : rewrite(plan, [r]);
   return plan;
 }
 

@@ -1,22 +1,27 @@
 // One client connection: startup and authentication, then the simple and extended query
 // protocols on top of a Session. Messages are handled strictly in order by a pull loop, so COPY
-// can wait for its data and an error in an extended batch skips to the next Sync.
+// can wait for its data and an error in an extended batch skips to the next Sync. Input arrives
+// through an Inbox and output leaves through an Outbox, both bounded (see their files); shutdown()
+// and forceShutdown() are the server's graceful-shutdown hooks.
 
 import type { Socket } from 'node:net';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Database } from '../database.js';
-import { Session } from '../session/session.js';
+import { Session, type RowStreamResult } from '../session/session.js';
 import type { PreparedStatement, StatementResult } from '../session/result.js';
 import { typeOid, typeLen, DataType, formatType } from '../types/datatype.js';
 import type { Datum, Row } from '../types/value.js';
 import { formatText, parseText, TextContext } from '../types/text-io.js';
 import { decodeBinary, encodeBinary } from '../types/binary-io.js';
 import type { OutputColumn } from '../plan/logical.js';
-import type { FrontendMessage, StartupPacket } from './messages.js';
+import type { FrontendMessage } from './messages.js';
+import { nodeTag } from '../sql/ast.js';
 import { PROTOCOL_V3 } from './messages.js';
-import { MessageParser, ProtocolError } from './parser.js';
+import { ProtocolError } from './parser.js';
+import { Inbox, type InboundMessage } from './inbox.js';
+import { cleartextAuth, scramAuth } from './password-auth.js';
 import * as out from './serializer.js';
-import { ScramExchange } from './scram.js';
+import { Outbox } from './outbox.js';
 
 interface Portal {
   readonly stmt: PreparedStatement;
@@ -24,6 +29,8 @@ interface Portal {
   readonly formats: readonly number[];
   /** Rows not yet sent, once the portal has been executed and suspended. */
   pending?: { rows: Row[]; pos: number; tag: string; columns: OutputColumn[] };
+  /** A SELECT portal's rows, pulled from the executor as Execute messages ask for them. */
+  stream?: { result: RowStreamResult; batch: Row[]; pos: number };
   done?: boolean;
 }
 
@@ -31,21 +38,43 @@ export interface ConnectionOptions {
   /** How to authenticate users that have a password: SCRAM-SHA-256 (default) or cleartext. */
   readonly passwordMethod: 'scram-sha-256' | 'password';
   readonly onCancelRequest: (pid: number, secret: number) => void;
+  /** Largest Query/Parse/Bind/CopyData message accepted (default 256 MB). */
+  readonly maxMessageBytes?: number;
+  /** Time a client has to complete startup and authentication (PostgreSQL's authentication_timeout). */
+  readonly authenticationTimeoutMs?: number;
+  /** Bytes the socket may hold unsent before result production pauses. */
+  readonly writeHighWaterMark?: number;
+}
+
+function adminShutdown(): SqlError {
+  return new SqlError(SqlState.AdminShutdown, 'terminating connection due to administrator command');
 }
 
 export class Connection {
-  private readonly parser = new MessageParser();
-  private readonly queue: (FrontendMessage | StartupPacket)[] = [];
-  private waiter: (() => void) | null = null;
+  private readonly inbox: Inbox;
+  private readonly out: Outbox;
+  /** 'idle' while waiting for the next command at ReadyForQuery; shutdown closes idle sessions at once. */
+  private phase: 'startup' | 'idle' | 'busy' = 'startup';
+  private authTimer: NodeJS.Timeout | null = null;
+  /** Server shutdown: end the session once the command in progress has finished. */
+  private terminating = false;
+  /** Server shutdown after its grace period: the command in progress was cancelled. */
+  private forced = false;
   private closed = false;
   private session: Session | null = null;
   private readonly statements = new Map<string, PreparedStatement>();
   private readonly portals = new Map<string, Portal>();
   private skipToSync = false;
-  private outBuf: Buffer[] = [];
 
   constructor(private readonly socket: Socket, private readonly db: Database, private readonly opts: ConnectionOptions) {
+    this.inbox = new Inbox(socket, opts.maxMessageBytes);
+    this.out = new Outbox(socket, opts.writeHighWaterMark);
     socket.setNoDelay(true);
+    const authMs = opts.authenticationTimeoutMs ?? 60_000;
+    if (authMs > 0) {
+      this.authTimer = setTimeout(() => this.fatal(new SqlError(SqlState.ProtocolViolation, 'canceling authentication due to timeout')), authMs);
+      this.authTimer.unref();
+    }
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('close', () => this.onClose());
     socket.on('error', () => this.onClose());
@@ -55,64 +84,89 @@ export class Connection {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     try {
-      for (const m of this.parser.push(chunk)) this.queue.push(m);
+      this.inbox.push(chunk);
     } catch (e) {
       this.fatal(e instanceof SqlError ? e : new ProtocolError(String(e)));
-      return;
     }
-    // Bound memory: a client that floods us without reading results is paused.
-    if (this.queue.length > 10_000) this.socket.pause();
-    this.waiter?.();
   }
 
+  /** The socket closed (or we are done with it): release everything. Safe to call more than once. */
   private onClose(): void {
-    if (this.closed) return;
     this.closed = true;
-    this.waiter?.();
+    this.out.close();
+    this.clearAuthTimer();
+    this.inbox.end();
+    for (const name of [...this.portals.keys()]) this.dropPortal(name);
     if (this.session) {
       this.session.cancel();
       this.db.sessions.delete(this.session.pid);
     }
   }
 
-  private async next(): Promise<FrontendMessage | StartupPacket | null> {
-    for (;;) {
-      if (this.queue.length) {
-        const m = this.queue.shift()!;
-        if (this.queue.length < 1000 && this.socket.isPaused()) this.socket.resume();
-        return m;
-      }
-      if (this.closed) return null;
-      await new Promise<void>((r) => { this.waiter = r; });
-      this.waiter = null;
-    }
-  }
+  private next(): Promise<InboundMessage | null> { return this.inbox.next(); }
 
-  private send(buf: Buffer): void { this.outBuf.push(buf); if (this.outBuf.length >= 256) this.flush(); }
-  private flush(): void {
-    if (!this.outBuf.length || this.closed) { this.outBuf = []; return; }
-    const b = this.outBuf.length === 1 ? this.outBuf[0] : Buffer.concat(this.outBuf);
-    this.outBuf = [];
-    this.socket.write(b);
-  }
+  private send(buf: Buffer): void { this.out.send(buf); }
+  private flush(): void { this.out.flush(); }
+  private clearAuthTimer(): void { if (this.authTimer) { clearTimeout(this.authTimer); this.authTimer = null; } }
 
   private fatal(e: SqlError): void {
+    if (this.closed) return;
     e.severity = 'FATAL';
     this.send(out.errorResponse(e));
     this.flush();
+    this.out.close();
     this.closed = true;
+    this.clearAuthTimer();
     this.socket.end();
+    // A client that never reads must not keep the socket (and its buffer) forever.
+    setTimeout(() => this.socket.destroy(), 10_000).unref();
+    this.inbox.end();
+    if (this.session) this.session.cancel();
+  }
+
+  /** An error for the client; during a forced shutdown it ends the session instead (57P01). */
+  private sendError(e: SqlError): void {
+    if (this.forced) this.fatal(adminShutdown());
+    else this.send(out.errorResponse(e));
+  }
+
+  /**
+   * Server shutdown: a session idle at ReadyForQuery gets FATAL 57P01 now, one still starting up
+   * is refused (57P03), and a busy one is ended once its current command finishes.
+   */
+  shutdown(): void {
+    if (this.closed) return;
+    if (this.phase === 'startup') this.fatal(new SqlError('57P03', 'the database system is shutting down'));
+    else if (this.phase === 'idle' && !this.inbox.length) this.fatal(adminShutdown());
+    else this.terminating = true;
+  }
+
+  /** Server shutdown after the grace period: cancel the command in progress and end the session. */
+  forceShutdown(): void {
+    if (this.closed) return;
+    this.forced = true;
+    this.terminating = true;
+    this.session?.cancel();
+    // Waiting for client input (COPY FROM STDIN, the rest of an extended batch): end now.
+    if (this.inbox.waiting) this.fatal(adminShutdown());
   }
 
   private async run(): Promise<void> {
     try {
       if (!(await this.startup())) return;
+      this.clearAuthTimer();
       for (;;) {
+        if (this.terminating && !this.inbox.length) { this.fatal(adminShutdown()); return; }
+        this.phase = this.inbox.length ? 'busy' : 'idle';
         const m = await this.next();
+        this.phase = 'busy';
         if (!m) return;
-        if (m.kind === 'terminate') { this.flush(); this.socket.end(); this.closed = true; return; }
+        if (m.kind === 'terminate') { this.flush(); this.socket.end(); this.onClose(); return; }
         await this.handle(m as FrontendMessage);
-        if (this.queue.length === 0) this.flush();
+        if (this.terminating && (m.kind === 'query' || m.kind === 'sync')) { this.fatal(adminShutdown()); return; }
+        // A client that sends commands without reading the answers waits here (pipelining).
+        if (this.inbox.length === 0) this.flush();
+        if (this.out.congested) await this.out.drain();
       }
     } catch (e) {
       if (!this.closed) this.fatal(toSqlError(e));
@@ -127,7 +181,7 @@ export class Connection {
       const m = await this.next();
       if (!m) return false;
       if (m.kind === 'ssl' || m.kind === 'gssenc') { this.socket.write(Buffer.from('N')); continue; }
-      if (m.kind === 'cancel') { this.opts.onCancelRequest(m.pid, m.secret); this.socket.end(); this.closed = true; return false; }
+      if (m.kind === 'cancel') { this.opts.onCancelRequest(m.pid, m.secret); this.socket.end(); this.onClose(); return false; }
       if (m.kind !== 'startup') { this.fatal(new ProtocolError('expected startup message')); return false; }
       if (m.version !== PROTOCOL_V3) {
         this.fatal(new SqlError(SqlState.FeatureNotSupported, `unsupported frontend protocol ${m.version >> 16}.${m.version & 0xffff}: server supports 3.0 to 3.0`));
@@ -144,7 +198,8 @@ export class Connection {
     if (!u) { this.fatal(new SqlError(SqlState.InvalidAuthorization, `role "${user}" does not exist`)); return false; }
     if (!u.canLogin) { this.fatal(new SqlError(SqlState.InvalidAuthorization, `role "${user}" is not permitted to log in`)); return false; }
     if (u.scram) {
-      const ok = this.opts.passwordMethod === 'password' ? await this.cleartextAuth(u.scram) : await this.scramAuth(u.scram);
+      const io = { next: () => this.next(), send: (b: Buffer) => this.send(b), flush: () => this.flush() };
+      const ok = this.opts.passwordMethod === 'password' ? await cleartextAuth(io, u.scram) : await scramAuth(io, u.scram);
       if (!ok) { this.fatal(new SqlError(SqlState.InvalidPassword, `password authentication failed for user "${user}"`)); return false; }
     }
     const startupSettings: Record<string, string> = {};
@@ -166,44 +221,6 @@ export class Connection {
     return true;
   }
 
-  private async passwordMessage(): Promise<Buffer | null> {
-    const m = await this.next();
-    if (!m || m.kind !== 'password') return null;
-    return m.data;
-  }
-
-  private async cleartextAuth(verifier: string): Promise<boolean> {
-    this.send(out.authenticationCleartext());
-    this.flush();
-    const data = await this.passwordMessage();
-    if (!data) return false;
-    const pw = data.subarray(0, data.indexOf(0) >= 0 ? data.indexOf(0) : data.length).toString('utf8');
-    const { checkPasswordAgainstVerifier } = await import('./scram.js');
-    return checkPasswordAgainstVerifier(pw, verifier);
-  }
-
-  private async scramAuth(verifier: string): Promise<boolean> {
-    this.send(out.authenticationSasl(['SCRAM-SHA-256']));
-    this.flush();
-    const first = await this.passwordMessage();
-    if (!first) return false;
-    const mechEnd = first.indexOf(0);
-    if (mechEnd < 0 || first.length < mechEnd + 5) return false;
-    const mech = first.toString('utf8', 0, mechEnd);
-    const len = first.readInt32BE(mechEnd + 1);
-    const ex = new ScramExchange(verifier);
-    const r1 = ex.first(mech, first.subarray(mechEnd + 5, mechEnd + 5 + Math.max(0, len)));
-    if (!r1.ok) return false;
-    this.send(out.authenticationSaslContinue(r1.reply));
-    this.flush();
-    const fin = await this.passwordMessage();
-    if (!fin) return false;
-    const r2 = ex.final(fin);
-    if (!r2.ok) return false;
-    this.send(out.authenticationSaslFinal(r2.reply));
-    return true;
-  }
-
   // ---- queries ----
   private get s(): Session { return this.session!; }
   private textCtx(): TextContext { return { timeZone: this.s.timeZone(), names: this.s.catalogView }; }
@@ -218,12 +235,12 @@ export class Connection {
         case 'describe': return this.describe(m.target, m.name);
         case 'execute': return await this.execute(m.portal, m.maxRows);
         case 'close':
-          if (m.target === 'S') this.statements.delete(m.name); else this.portals.delete(m.name);
+          if (m.target === 'S') this.statements.delete(m.name); else this.dropPortal(m.name);
           this.send(out.closeComplete());
           return;
         case 'sync':
           this.skipToSync = false;
-          this.portals.delete('');
+          this.dropPortal('');
           this.sendParameterStatus();
           this.send(out.readyForQuery(this.s.transactionStatus));
           this.flush();
@@ -237,7 +254,7 @@ export class Connection {
       const err = this.s.onError(e);
       // A protocol violation ends the connection with a FATAL error, as in PostgreSQL.
       if (e instanceof ProtocolError) { this.fatal(err); return; }
-      this.send(out.errorResponse(err));
+      this.sendError(err);
       if (m.kind !== 'query') this.skipToSync = true;
     }
   }
@@ -252,10 +269,12 @@ export class Connection {
 
   private async simpleQuery(sql: string): Promise<void> {
     for await (const r of this.s.simpleQuery(sql)) {
-      if (r instanceof SqlError) { this.send(out.errorResponse(r)); break; }
-      if (r.kind === 'rows') {
+      if (r instanceof SqlError) { this.sendError(r); break; }
+      if (r.kind === 'rowStream') {
+        if (!(await this.sendRowStream(r))) break;
+      } else if (r.kind === 'rows') {
         this.send(out.rowDescription(fields(r.columns, [])));
-        this.sendRows(r.rows, r.columns, []);
+        await this.sendRows(r.rows, r.columns, []);
         this.send(out.commandComplete(r.tag));
       } else {
         try {
@@ -263,16 +282,38 @@ export class Connection {
         } catch (e) {
           // A failed COPY ends the whole Query message, like any other error.
           if (e instanceof ProtocolError) throw e;
-          this.send(out.errorResponse(this.s.onError(e)));
+          this.sendError(this.s.onError(e));
           break;
         }
       }
       this.sendParameterStatus();
-      this.flush();
+      if (this.closed) break;
     }
     this.sendParameterStatus();
     this.send(out.readyForQuery(this.s.transactionStatus));
     this.flush();
+  }
+
+  /** Stream a SELECT's rows, pausing while the client is not reading. False when it failed. */
+  private async sendRowStream(r: RowStreamResult): Promise<boolean> {
+    let count = 0;
+    let described = false;
+    try {
+      for await (const batch of r.batches) {
+        if (this.closed) { await r.batches.return(); return false; }
+        // RowDescription after the first batch: an error found before any row is then reported
+        // alone, as PostgreSQL reports errors raised while planning.
+        if (!described) { this.send(out.rowDescription(fields(r.columns, []))); described = true; }
+        await this.sendRows(batch, r.columns, []);
+        count += batch.length;
+      }
+      if (!described) this.send(out.rowDescription(fields(r.columns, [])));
+    } catch (e) {
+      this.sendError(this.s.onError(e));
+      return false;
+    }
+    this.send(out.commandComplete(`SELECT ${count}`));
+    return true;
   }
 
   /** Results other than row sets: commands, COPY, empty queries. */
@@ -281,13 +322,13 @@ export class Connection {
       case 'command': this.sendNotices(r.notices); this.send(out.commandComplete(r.tag)); return;
       case 'empty': this.send(out.emptyQueryResponse()); return;
       case 'copyOut':
-        this.send(out.copyResponse('out', false, r.columns));
-        for (const c of r.chunks) this.send(out.copyData(c));
+        this.send(out.copyResponse('out', r.binary === true, r.columns));
+        for (const c of r.chunks) { this.send(out.copyData(c)); if (this.out.congested) await this.out.drain(); }
         this.send(out.copyDone());
         this.send(out.commandComplete(r.tag));
         return;
       case 'copyIn': {
-        this.send(out.copyResponse('in', false, r.columns));
+        this.send(out.copyResponse('in', r.binary === true, r.columns));
         this.flush();
         for (;;) {
           const m = await this.next();
@@ -308,7 +349,8 @@ export class Connection {
     }
   }
 
-  private sendRows(rows: readonly Row[], columns: OutputColumn[], formats: readonly number[]): void {
+  /** Encode and send rows; waits whenever the socket's buffer is over the high-water mark. */
+  private async sendRows(rows: readonly Row[], columns: OutputColumn[], formats: readonly number[]): Promise<void> {
     const ctx = this.textCtx();
     const types = columns.map((c) => c.type);
     const binary = columns.map((_, i) => (formats.length === 1 ? formats[0] : formats[i] ?? 0) === 1);
@@ -320,6 +362,7 @@ export class Connection {
         vals[i] = d === null ? null : binary[i] ? encodeBinary(d, types[i], ctx) : formatText(d, types[i], ctx);
       }
       this.send(out.dataRow(vals));
+      if (this.out.congested) await this.out.drain();
     }
   }
 
@@ -350,6 +393,7 @@ export class Connection {
       }
     });
     if (m.portal !== '' && this.portals.has(m.portal)) throw new SqlError('42P03', `portal "${m.portal}" already exists`);
+    this.dropPortal(m.portal);
     this.portals.set(m.portal, { stmt, params, formats: m.resultFormats });
     this.send(out.bindComplete());
   }
@@ -370,6 +414,10 @@ export class Connection {
   private async execute(name: string, maxRows: number): Promise<void> {
     const p = this.portals.get(name);
     if (!p) throw new SqlError(SqlState.InvalidCursorName, `portal "${name}" does not exist`);
+    if (!p.pending && !p.stream && !p.done && p.stmt.stmt && nodeTag(p.stmt.stmt.node) === 'SelectStmt') {
+      p.stream = { result: this.s.streamSelect(p.stmt, p.params), batch: [], pos: 0 };
+    }
+    if (p.stream) return this.executeStream(p, p.stream, maxRows);
     if (!p.pending) {
       if (p.done) { this.send(out.commandComplete('SELECT 0')); return; }
       const r = await this.s.execute(p.stmt, p.params);
@@ -378,7 +426,7 @@ export class Connection {
     }
     const pend = p.pending;
     const limit = maxRows > 0 ? Math.min(pend.rows.length, pend.pos + maxRows) : pend.rows.length;
-    this.sendRows(pend.rows.slice(pend.pos, limit), pend.columns, p.formats);
+    await this.sendRows(pend.rows.slice(pend.pos, limit), pend.columns, p.formats);
     const sent = limit - pend.pos;
     pend.pos = limit;
     if (pend.pos < pend.rows.length) { this.send(out.portalSuspended()); return; }
@@ -386,6 +434,48 @@ export class Connection {
     this.send(out.commandComplete(tag));
     p.pending = undefined;
     p.done = true;
+  }
+
+  /**
+   * Send up to `maxRows` rows (0: all) of a streaming SELECT portal, pausing while the client is
+   * not reading; PortalSuspended when the limit is reached, as PostgreSQL does even if no rows are left.
+   */
+  /** Forget a portal; a SELECT it was streaming is stopped (its generator's cleanup runs). */
+  private dropPortal(name: string): void {
+    const p = this.portals.get(name);
+    if (!p) return;
+    this.portals.delete(name);
+    if (p.stream) void p.stream.result.batches.return().catch(() => undefined);
+  }
+
+  private async executeStream(p: Portal, st: NonNullable<Portal['stream']>, maxRows: number): Promise<void> {
+    const columns = st.result.columns;
+    let sent = 0;
+    try {
+      while (maxRows <= 0 || sent < maxRows) {
+        if (st.pos >= st.batch.length) {
+          const next = await st.result.batches.next();
+          if (next.done) {
+            this.send(out.commandComplete(`SELECT ${sent}`));
+            p.stream = undefined;
+            p.done = true;
+            return;
+          }
+          st.batch = next.value;
+          st.pos = 0;
+        }
+        const take = maxRows > 0 ? Math.min(st.batch.length - st.pos, maxRows - sent) : st.batch.length - st.pos;
+        await this.sendRows(st.batch.slice(st.pos, st.pos + take), columns, p.formats);
+        st.pos += take;
+        sent += take;
+        if (this.closed) return;
+      }
+    } catch (e) {
+      p.stream = undefined;
+      p.done = true;
+      throw e;
+    }
+    this.send(out.portalSuspended());
   }
 }
 

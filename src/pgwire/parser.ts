@@ -6,47 +6,80 @@ import {
   CANCEL_REQUEST_CODE, FrontendCode, FrontendMessage, GSSENC_REQUEST_CODE, SSL_REQUEST_CODE, StartupPacket,
 } from './messages.js';
 
-/** Largest message Weir accepts; bigger ones are refused before they are buffered. */
-export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
-const MAX_STARTUP_BYTES = 10_000;
+/** Default for the largest Query/Parse/Bind/CopyData message; bigger ones are refused before they are buffered. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+/** PostgreSQL's limit for the startup packet after its length word (MAX_STARTUP_PACKET_LENGTH). */
+export const MAX_STARTUP_BYTES = 10_000;
+/** PostgreSQL's PQ_SMALL_MESSAGE_LIMIT: messages that carry no data (Sync, Execute, Describe…). */
+const SMALL_MESSAGE_BYTES = 10_000;
+/** PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH for password and SASL messages. */
+const AUTH_MESSAGE_BYTES = 65_535;
 
 export class ProtocolError extends SqlError {
   constructor(message: string) { super(SqlState.ProtocolViolation, message); }
 }
 
+/** The length limit for one message type, as PostgreSQL's SocketBackend chooses it. */
+function lengthLimit(code: number, maxMessageBytes: number): number {
+  switch (code) {
+    case FrontendCode.Query: case FrontendCode.Parse: case FrontendCode.Bind:
+    case FrontendCode.CopyData: case FrontendCode.FunctionCall:
+      return maxMessageBytes;
+    case FrontendCode.Password: return AUTH_MESSAGE_BYTES;
+    default: return SMALL_MESSAGE_BYTES;
+  }
+}
+
 export class MessageParser {
-  private buf: Buffer = Buffer.alloc(0);
+  /** Received bytes not yet parsed, kept as chunks so a large message is concatenated once. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes the next message needs in total (known once its header arrived), 0 when unknown. */
+  private needed = 0;
   private startupDone = false;
+
+  constructor(private readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {}
+
+  /** Bytes held for a message that has not fully arrived. */
+  get pendingBytes(): number { return this.buffered; }
 
   /** Feed bytes; returns the complete messages now available. Throws ProtocolError on garbage. */
   push(chunk: Buffer): (FrontendMessage | StartupPacket)[] {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered < this.needed) return [];
+    const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
     const out: (FrontendMessage | StartupPacket)[] = [];
     let off = 0;
+    this.needed = 0;
     for (;;) {
       if (!this.startupDone) {
-        if (this.buf.length - off < 4) break;
-        const len = this.buf.readInt32BE(off);
-        if (len < 8 || len > MAX_STARTUP_BYTES) throw new ProtocolError(`invalid length of startup packet`);
-        if (this.buf.length - off < len) break;
-        const pkt = parseStartup(this.buf.subarray(off + 4, off + len));
+        if (buf.length - off < 4) break;
+        const len = buf.readInt32BE(off);
+        if (len < 8 || len - 4 > MAX_STARTUP_BYTES) throw new ProtocolError(`invalid length of startup packet`);
+        if (buf.length - off < len) { this.needed = len; break; }
+        const pkt = parseStartup(buf.subarray(off + 4, off + len));
         off += len;
         if (pkt.kind === 'startup' || pkt.kind === 'cancel') this.startupDone = true;
         out.push(pkt);
         if (pkt.kind === 'cancel') break;
         continue;
       }
-      if (this.buf.length - off < 5) break;
-      const code = this.buf[off];
-      const len = this.buf.readInt32BE(off + 1);
+      if (buf.length - off < 5) break;
+      const code = buf[off];
+      const len = buf.readInt32BE(off + 1);
       if (len < 4) throw new ProtocolError(`invalid message length`);
-      if (len > MAX_MESSAGE_BYTES) throw new ProtocolError(`message of ${len} bytes exceeds the limit of ${MAX_MESSAGE_BYTES}`);
-      if (this.buf.length - off < len + 1) break;
-      const body = this.buf.subarray(off + 5, off + 1 + len);
+      const limit = lengthLimit(code, this.maxMessageBytes);
+      if (len > limit) throw new ProtocolError(`invalid message length: message of ${len} bytes exceeds the limit of ${limit}`);
+      if (buf.length - off < len + 1) { this.needed = len + 1; break; }
+      const body = buf.subarray(off + 5, off + 1 + len);
       off += len + 1;
       out.push(parseMessage(code, body));
     }
-    this.buf = off === this.buf.length ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(off));
+    // Copy the unparsed tail so it does not pin the (possibly large) buffer it came from.
+    const rest = off === buf.length ? null : Buffer.from(buf.subarray(off));
+    this.chunks = rest ? [rest] : [];
+    this.buffered = rest ? rest.length : 0;
     return out;
   }
 

@@ -26,7 +26,11 @@ export function explainPlan(plan: LogicalPlan, depth = 0, out: string[] = []): s
   const inCols = 'input' in plan ? plan.input.columns : plan.kind === 'join' ? [...plan.left.columns, ...plan.right.columns] : plan.columns;
   const x = (e: Expr) => explainExpr(e, inCols);
   switch (plan.kind) {
-    case 'scan': out.push(`${pad}Scan (oid ${plan.tableOid}) [${plan.columns.map((c) => c.name).join(', ')}]`); break;
+    case 'scan': {
+      const key = plan.keyLookup ? ` primary key (${plan.primaryKey!.map((i) => plan.columns[i].name).join(', ')}) = (${plan.keyLookup.map(x).join(', ')})` : '';
+      out.push(`${pad}${plan.keyLookup ? 'Key Lookup' : 'Scan'} (oid ${plan.tableOid}) [${plan.columns.map((c) => c.name).join(', ')}]${key}`);
+      break;
+    }
     case 'systemScan': out.push(`${pad}System Scan on ${plan.table}`); break;
     case 'values': out.push(`${pad}Values (${plan.rows.length} rows)`); break;
     case 'filter': out.push(`${pad}Filter: ${x(plan.predicate)}`); break;
@@ -34,7 +38,12 @@ export function explainPlan(plan: LogicalPlan, depth = 0, out: string[] = []): s
     case 'projectSet': out.push(`${pad}ProjectSet: ${plan.exprs.map(x).join(', ')}`); break;
     case 'aggregate': out.push(`${pad}Aggregate: group by [${plan.groupBy.map(x).join(', ')}] aggs [${plan.aggs.map((a) => `${a.kind}(${a.args.map(x).join(', ')})`).join(', ')}]`); break;
     case 'window': out.push(`${pad}Window: ${plan.calls.map((c) => c.fn).join(', ')}`); break;
-    case 'join': out.push(`${pad}${plan.joinType[0].toUpperCase() + plan.joinType.slice(1)} Join${plan.condition ? ': ' + x(plan.condition) : ''}`); break;
+    case 'join': {
+      const keys = plan.equiKeys ? ` keys [${plan.equiKeys.left.map((l, i) => `${explainExpr(l, plan.left.columns)} = ${explainExpr(plan.equiKeys!.right[i], plan.right.columns)}`).join(', ')}]` : '';
+      const cond = plan.condition ? (keys ? ' filter ' : ': ') + x(plan.condition) : '';
+      out.push(`${pad}${plan.joinType[0].toUpperCase() + plan.joinType.slice(1)} Join${keys ? ':' + keys : ''}${cond}`);
+      break;
+    }
     case 'sort': out.push(`${pad}Sort: ${plan.keys.map((k) => x(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`); break;
     case 'limit': out.push(`${pad}Limit: ${plan.limit ? x(plan.limit) : 'ALL'}${plan.offset ? ' OFFSET ' + x(plan.offset) : ''}`); break;
     case 'distinct': out.push(`${pad}Distinct${plan.on ? ' On' : ''}`); break;

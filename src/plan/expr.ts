@@ -68,6 +68,6 @@ export type Expr =
   /** Placeholders used while binding a grouped or windowed query; rewritten to columns before planning ends. */
   | { readonly kind: 'aggref'; readonly type: DataType; readonly index: number }
   | { readonly kind: 'windowref'; readonly type: DataType; readonly index: number }
-  | { readonly kind: 'insubquery'; readonly type: DataType; readonly left: Expr; readonly plan: LogicalPlan; readonly all: boolean; readonly cmp: ScalarImpl; readonly correlated: boolean };
+  | { readonly kind: 'insubquery'; readonly type: DataType; readonly left: Expr; readonly plan: LogicalPlan; readonly all: boolean; readonly cmp: ScalarImpl; readonly correlated: boolean; /** The comparison operator's name ('=' for IN). */ readonly op?: string };
 
 export function exprType(e: Expr): DataType { return e.type; }

@@ -44,7 +44,11 @@ export interface WindowCall {
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti';
 
 export type LogicalPlan =
-  | { readonly kind: 'scan'; readonly tableOid: number; readonly columns: OutputColumn[] }
+  | { readonly kind: 'scan'; readonly tableOid: number; readonly columns: OutputColumn[];
+      /** The table's primary-key column positions, when it has one (set by the binder). */
+      readonly primaryKey?: readonly number[];
+      /** Values for the primary-key columns, in key order: only the row with that key is read (rule primary_key_lookup). */
+      readonly keyLookup?: readonly Expr[] }
   /** A system catalog relation computed on read (pg_class, information_schema.tables …). */
   | { readonly kind: 'systemScan'; readonly table: string; readonly columns: OutputColumn[] }
   | { readonly kind: 'values'; readonly rows: Expr[][]; readonly columns: OutputColumn[] }
@@ -52,7 +56,7 @@ export type LogicalPlan =
   | { readonly kind: 'project'; readonly input: LogicalPlan; readonly exprs: Expr[]; readonly columns: OutputColumn[] }
   | { readonly kind: 'aggregate'; readonly input: LogicalPlan; readonly groupBy: Expr[]; readonly groupingSets?: number[][]; readonly aggs: AggCall[]; readonly columns: OutputColumn[] }
   | { readonly kind: 'window'; readonly input: LogicalPlan; readonly calls: WindowCall[]; readonly columns: OutputColumn[] }
-  | { readonly kind: 'join'; readonly joinType: JoinType; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly condition: Expr | null; readonly equiKeys?: { left: Expr[]; right: Expr[] }; readonly columns: OutputColumn[] }
+  | { readonly kind: 'join'; readonly joinType: JoinType; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly condition: Expr | null; /** Set by the extract_join_condition rule: hash keys over each input's own columns; `condition` is then only the residual. */ readonly equiKeys?: { left: Expr[]; right: Expr[] }; readonly columns: OutputColumn[] }
   | { readonly kind: 'sort'; readonly input: LogicalPlan; readonly keys: SortSpec[]; readonly columns: OutputColumn[] }
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly limit: Expr | null; readonly offset: Expr | null; readonly columns: OutputColumn[] }
   | { readonly kind: 'distinct'; readonly input: LogicalPlan; readonly on: Expr[] | null; readonly columns: OutputColumn[] }

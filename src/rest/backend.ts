@@ -12,10 +12,11 @@ export interface RestVertex {
   readonly name: string;
   readonly parallelism: number;
   readonly status: RestJobState;
-  /** Per subtask: fraction of time its output was blocked waiting for credit (0..1). */
-  readonly backPressuredRatio: readonly number[];
-  readonly recordsIn: number;
-  readonly recordsOut: number;
+  /** Per subtask: fraction of time its output was blocked waiting for credit (0..1); null until sampled. */
+  readonly backPressuredRatio: readonly number[] | null;
+  /** Null until the runtime reports record counts. */
+  readonly recordsIn: number | null;
+  readonly recordsOut: number | null;
 }
 
 export interface RestJob {

@@ -47,7 +47,7 @@ export function jobDetail(j: RestJob, now: number): Json {
       id: v.id, name: v.name, maxParallelism: 128, parallelism: v.parallelism, status: v.status,
       'start-time': j.startTime, 'end-time': j.endTime ?? -1, duration: (j.endTime ?? now) - j.startTime,
       tasks: taskCounts([v]),
-      metrics: { 'read-records': v.recordsIn, 'read-records-complete': true, 'write-records': v.recordsOut, 'write-records-complete': true },
+      metrics: { 'read-records': v.recordsIn ?? 0, 'read-records-complete': v.recordsIn !== null, 'write-records': v.recordsOut ?? 0, 'write-records-complete': v.recordsOut !== null },
     })),
     'status-counts': taskCounts(j.vertices),
     plan: { jid: j.id, name: j.name, nodes: j.vertices.map((v) => ({ id: v.id, parallelism: v.parallelism, operator: '', description: v.name })) },
@@ -119,6 +119,8 @@ export function checkpointConfigJson(c: CheckpointConfig): Json {
 
 export function backpressure(v: RestVertex, now: number): Json {
   const level = (r: number) => (r > 0.5 ? 'high' : r > 0.1 ? 'low' : 'ok');
+  // Flink answers "deprecated" when it has no fresh sample for the vertex.
+  if (!v.backPressuredRatio) return { status: 'deprecated', 'backpressure-level': 'ok', 'end-timestamp': now, subtasks: [] };
   const worst = Math.max(0, ...v.backPressuredRatio);
   return {
     status: 'ok', 'backpressure-level': level(worst), 'end-timestamp': now,

@@ -8,8 +8,8 @@ import type { ParsedStatement } from '../sql/parser.js';
 export type StatementResult =
   | { readonly kind: 'rows'; readonly columns: OutputColumn[]; readonly rows: Row[]; readonly tag: string }
   | { readonly kind: 'command'; readonly tag: string; readonly notices?: string[] }
-  | { readonly kind: 'copyIn'; readonly columns: number; readonly sink: CopyInSink }
-  | { readonly kind: 'copyOut'; readonly columns: number; readonly chunks: Buffer[]; readonly tag: string }
+  | { readonly kind: 'copyIn'; readonly columns: number; readonly sink: CopyInSink; readonly binary?: boolean }
+  | { readonly kind: 'copyOut'; readonly columns: number; readonly chunks: Buffer[]; readonly tag: string; readonly binary?: boolean }
   | { readonly kind: 'empty' };
 
 export interface CopyInSink {

@@ -3,16 +3,19 @@
 
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Database } from '../database.js';
-import { DataType, T, typeFromOid } from '../types/datatype.js';
+import { DataType, T, sameType, typeFromOid } from '../types/datatype.js';
 import type { Datum, Row } from '../types/value.js';
 import type { EvalContext } from '../plan/expr.js';
 import type { LogicalPlan, OutputColumn } from '../plan/logical.js';
 import { ParsedStatement, parseSql } from '../sql/parser.js';
+import { parseSqlCached } from '../sql/parse-cache.js';
+import { PlanCache } from './plan-cache.js';
 import { nodeTag } from '../sql/ast.js';
 import { Binder } from '../sql/binder/binder.js';
 import { optimize } from '../optimizer/optimizer.js';
 import { ExecContext } from '../executor/context.js';
 import { runPlan, runPlanAsync } from '../executor/run-plan.js';
+import { streamPlanAsync } from '../executor/stream-plan.js';
 import type { TableOverlay } from '../storage/table-store.js';
 import { DATABASE_NAME } from '../catalog/catalog.js';
 import { SessionCatalog } from './session-catalog.js';
@@ -26,16 +29,27 @@ import { executeCopy } from './statements/copy.js';
 import { createMaterializedViewFromAst, executeWeir } from './statements/streaming.js';
 import { SystemTableProvider } from '../catalog/system/provider.js';
 
+/** A SELECT's rows, produced as they are pulled: the wire layer streams them with backpressure. */
+export interface RowStreamResult {
+  readonly kind: 'rowStream';
+  readonly columns: OutputColumn[];
+  readonly batches: AsyncGenerator<Row[], void, void>;
+}
+
 export interface SessionInfo { readonly user: string; readonly database: string; readonly applicationName: string }
 
 export class Session {
   readonly settings: Settings;
   readonly catalogView: SessionCatalog;
+  /** Analyses and plans of repeated statements (src/session/plan-cache.ts). */
+  readonly plans = new PlanCache(this);
   readonly pid: number;
   readonly secret: number;
   txn: Transaction | null = null;
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
   private explicitTxn = false;
+  /** Set while the statements of a multi-statement Query message run (PostgreSQL's implicit block). */
+  private implicitBlock = false;
   private failed = false;
   private cancelRequested = false;
   currentQuery = '';
@@ -58,7 +72,8 @@ export class Session {
   }
 
   get transactionStatus(): 'I' | 'T' | 'E' { return this.failed ? 'E' : this.explicitTxn ? 'T' : 'I'; }
-  get inTransactionBlock(): boolean { return this.explicitTxn; }
+  /** True inside BEGIN … COMMIT and inside a multi-statement Query message: statements do not commit on their own. */
+  get inTransactionBlock(): boolean { return this.explicitTxn || this.implicitBlock; }
 
   cancel(): void { this.cancelRequested = true; }
   isCancelled(): boolean { return this.cancelRequested; }
@@ -71,11 +86,11 @@ export class Session {
 
   /** Parse (and for queries, bind) one statement's text; used by the extended protocol's Parse. */
   prepare(sql: string, paramOids: readonly number[]): PreparedStatement {
-    const stmts = parseSql(sql);
+    const stmts = parseSqlCached(sql);
     if (stmts.length > 1) throw new SqlError(SqlState.SyntaxError, 'cannot insert multiple commands into a prepared statement');
     const given = paramOids.map((o) => (o === 0 ? T.unknown : typeFromOid(o) ?? T.unknown));
     if (stmts.length === 0) return { sql, stmt: null, paramTypes: given, columns: null };
-    return this.analyze(stmts[0], given);
+    return this.plans.statement(stmts[0], paramOids, () => this.analyze(stmts[0], given));
   }
 
   /** Work out parameter and result types without executing. */
@@ -84,7 +99,10 @@ export class Session {
     if (tag === 'SelectStmt') {
       const binder = this.binder(paramTypes);
       const plan = binder.bindTopQuery(stmt.node.SelectStmt);
-      return { sql: stmt.text, stmt, paramTypes: binder.paramTypes(), columns: plan.columns };
+      const p: PreparedStatement = { sql: stmt.text, stmt, paramTypes: binder.paramTypes(), columns: plan.columns };
+      // Execution binds from p.paramTypes: if that is what this binding started from, keep its plan.
+      if (sameTypes(paramTypes, p.paramTypes)) this.plans.remember(p, plan);
+      return p;
     }
     if (isDml(tag)) {
       const binder = this.binder(paramTypes);
@@ -99,26 +117,67 @@ export class Session {
     return new Binder(this.catalogView, paramTypes, this.evalContext(), DATABASE_NAME);
   }
 
-  /** Run all statements of a simple Query message, yielding each result in turn. */
-  async *simpleQuery(sql: string): AsyncGenerator<StatementResult | SqlError> {
+  /**
+   * Run all statements of a simple Query message, yielding each result in turn. A SELECT yields a
+   * row stream that the caller must consume before pulling the next result.
+   *
+   * Several statements in one message run as one implicit transaction, as in PostgreSQL: it
+   * commits when the message ends, and an error rolls back everything since the last commit. A
+   * BEGIN inside the message turns the implicit transaction into an explicit block (the
+   * statements before it included); a COMMIT or ROLLBACK ends it, and the statements after it
+   * start a new implicit transaction.
+   */
+  async *simpleQuery(sql: string): AsyncGenerator<StatementResult | RowStreamResult | SqlError> {
     let stmts: ParsedStatement[];
     try {
-      stmts = parseSql(sql);
+      stmts = parseSqlCached(sql);
     } catch (e) {
       yield this.onError(e);
       return;
     }
     if (stmts.length === 0) { yield { kind: 'empty' }; return; }
-    // Several statements in one Query run as one implicit transaction, as in PostgreSQL.
-    for (const s of stmts) {
-      try {
-        const p = this.analyze(s, []);
-        yield await this.execute(p, []);
-      } catch (e) {
-        yield this.onError(e);
-        return;
+    this.implicitBlock = stmts.length > 1;
+    try {
+      for (const s of stmts) {
+        try {
+          const p = this.plans.statement(s, [], () => this.analyze(s, []));
+          if (nodeTag(s.node) === 'SelectStmt' && !this.failed) yield this.streamSelect(p, []);
+          else yield await this.execute(p, []);
+        } catch (e) {
+          yield this.onError(e);
+          return;
+        }
       }
+      if (this.implicitBlock && !this.explicitTxn) {
+        try { await this.commitTxn(); } catch (e) { yield this.onError(e); }
+      }
+    } finally {
+      this.implicitBlock = false;
     }
+  }
+
+  /**
+   * A SELECT whose rows are produced batch by batch as the consumer pulls them (simple Query, and
+   * Execute of a SELECT portal). In autocommit mode the statement commits when the rows end.
+   */
+  streamSelect(p: PreparedStatement, params: readonly Datum[]): RowStreamResult {
+    if (this.failed) throw new SqlError(SqlState.InFailedTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    this.cancelRequested = false;
+    const plan = this.selectPlan(p);
+    const ctx = this.execContext(params);
+    const autocommit = !this.explicitTxn && !this.implicitBlock;
+    const txn = this.txn;
+    const run = async function* (this: Session): AsyncGenerator<Row[], void, void> {
+      this.currentQuery = p.sql;
+      try {
+        yield* streamPlanAsync(plan, ctx);
+        // A suspended portal may finish after other statements ran: commit only its own transaction.
+        if (autocommit && this.txn === txn) await this.commitTxn();
+      } finally {
+        this.currentQuery = '';
+      }
+    };
+    return { kind: 'rowStream', columns: plan.columns, batches: run.call(this) };
   }
 
   onError(e: unknown): SqlError {
@@ -144,7 +203,7 @@ export class Session {
         if (this.txn?.dirty) await this.commitTxn();
         return tag === 'WeirStmt' ? await executeWeir(this, p.stmt.node.WeirStmt) : await createMaterializedViewFromAst(this, p.stmt);
       }
-      const autocommit = !this.explicitTxn;
+      const autocommit = !this.explicitTxn && !this.implicitBlock;
       if (!this.txn) this.txn = new Transaction(this.db);
       let result: StatementResult;
       if (tag === 'SelectStmt') result = await this.runQuery(p, params);
@@ -170,9 +229,13 @@ export class Session {
     if (t) await t.commit();
   }
 
+  /** The optimized plan of a SELECT, made once per statement and reused while the catalog and settings stay the same. */
+  selectPlan(p: PreparedStatement): LogicalPlan {
+    return this.plans.plan(p, () => this.binder(p.paramTypes).bindTopQuery(p.stmt!.node.SelectStmt));
+  }
+
   async runQuery(p: PreparedStatement, params: readonly Datum[]): Promise<StatementResult> {
-    const binder = this.binder(p.paramTypes);
-    const plan = optimize(binder.bindTopQuery(p.stmt!.node.SelectStmt));
+    const plan = this.selectPlan(p);
     const ctx = this.execContext(params);
     const rows = await runPlanAsync(plan, ctx);
     return { kind: 'rows', columns: plan.columns, rows, tag: `SELECT ${rows.length}` };
@@ -237,6 +300,10 @@ export class Session {
 
   /** Result columns for a SELECT-like plan, for Describe. */
   static columnsOf(plan: LogicalPlan): OutputColumn[] { return plan.columns; }
+}
+
+function sameTypes(a: readonly DataType[], b: readonly DataType[]): boolean {
+  return a.length === b.length && a.every((t, i) => sameType(t, b[i]));
 }
 
 function isEndOfTransaction(kind: string): boolean {

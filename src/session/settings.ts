@@ -4,6 +4,8 @@
 import { SqlError, SqlState } from '../errors.js';
 import { isValidTimeZone } from '../types/datetime.js';
 import { SERVER_VERSION, SERVER_VERSION_NUM } from '../version.js';
+import { defaultParallelism, parseParallelism } from '../stream/graph/parallelism.js';
+import { CHECKPOINT_FLINK_KEYS, DEFAULT_CHECKPOINT_CONFIG, checkpointConfig, describeCheckpointConfig } from '../stream/checkpoint/checkpoint-config.js';
 
 interface SettingDef { value: string; reportable?: boolean; readonly?: boolean; description: string; check?: (v: string) => string }
 
@@ -66,16 +68,35 @@ function defs(): Record<string, SettingDef> {
     synchronous_commit: { value: 'on', description: 'Sets the current transaction\'s synchronization level.' },
     jit: { value: 'off', description: 'Allow JIT compilation.' },
     port: { value: '0', readonly: true, description: 'Sets the TCP port the server listens on.' },
+    streaming_parallelism: {
+      value: String(defaultParallelism()), description: 'Sets the number of parallel subtasks of new streaming jobs.',
+      check: (v) => String(parseParallelism(v, 'streaming_parallelism')),
+    },
+    ...checkpointDefaults(),
   };
 }
 
-const ALIASES: Record<string, string> = { datestyle: 'DateStyle', timezone: 'TimeZone', intervalstyle: 'IntervalStyle', time_zone: 'TimeZone' };
+/** checkpoint.* defaults of new jobs (Flink's execution.checkpointing.* keys are aliases); 22023 on a bad value. */
+function checkpointDefaults(): Record<string, SettingDef> {
+  const out: Record<string, SettingDef> = {};
+  for (const [name, value] of Object.entries(describeCheckpointConfig(DEFAULT_CHECKPOINT_CONFIG))) {
+    out[name] = {
+      value, description: `Default ${name} of new streaming jobs.`,
+      check: (v) => describeCheckpointConfig(checkpointConfig(DEFAULT_CHECKPOINT_CONFIG, { [name]: v }))[name],
+    };
+  }
+  return out;
+}
+
+const ALIASES: Record<string, string> = { datestyle: 'DateStyle', timezone: 'TimeZone', intervalstyle: 'IntervalStyle', time_zone: 'TimeZone', ...CHECKPOINT_FLINK_KEYS };
 
 export class Settings {
   private readonly values: Record<string, SettingDef> = defs();
   /** Values to restore at transaction end for SET LOCAL. */
   private local: [string, string][] = [];
   private readonly original = new Map<string, string>();
+  /** Bumped by every change of a value, so plans cached under older settings are made again. */
+  generation = 0;
 
   constructor(overrides: Record<string, string> = {}) {
     for (const [k, v] of Object.entries(overrides)) if (this.canonical(k) in this.values) this.values[this.canonical(k)].value = v;
@@ -83,6 +104,7 @@ export class Settings {
   }
 
   canonical(name: string): string {
+    if (Object.hasOwn(this.values, name) && !ALIASES[name]) return name;
     const n = name.toLowerCase();
     if (ALIASES[n]) return ALIASES[n];
     for (const k of Object.keys(this.values)) if (k.toLowerCase() === n) return k;
@@ -105,6 +127,7 @@ export class Settings {
     const v = def.check ? def.check(value) : value;
     if (opts.local) this.local.push([key, def.value]);
     def.value = v;
+    this.generation++;
     if (key === 'TimeZone') this.values.timezone.value = v;
     if (key === 'DateStyle') this.values.datestyle.value = v;
     return { name: key, reportable: !!def.reportable };
@@ -115,17 +138,20 @@ export class Settings {
     const orig = this.original.get(key);
     if (orig === undefined) throw new SqlError(SqlState.UndefinedObject, `unrecognized configuration parameter "${name}"`);
     this.values[key].value = orig;
+    this.generation++;
     return { name: key, reportable: !!this.values[key].reportable };
   }
   resetAll(): string[] {
     const changed: string[] = [];
     for (const [k, v] of this.original) if (this.values[k] && !this.values[k].readonly && this.values[k].value !== v) { this.values[k].value = v; changed.push(k); }
+    if (changed.length) this.generation++;
     return changed;
   }
 
   /** Called at transaction end: undo SET LOCAL. */
   endTransaction(): string[] {
     const changed = this.local.reverse().map(([k, v]) => { this.values[k].value = v; return k; });
+    if (changed.length) this.generation++;
     this.local = [];
     return changed;
   }

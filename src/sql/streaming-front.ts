@@ -3,8 +3,8 @@
 //   CREATE STREAM name [WITH (…)] AS SELECT …         (append-only derived stream)
 //   CREATE SINK name FROM view | AS SELECT … WITH (…)
 //   CREATE MATERIALIZED VIEW name WITH (k = v, …) AS SELECT …   (dotted option names)
-//   FLUSH · SHOW JOBS · CANCEL JOB id · SHOW MATERIALIZED VIEWS | SOURCES | SINKS | STREAMS
-//   EXPLAIN (TYPE logical | optimized | stream | job | execution) <statement>
+//   FLUSH · SHOW JOBS · SHOW CHECKPOINTS [FOR JOB id] · CANCEL JOB id · SHOW MATERIALIZED VIEWS | SOURCES | SINKS | STREAMS
+//   EXPLAIN (TYPE logical | optimized | stream | streamgraph | job | execution) <statement>
 // The standard parts (column definitions, the SELECT) are handed back to libpg-query.
 
 import { SqlError, SqlState } from '../errors.js';
@@ -16,9 +16,10 @@ export type WeirStatement =
   | { readonly kind: 'createSink'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly from?: string; readonly querySql?: string; readonly options: Record<string, string> }
   | { readonly kind: 'flush' }
   | { readonly kind: 'showJobs' }
+  | { readonly kind: 'showCheckpoints'; readonly jobId?: number }
   | { readonly kind: 'cancelJob'; readonly id: number }
   | { readonly kind: 'showObjects'; readonly what: 'materialized_view' | 'source' | 'sink' | 'stream' }
-  | { readonly kind: 'explain'; readonly type: 'logical' | 'optimized' | 'stream' | 'job' | 'execution'; readonly statementSql: string }
+  | { readonly kind: 'explain'; readonly type: 'logical' | 'optimized' | 'stream' | 'streamgraph' | 'job' | 'execution'; readonly statementSql: string }
   | { readonly kind: 'dropStreaming'; readonly what: 'source' | 'sink' | 'stream'; readonly names: string[]; readonly ifExists: boolean; readonly cascade: boolean };
 
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
@@ -88,12 +89,13 @@ export function parseWeirStatement(text: string): WeirStatement | null {
   let m: RegExpExecArray | null;
   if (/^FLUSH$/i.test(s)) return { kind: 'flush' };
   if (/^SHOW\s+JOBS$/i.test(s)) return { kind: 'showJobs' };
+  if ((m = /^SHOW\s+CHECKPOINTS(?:\s+FOR\s+JOB\s+(\d+))?$/i.exec(s))) return m[1] ? { kind: 'showCheckpoints', jobId: Number(m[1]) } : { kind: 'showCheckpoints' };
   if ((m = /^CANCEL\s+JOB\s+(\d+)$/i.exec(s))) return { kind: 'cancelJob', id: Number(m[1]) };
   if ((m = /^SHOW\s+(MATERIALIZED\s+VIEWS|SOURCES|SINKS|STREAMS)$/i.exec(s))) {
     const w = m[1].toUpperCase();
     return { kind: 'showObjects', what: w.startsWith('MAT') ? 'materialized_view' : w === 'SOURCES' ? 'source' : w === 'SINKS' ? 'sink' : 'stream' };
   }
-  if ((m = /^EXPLAIN\s*\(\s*TYPE\s+(logical|optimized|stream|job|execution)\s*\)\s*([\s\S]+)$/i.exec(s))) {
+  if ((m = /^EXPLAIN\s*\(\s*TYPE\s+(logical|optimized|streamgraph|stream|job|execution)\s*\)\s*([\s\S]+)$/i.exec(s))) {
     return { kind: 'explain', type: m[1].toLowerCase() as 'logical', statementSql: m[2] };
   }
   if ((m = new RegExp(String.raw`^DROP\s+(SOURCE|SINK|STREAM)\s+(IF\s+EXISTS\s+)?([\s\S]+?)(\s+CASCADE|\s+RESTRICT)?$`, 'i').exec(s))) {

@@ -1,5 +1,8 @@
-// Owns the running streaming jobs of a database: starts a job for each materialized view and
-// sink, injects barriers (periodically, and on FLUSH), and records failures for SHOW JOBS.
+// Owns the running streaming jobs of a database: submits a job for each materialized view and
+// sink to the runtime (src/stream/runtime: Dispatcher → JobMaster → TaskManagers in worker
+// threads), injects barriers (periodically, and on FLUSH), and records failures for SHOW JOBS.
+// WEIR_STREAM_RUNTIME=local runs jobs in this thread with LocalJob instead (the first runtime,
+// kept for comparison).
 
 import { SqlError, SqlState } from '../errors.js';
 import type { Database } from '../database.js';
@@ -13,8 +16,19 @@ import { MaterializeOperator } from './operators/materialize.js';
 import { BlackholeSink, TableSink } from './operators/sinks.js';
 import type { StreamOperator } from './operators/operator.js';
 import { LocalJob, type JobEnvironment } from './runtime/local-job.js';
-import type { StreamNode } from './plan/stream-plan.js';
+import { type StreamNode, streamInputs } from './plan/stream-plan.js';
 import { createConnectorSource } from './connectors/index.js';
+import { externalSinkConnector } from './connectors/sink-registry.js';
+import { MiniCluster, clusterConfigFromEnv, type ClusterConfig } from './runtime/cluster.js';
+import { Dispatcher } from './runtime/dispatcher.js';
+import type { JobMaster } from './runtime/job-master.js';
+import { snapshotCatalog } from './runtime/job-plan.js';
+import { defaultParallelism, parseParallelism } from './graph/parallelism.js';
+import { type CheckpointConfig, jobCheckpointConfig } from './checkpoint/checkpoint-config.js';
+import type { CheckpointCoordinator } from './checkpoint/checkpoint-coordinator.js';
+import type { CheckpointStats } from './checkpoint/types.js';
+import { checkpointStore, closeCheckpointStores } from './runtime/task-checkpoint.js';
+import { type EpochCommitter, TableSinkCommitter, ViewCommitter } from './runtime/epoch-committer.js';
 
 export type JobStatus = 'RUNNING' | 'FAILED' | 'CANCELED' | 'FINISHED';
 
@@ -27,41 +41,155 @@ export interface JobInfo {
   error?: string;
   readonly startedAt: number;
   readonly plan: StreamNode;
+  readonly parallelism?: number;
 }
 
-interface RunningJob { info: JobInfo; job: LocalJob; sinks: StreamOperator[] }
+/** What a job is planned under: the submitting session's settings, and its parallelism. */
+export interface JobSettings {
+  readonly timeZone: string;
+  readonly searchPath: string;
+  readonly user: string;
+  readonly parallelism: number;
+  /** The session's checkpoint.* settings overridden by the job's WITH options. */
+  readonly checkpoint?: CheckpointConfig;
+}
+
+/** A running job as the manager drives it, whichever runtime runs it. */
+interface RunningJob {
+  readonly info: JobInfo;
+  /** Tables and views the job reads: their jobs' epochs must complete before this job's. */
+  readonly inputs: readonly number[];
+  barrier(epoch: number, flush?: boolean): Promise<void>;
+  flushed(): Promise<void>;
+  stop(): void;
+  /** The job's checkpoint coordinator; null when checkpointing is off (or the local runtime runs it). */
+  readonly checkpoints: CheckpointCoordinator | null;
+  readonly checkpointConfig: CheckpointConfig | null;
+  /** DROP: delete whatever the job checkpointed. */
+  discard?(): void;
+}
+
+/** One row of SHOW CHECKPOINTS / the REST API's checkpoint history. */
+export interface JobCheckpointStats extends Readonly<CheckpointStats> { readonly jobId: number; readonly jobName: string }
 
 /** Barrier interval: how often views become visible without an explicit FLUSH. */
 const BARRIER_INTERVAL_MS = 200;
 
+function tableInputs(n: StreamNode, out: number[] = []): number[] {
+  if (n.op === 'tableSource') out.push(n.tableOid);
+  for (const c of streamInputs(n)) tableInputs(c, out);
+  return out;
+}
+
 export class StreamingManager {
   private readonly jobs = new Map<number, RunningJob>();
+  private readonly errors = new Map<number, SqlError>();
   private nextJobId = 1;
   private epoch = 0;
   private timer: NodeJS.Timeout | null = null;
+  private periodic: Promise<void> | null = null;
+  private readonly useLocal: boolean;
+  private cluster: MiniCluster | null = null;
+  private dispatcher: Dispatcher | null = null;
 
-  constructor(private readonly db: Database, private readonly session: SessionFunctions) {}
+  constructor(private readonly db: Database, private readonly session: SessionFunctions, private readonly clusterConfig: ClusterConfig = clusterConfigFromEnv()) {
+    this.useLocal = process.env.WEIR_STREAM_RUNTIME === 'local';
+  }
 
   list(): JobInfo[] { return [...this.jobs.values()].map((j) => j.info); }
   jobFor(oid: number): JobInfo | undefined { return [...this.jobs.values()].find((j) => j.info.targetOid === oid)?.info; }
 
-  /** Start the job that maintains `rel` from `plan` and bring it up to date. */
-  start(rel: RelationDef, plan: StreamNode, timeZone: string): JobInfo {
-    const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan };
-    const sinks: StreamOperator[] = [];
-    const env = this.environment(timeZone, sinks);
-    const job = new LocalJob(plan, env, (e) => { info.status = 'FAILED'; info.error = `${e.code}: ${e.message}`; });
-    const running: RunningJob = { info, job, sinks };
-    this.jobs.set(info.id, running);
-    job.start();
-    if (job.failed) { this.jobs.delete(info.id); throw job.failed; }
-    job.barrier({ epoch: ++this.epoch });
-    if (job.failed) { this.jobs.delete(info.id); throw job.failed; }
+  /** The cluster running the jobs (started on first use); null with the local runtime. */
+  get runtime(): MiniCluster | null { return this.cluster; }
+
+  /** Start the job that maintains `rel` from `plan`; resolves once the view holds its first epoch. */
+  async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string): Promise<JobInfo> {
+    const settings: JobSettings = typeof settingsIn === 'string' ? { timeZone: settingsIn, searchPath: '"$user", public', user: 'weir', parallelism: 1 } : settingsIn;
+    const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism };
+    const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings);
+    this.jobs.set(info.id, job);
+    await job.barrier(++this.epoch);
+    if (info.status === 'FAILED') {
+      job.stop();
+      this.jobs.delete(info.id);
+      throw this.errors.get(info.id) ?? new SqlError(SqlState.InternalError, info.error ?? 'the job failed');
+    }
     this.ensureTimer();
     return info;
   }
 
-  private environment(timeZone: string, sinks: StreamOperator[]): JobEnvironment {
+  private fail(info: JobInfo, e: SqlError): void {
+    info.status = 'FAILED';
+    info.error = `${e.code}: ${e.message}`;
+    this.errors.set(info.id, e);
+  }
+
+  private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings): Promise<RunningJob> {
+    if (!this.cluster) { this.cluster = new MiniCluster(this.clusterConfig); this.dispatcher = new Dispatcher(this.cluster); }
+    const db = this.db;
+    const config = settings.checkpoint ?? null;
+    const checkpoint = config && config.intervalMs !== null
+      ? { config, storage: await checkpointStore(db.dataDir), dataDir: db.dataDir, storageJob: String(rel.oid) }
+      : undefined;
+    const jm: JobMaster = await this.dispatcher!.submitJob({
+      jobId: info.id, relOid: rel.oid, catalog: snapshotCatalog(db.catalog), parallelism: settings.parallelism,
+      settings: { timeZone: settings.timeZone, searchPath: settings.searchPath, user: settings.user },
+    }, {
+      tables: {
+        tableRows: (oid: number): Iterable<Row> => db.tables.table(oid)?.rows.values() ?? [],
+        subscribe: (l) => { db.tables.listeners.add(l); return () => db.tables.listeners.delete(l); },
+      },
+      createCommitter: (node) => this.committer(node),
+      onFailed: (e) => this.fail(info, e),
+      checkpoint,
+    });
+    return {
+      info, inputs: tableInputs(plan),
+      barrier: (epoch, flush) => jm.triggerBarrier(epoch, flush),
+      flushed: () => jm.flushed(),
+      stop: () => {
+        this.dispatcher!.cancelJob(jm);
+        // Cancelled with DELETE_ON_CANCELLATION: the job's checkpoints go too (DROP: discard()).
+        if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined);
+      },
+      discard: () => { if (checkpoint) void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined); },
+      checkpoints: jm.checkpoints, checkpointConfig: checkpoint ? checkpoint.config : null,
+    };
+  }
+
+  private committer(node: Extract<StreamNode, { op: 'materialize' | 'sink' }>): EpochCommitter | null {
+    const db = this.db;
+    if (node.op === 'materialize') {
+      const table = db.tables.table(node.targetOid) ?? db.tables.createVolatile(node.targetOid, node.columns.map((c) => c.type));
+      return new ViewCommitter(new MvWriter(db.tables, table));
+    }
+    // Blackhole and external sinks (file, Kafka, PostgreSQL) write from their tasks.
+    if (node.connector === 'blackhole' || externalSinkConnector(node.connector)) return null;
+    if (node.connector === 'table') return new TableSinkCommitter(new TableSink(db.tables, this.sinkTarget(node)));
+    throw new SqlError(SqlState.FeatureNotSupported, `sink connector "${node.connector}" is not supported yet`);
+  }
+
+  private sinkTarget(node: Extract<StreamNode, { op: 'sink' }>): number {
+    const target = this.db.catalog.relationByOid(Number(node.options['table.oid']));
+    if (!target) throw new SqlError(SqlState.UndefinedTable, `sink target table does not exist`);
+    return target.oid;
+  }
+
+  private startLocal(info: JobInfo, plan: StreamNode, timeZone: string): RunningJob {
+    const sinks: StreamOperator[] = [];
+    const job = new LocalJob(plan, this.localEnvironment(timeZone, sinks), (e) => this.fail(info, e));
+    job.start();
+    if (job.failed) throw job.failed;
+    return {
+      info, inputs: tableInputs(plan),
+      barrier: async (epoch) => { if (info.status === 'RUNNING') job.barrier({ epoch }); },
+      flushed: async () => { for (const s of sinks) if (s instanceof TableSink) await s.flushed(); },
+      stop: () => job.stop(),
+      checkpoints: null, checkpointConfig: null,
+    };
+  }
+
+  private localEnvironment(timeZone: string, sinks: StreamOperator[]): JobEnvironment {
     const db = this.db;
     const exec = new ExecContext([], { timeZone, statementTime: Date.now() * 1000, session: this.session },
       { table: () => { throw new SqlError(SqlState.FeatureNotSupported, 'subqueries are not supported in streaming queries'); } },
@@ -77,11 +205,8 @@ export class StreamingManager {
           const table = db.tables.table(node.targetOid) ?? db.tables.createVolatile(node.targetOid, node.columns.map((c) => c.type));
           op = new MaterializeOperator(new MvWriter(db.tables, table));
         } else if (node.connector === 'blackhole') op = new BlackholeSink();
-        else if (node.connector === 'table') {
-          const target = db.catalog.relationByOid(Number(node.options['table.oid']));
-          if (!target) throw new SqlError(SqlState.UndefinedTable, `sink target table does not exist`);
-          op = new TableSink(db.tables, target.oid);
-        } else throw new SqlError(SqlState.FeatureNotSupported, `sink connector "${node.connector}" is not supported yet`);
+        else if (node.connector === 'table') op = new TableSink(db.tables, this.sinkTarget(node));
+        else throw new SqlError(SqlState.FeatureNotSupported, `sink connector "${node.connector}" is not supported yet`);
         sinks.push(op);
         return op;
       },
@@ -91,28 +216,41 @@ export class StreamingManager {
 
   private ensureTimer(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.barrierAll(), BARRIER_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      // A slow round is not piled onto: the next tick starts one once it finished.
+      if (!this.periodic) this.periodic = this.barrierAll().finally(() => { this.periodic = null; });
+    }, BARRIER_INTERVAL_MS);
     this.timer.unref();
   }
 
-  /** One barrier through every running job, in creation order (views before the views on them). */
-  private barrierAll(): void {
+  /**
+   * One barrier epoch through every running job. A job's barrier is injected once the jobs of the
+   * views it reads have committed the same epoch, so a view over a view sees its input's epoch.
+   */
+  private async barrierAll(flush = false): Promise<void> {
     const epoch = ++this.epoch;
+    const done = new Map<number, Promise<void>>();
+    const all: Promise<void>[] = [];
     for (const j of [...this.jobs.values()].sort((a, b) => a.info.id - b.info.id)) {
-      if (j.info.status === 'RUNNING') j.job.barrier({ epoch });
+      if (j.info.status !== 'RUNNING') continue;
+      const deps = j.inputs.map((oid) => done.get(oid)).filter((p): p is Promise<void> => p !== undefined);
+      const p = Promise.all(deps).then(() => (j.info.status === 'RUNNING' ? j.barrier(epoch, flush) : undefined));
+      done.set(j.info.targetOid, p);
+      all.push(p);
     }
+    await Promise.all(all);
   }
 
   /** FLUSH: every change committed before now is visible in every view and written by every sink. */
   async flush(): Promise<void> {
-    this.barrierAll();
-    for (const j of this.jobs.values()) for (const s of j.sinks) if (s instanceof TableSink) await s.flushed();
+    await this.barrierAll(true);
+    for (const j of this.jobs.values()) await j.flushed();
   }
 
   cancel(id: number): JobInfo {
     const j = this.jobs.get(id);
     if (!j) throw new SqlError(SqlState.UndefinedObject, `job ${id} does not exist`);
-    j.job.stop();
+    j.stop();
     if (j.info.status === 'RUNNING') j.info.status = 'CANCELED';
     return j.info;
   }
@@ -121,14 +259,45 @@ export class StreamingManager {
   drop(oid: number): void {
     for (const [id, j] of this.jobs) {
       if (j.info.targetOid !== oid) continue;
-      j.job.stop();
+      j.stop();
+      j.discard?.();
       this.jobs.delete(id);
     }
   }
 
-  stopAll(): void {
+  /** Checkpoint statistics, oldest first: of one job, or of every running job. */
+  checkpointHistory(jobId?: number): JobCheckpointStats[] {
+    const out: JobCheckpointStats[] = [];
+    for (const j of this.jobs.values()) {
+      if (jobId !== undefined && j.info.id !== jobId) continue;
+      for (const st of j.checkpoints?.history() ?? []) out.push({ ...st, jobId: j.info.id, jobName: j.info.name });
+    }
+    return out;
+  }
+
+  /** A job's effective checkpoint configuration; null when it does not checkpoint. */
+  checkpointConfig(jobId: number): CheckpointConfig | undefined { return this.jobs.get(jobId)?.checkpointConfig ?? undefined; }
+
+  /** Where a job's latest completed checkpoint lives (Flink's external path), if any. */
+  lastCheckpointExternalPath(jobId: number): string | null { return this.jobs.get(jobId)?.checkpoints?.latest?.externalPath ?? null; }
+
+  /** Does the job exist (running or failed)? */
+  hasJob(jobId: number): boolean { return this.jobs.has(jobId); }
+
+  stopAll(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const j of this.jobs.values()) j.job.stop();
+    for (const j of this.jobs.values()) j.stop();
+    const c = this.cluster;
+    this.cluster = null;
+    return (c ? c.close() : Promise.resolve()).then(() => closeCheckpointStores());
   }
+}
+
+/** The settings a job is planned under, from the creating session's GUCs and the relation's WITH options. */
+export function jobSettings(get: (name: string) => string | undefined, user: string, options: Readonly<Record<string, string>> = {}): JobSettings {
+  const parallelism = options.parallelism !== undefined
+    ? parseParallelism(options.parallelism, 'parallelism')
+    : parseParallelism(get('streaming_parallelism') ?? String(defaultParallelism()), 'streaming_parallelism');
+  return { timeZone: get('TimeZone') ?? 'UTC', searchPath: get('search_path') ?? '"$user", public', user, parallelism, checkpoint: jobCheckpointConfig(get, options) };
 }

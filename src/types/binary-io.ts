@@ -4,7 +4,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { DataType, ScalarType, TYPE_INFO } from './datatype.js';
 import type { Datum } from './value.js';
-import { Numeric, pow10 } from './numeric.js';
+import { Numeric, applyNumericTypmod, pow10 } from './numeric.js';
 import { Interval } from './datetime.js';
 import { canonicalJsonb, TextContext, formatText, parseText } from './text-io.js';
 
@@ -67,7 +67,7 @@ function encodeNumeric(n: Numeric): Buffer {
 function decodeNumeric(b: Buffer): Numeric {
   const ndigits = b.readInt16BE(0), weight = b.readInt16BE(2), sign = b.readUInt16BE(4), dscale = b.readInt16BE(6);
   if (sign === 0xc000) return Numeric.NaN;
-  if (b.length < 8 + ndigits * 2) throw new SqlError(SqlState.ProtocolViolation ?? '08P01', 'insufficient data left in message');
+  if (b.length < 8 + ndigits * 2) throw insufficient();
   let v = 0n;
   for (let i = 0; i < ndigits; i++) v = v * 10000n + BigInt(b.readInt16BE(8 + i * 2));
   // v currently represents digits with the last group at weight (weight - ndigits + 1).
@@ -77,16 +77,34 @@ function decodeNumeric(b: Buffer): Numeric {
   return sign === 0x4000 ? n.neg() : n;
 }
 
+/** Dimensions of a (possibly nested) array value: [3] for {1,2,3}, [2,2] for {{1,2},{3,4}}. */
+function arrayDims(items: Datum[]): number[] {
+  const dims: number[] = [];
+  let level: Datum = items;
+  while (Array.isArray(level)) {
+    dims.push(level.length);
+    if (!level.length) break;
+    level = level[0];
+  }
+  return dims[0] === 0 ? [] : dims;
+}
+
+function flattenArray(items: Datum[]): Datum[] {
+  const out: Datum[] = [];
+  for (const x of items) if (Array.isArray(x)) out.push(...flattenArray(x)); else out.push(x);
+  return out;
+}
+
 function encodeArray(items: Datum[], elem: ScalarType, ctx: TextContext): Buffer {
-  const parts: Buffer[] = [];
-  const hasNull = items.some((x) => x === null) ? 1 : 0;
-  const head = Buffer.alloc(items.length ? 20 : 12);
-  head.writeInt32BE(items.length ? 1 : 0, 0);
-  head.writeInt32BE(hasNull, 4);
+  const dims = arrayDims(items);
+  const flat = dims.length > 1 ? flattenArray(items) : items;
+  const head = Buffer.alloc(12 + dims.length * 8);
+  head.writeInt32BE(dims.length, 0);
+  head.writeInt32BE(flat.some((x) => x === null) ? 1 : 0, 4);
   head.writeUInt32BE(TYPE_INFO[elem.id].oid, 8);
-  if (items.length) { head.writeInt32BE(items.length, 12); head.writeInt32BE(1, 16); }
-  parts.push(head);
-  for (const x of items) {
+  dims.forEach((n, i) => { head.writeInt32BE(n, 12 + i * 8); head.writeInt32BE(1, 16 + i * 8); });
+  const parts: Buffer[] = [head];
+  for (const x of flat) {
     if (x === null) { const l = Buffer.alloc(4); l.writeInt32BE(-1); parts.push(l); continue; }
     const body = encodeBinary(x, elem, ctx);
     const l = Buffer.alloc(4); l.writeInt32BE(body.length);
@@ -95,8 +113,13 @@ function encodeArray(items: Datum[], elem: ScalarType, ctx: TextContext): Buffer
   return Buffer.concat(parts);
 }
 
+// PostgreSQL's errors for a malformed binary value: too few bytes is 08P01 (the message ran out),
+// bytes left over is 22P03; both are ordinary errors, the session goes on.
+const insufficient = () => new SqlError(SqlState.ProtocolViolation, 'insufficient data left in message');
+
 function need(b: Buffer, n: number, t: string): void {
-  if (b.length !== n) throw new SqlError('22P03', `incorrect binary data format in bind parameter (type ${t})`);
+  if (b.length < n) throw insufficient();
+  if (b.length > n) throw new SqlError('22P03', `incorrect binary data format in bind parameter (type ${t})`);
 }
 
 export function decodeBinary(b: Buffer, t: DataType, ctx: TextContext): Datum {
@@ -109,7 +132,7 @@ export function decodeBinary(b: Buffer, t: DataType, ctx: TextContext): Datum {
     case 'int8': need(b, 8, 'bigint'); return b.readBigInt64BE(0);
     case 'float4': need(b, 4, 'real'); return b.readFloatBE(0);
     case 'float8': need(b, 8, 'double precision'); return b.readDoubleBE(0);
-    case 'numeric': if (b.length < 8) need(b, 8, 'numeric'); return decodeNumeric(b);
+    case 'numeric': if (b.length < 8) need(b, 8, 'numeric'); return applyNumericTypmod(decodeNumeric(b), t.typmod);
     case 'bytea': return Buffer.from(b);
     case 'date': { need(b, 4, 'date'); const v = b.readInt32BE(0); return v === 0x7fffffff ? Infinity : v === -0x80000000 ? -Infinity : v + PG_EPOCH_DAYS; }
     case 'time': need(b, 8, 'time'); return Number(b.readBigInt64BE(0));
@@ -120,24 +143,41 @@ export function decodeBinary(b: Buffer, t: DataType, ctx: TextContext): Datum {
     }
     case 'interval': need(b, 16, 'interval'); return new Interval(b.readInt32BE(12), b.readInt32BE(8), Number(b.readBigInt64BE(0)));
     case 'uuid': { need(b, 16, 'uuid'); const h = b.toString('hex'); return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`; }
-    case 'jsonb': if (b[0] !== 1) throw new SqlError('22P03', 'unsupported jsonb version number'); return canonicalJsonb(JSON.parse(b.subarray(1).toString('utf8')));
+    case 'jsonb': if (b[0] !== 1) throw new SqlError(SqlState.InternalError, `unsupported jsonb version number ${b[0] ?? 0}`); return canonicalJsonb(JSON.parse(b.subarray(1).toString('utf8')));
     default: return parseText(b.toString('utf8'), t, ctx);
   }
 }
 
 function decodeArray(b: Buffer, elem: ScalarType, ctx: TextContext): Datum[] {
-  if (b.length < 12) throw new SqlError('22P03', 'insufficient data left in message');
+  if (b.length < 12) throw insufficient();
   const ndim = b.readInt32BE(0);
   if (ndim === 0) return [];
-  if (ndim !== 1) throw new SqlError(SqlState.FeatureNotSupported, 'multidimensional binary arrays are not supported');
-  const n = b.readInt32BE(12);
-  let off = 20;
-  const out: Datum[] = [];
-  for (let i = 0; i < n; i++) {
+  if (ndim < 0 || ndim > 6) throw new SqlError('22P03', `invalid number of dimensions: ${ndim}`);
+  if (b.length < 12 + ndim * 8) throw insufficient();
+  if (b.readUInt32BE(8) !== TYPE_INFO[elem.id].oid) throw new SqlError(SqlState.DatatypeMismatch, 'wrong element type');
+  const dims: number[] = [];
+  for (let i = 0; i < ndim; i++) {
+    const n = b.readInt32BE(12 + i * 8);
+    if (n < 0) throw new SqlError('22P03', 'invalid array dimension');
+    dims.push(n);
+  }
+  let off = 12 + ndim * 8;
+  const total = dims.reduce((a, n) => a * n, 1);
+  const flat: Datum[] = [];
+  for (let i = 0; i < total; i++) {
+    if (off + 4 > b.length) throw insufficient();
     const len = b.readInt32BE(off); off += 4;
-    if (len === -1) { out.push(null); continue; }
-    out.push(decodeBinary(b.subarray(off, off + len), elem, ctx));
+    if (len === -1) { flat.push(null); continue; }
+    if (len < 0 || off + len > b.length) throw insufficient();
+    flat.push(decodeBinary(b.subarray(off, off + len), elem, ctx));
     off += len;
   }
-  return out;
+  // Rebuild the nesting from the innermost dimension out.
+  let level: Datum[] = flat;
+  for (let d = dims.length - 1; d > 0; d--) {
+    const next: Datum[] = [];
+    for (let i = 0; i < level.length; i += dims[d]) next.push(level.slice(i, i + dims[d]));
+    level = next;
+  }
+  return level;
 }

@@ -7,7 +7,12 @@ export type ScalarTypeId =
   | 'json' | 'jsonb' | 'uuid' | 'oid' | 'regclass' | 'regtype' | 'regproc' | 'regnamespace'
   | 'unknown' | 'void' | 'record' | 'any';
 
-export interface ScalarType { readonly kind: 'scalar'; readonly id: ScalarTypeId; readonly typmod: number }
+export interface ScalarType {
+  readonly kind: 'scalar'; readonly id: ScalarTypeId; readonly typmod: number;
+  /** For `record` values with a known shape (a composite returned by a function): the field names and types, a value being one Datum per field. */
+  readonly fields?: readonly RecordField[];
+}
+export interface RecordField { readonly name: string; readonly type: DataType }
 export interface ArrayType { readonly kind: 'array'; readonly elem: ScalarType }
 export type DataType = ScalarType | ArrayType;
 
@@ -54,6 +59,8 @@ export function scalar(id: ScalarTypeId, typmod = -1): ScalarType {
   return t;
 }
 export function arrayOf(elem: ScalarType): ArrayType { return { kind: 'array', elem }; }
+/** An anonymous composite type (PostgreSQL's `record` with a known shape), e.g. what _pg_expandarray returns. */
+export function recordOf(fields: readonly RecordField[]): ScalarType { return { kind: 'scalar', id: 'record', typmod: -1, fields }; }
 
 export const T = {
   bool: scalar('bool'), int2: scalar('int2'), int4: scalar('int4'), int8: scalar('int8'),

@@ -221,7 +221,8 @@ export function parseTimestamptz(text: string, sessionTz: string): number {
 }
 
 export function parseTime(text: string): number {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(text.trim());
+  // A trailing zone is accepted and ignored, as PostgreSQL's time_in does (pgjdbc sends "13:45:06+00").
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:\s*(?:[+-]\d{1,2}(?::?\d{2}){0,2}|Z|UTC))?$/i.exec(text.trim());
   if (!m) throw badDatetime('time without time zone', text);
   const h = parseInt(m[1], 10), mi = parseInt(m[2], 10), s = parseInt(m[3] ?? '0', 10);
   if (h > 24 || mi > 59 || s > 60) throw new SqlError(SqlState.DatetimeFieldOverflow, `date/time field value out of range: "${text}"`);
@@ -299,21 +300,28 @@ function parseIsoInterval(text: string): Interval {
   return new Interval(Math.trunc(f(1) * 12 + f(2)), Math.trunc(f(3) * 7 + f(4)), Math.round(f(5) * US_PER_HOUR + f(6) * US_PER_MIN + f(7) * US_PER_SEC));
 }
 
-/** PostgreSQL's default IntervalStyle ('postgres') output. */
+/**
+ * PostgreSQL's default IntervalStyle ('postgres') output (EncodeInterval): units are plural
+ * unless exactly 1, and a positive field after a negative one gets an explicit '+'.
+ */
 export function formatInterval(iv: Interval): string {
   const parts: string[] = [];
-  const years = Math.trunc(iv.months / 12), mons = iv.months % 12;
-  if (years) parts.push(`${years} year${Math.abs(years) === 1 ? '' : 's'}`);
-  if (mons) parts.push(`${mons} mon${Math.abs(mons) === 1 ? '' : 's'}`);
-  if (iv.days) parts.push(`${iv.days} day${Math.abs(iv.days) === 1 ? '' : 's'}`);
+  let before = false;
+  const field = (value: number, unit: string) => {
+    if (!value) return;
+    parts.push(`${before && value > 0 ? '+' : ''}${value} ${unit}${value === 1 ? '' : 's'}`);
+    before = value < 0;
+  };
+  field(Math.trunc(iv.months / 12), 'year');
+  field(iv.months % 12, 'mon');
+  field(iv.days, 'day');
   if (iv.micros || parts.length === 0) {
     const neg = iv.micros < 0;
     const a = Math.abs(iv.micros);
     const h = Math.floor(a / US_PER_HOUR);
     const body = `${pad(h)}:${pad(Math.floor((a % US_PER_HOUR) / US_PER_MIN))}:${pad(Math.floor((a % US_PER_MIN) / US_PER_SEC))}`;
     const frac = a % US_PER_SEC;
-    const sign = neg ? '-' : parts.length && (iv.days < 0 || iv.months < 0) ? '+' : '';
-    parts.push(sign + body + (frac ? '.' + pad(frac, 6).replace(/0+$/, '') : ''));
+    parts.push((neg ? '-' : before ? '+' : '') + body + (frac ? '.' + pad(frac, 6).replace(/0+$/, '') : ''));
   }
   return parts.join(' ');
 }

@@ -174,7 +174,7 @@ function nbaseWeight(n: Numeric): { weight: number; first: number } {
   // Align the decimal point to a multiple of 4 digits on both sides.
   const leftPad = ((4 - (((intLen % 4) + 4) % 4)) % 4);
   const padded = '0'.repeat(leftPad) + digits;
-  const firstGroup = padded.slice(0, 4);
+  const firstGroup = padded.slice(0, 4).padEnd(4, '0');
   const intGroups = Math.floor((intLen + leftPad) / 4);
   // Skip leading zero groups.
   let i = 0, group = parseInt(firstGroup, 10);

@@ -38,8 +38,19 @@ export function formatText(d: Datum, t: DataType, ctx: TextContext): string | nu
     case 'regtype': return ctx.names ? ctx.names.regtypeOut(d as number) : String(d);
     case 'regproc': return ctx.names ? ctx.names.regprocOut(d as number) : String(d);
     case 'regnamespace': return ctx.names ? ctx.names.regnamespaceOut(d as number) : String(d);
+    case 'record': if (t.fields && Array.isArray(d)) return formatRecord(d, t, ctx); return String(d);
     default: return String(d);
   }
+}
+
+/** record_out: `(a,b)`, a NULL field empty, quoted when empty or holding a delimiter, quote or space. */
+function formatRecord(values: Datum[], t: ScalarType, ctx: TextContext): string {
+  const parts = values.map((v, i) => {
+    if (v === null) return '';
+    const s = formatText(v, t.fields![i].type, ctx)!;
+    return s === '' || /[(),"\\\s]/.test(s) ? '"' + s.replace(/["\\]/g, '$&$&') + '"' : s;
+  });
+  return '(' + parts.join(',') + ')';
 }
 
 function formatArray(items: Datum[], elem: ScalarType, ctx: TextContext): string {

@@ -37,7 +37,7 @@ export function compareDatum(a: Datum, b: Datum): number {
       if (b instanceof Numeric) return new Numeric(a, 0).cmp(b);
       break;
     case 'string':
-      if (typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+      if (typeof b === 'string') return compareText(a, b);
       break;
     case 'boolean':
       return a === b ? 0 : a ? 1 : -1;
@@ -57,6 +57,24 @@ export function compareDatum(a: Datum, b: Datum): number {
   }
   const sa = String(a), sb = String(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/**
+ * Text order of the C collation (lc_collate = C): by code point, as UTF-8 bytes compare.
+ * JavaScript's `<` compares UTF-16 units, which puts U+E000–U+FFFF after astral characters;
+ * only that case needs the fix-up, at the first differing unit.
+ */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const lt = a < b;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return lt ? -1 : 1;
+  const x = a.charCodeAt(i), y = b.charCodeAt(i);
+  if (x < 0xd800 || y < 0xd800) return lt ? -1 : 1;
+  const rank = (u: number) => (u >= 0xe000 ? u - 0x800 : u + 0x2000); // surrogates above U+FFFF's units
+  return rank(x) < rank(y) ? -1 : 1;
 }
 
 function cmpMixed(a: number, b: bigint): number {

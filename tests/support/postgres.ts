@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export interface RealPostgres {
   readonly port: number;
   readonly user: string;
+  /** The cluster's data directory (postmaster.pid names the server process). */
+  readonly dataDir: string;
   stop(): void;
 }
 
@@ -34,7 +36,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<RealPostgres> {
+/** `durable`: keep fsync on (benchmarks compare against Weir's synced commits); tests turn it off. */
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<RealPostgres> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'weir-pg-'));
   const asRoot = userInfo().uid === 0;
@@ -51,9 +54,9 @@ export async function startPostgres(): Promise<RealPostgres> {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c TimeZone=UTC`, 'start']);
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${opts.durable ? '' : '-c fsync=off '}-c max_connections=200 -c TimeZone=UTC`, 'start']);
   return {
-    port, user: 'postgres',
+    port, user: 'postgres', dataDir: data,
     stop() {
       try { run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } catch { /* already stopped */ }
       rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ const text = T.varchar, int = T.int4;
  * information_schema columns use the standard's domains: sql_identifier (over name) for names of
  * catalogs, schemas, objects and owners, character_data and yes_or_no (varchar), cardinal_number (int4).
  */
-function defineView(name: string, cols: [string, DataType][], rows: (s: Session) => Row[]): void {
+export function defineView(name: string, cols: [string, DataType][], rows: (s: Session) => Row[]): void {
   const typed = cols.map(([n, t]): [string, DataType] => [n, /(_catalog|_schema|_name|_owner|^dtd_identifier)$/.test(n) ? T.name : t]);
   defineSystemRelation('information_schema', name, typed, rows);
 }
@@ -36,6 +36,14 @@ defineView('views', [
   ['table_catalog', text], ['table_schema', text], ['table_name', text], ['view_definition', text], ['check_option', text],
   ['is_updatable', text], ['is_insertable_into', text], ['is_trigger_updatable', text], ['is_trigger_deletable', text], ['is_trigger_insertable_into', text],
 ], (s) => s.db.catalog.relations().filter((r) => r.kind === 'view').map((r) => [DATABASE_NAME, r.schema, r.name, r.query ?? null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO']));
+
+/** Fractional-second digits of date/time types: the typmod when given, PostgreSQL's 6 otherwise, 0 for date. */
+function datetimePrecision(t: DataType): number | null {
+  if (t.kind !== 'scalar') return null;
+  if (t.id === 'date') return 0;
+  if (t.id === 'time' || t.id === 'timestamp' || t.id === 'timestamptz' || t.id === 'interval') return t.typmod >= 0 && t.id !== 'interval' ? t.typmod : 6;
+  return null;
+}
 
 function dataTypeName(t: DataType): string {
   if (t.kind === 'array') return 'ARRAY';
@@ -65,7 +73,7 @@ defineView('columns', [
       else if (id === 'numeric') { radix = 10; if (t.kind === 'scalar' && t.typmod >= 0) { prec = ((t.typmod - 4) >> 16) & 0xffff; scale = (t.typmod - 4) & 0xffff; } }
       const udt = t.kind === 'array' ? '_' + t.elem.id : t.id;
       rows.push([DATABASE_NAME, r.schema, r.name, c.name, i + 1, c.defaultSql ?? null, c.notNull ? 'NO' : 'YES', dataTypeName(t), charLen, charLen ? charLen * 4 : id === 'text' ? 1073741824 : null,
-        prec, radix, scale, id === 'timestamp' || id === 'timestamptz' || id === 'date' || id === 'time' ? (id === 'date' ? 0 : 6) : null, null, null,
+        prec, radix, scale, datetimePrecision(t), null, null,
         null, null, null, null, null, null, null, null, null, DATABASE_NAME, 'pg_catalog', udt, null, null, null, null, String(i + 1), 'NO', 'NO', null, null, null, null, null, 'NO', 'NEVER', null, r.kind === 'table' ? 'YES' : 'NO']);
     });
   }

@@ -50,8 +50,10 @@ function settingType(v: string): string {
   return 'string';
 }
 
-defineCatalog('pg_stat_activity', (s: Session) => [{
-  datid: DATABASE_OID, datname: DATABASE_NAME, pid: s.pid, usesysid: s.db.catalog.user(s.info.user)?.oid ?? 0, usename: s.info.user,
-  application_name: s.settings.get('application_name') ?? '', state: 'active', query: s.currentQuery, backend_type: 'client backend',
-}]);
+// One row per open session (the server's session registry); the asking session is 'active'.
+defineCatalog('pg_stat_activity', (s: Session) => [...s.db.sessions].map(([pid, other]) => ({
+  datid: DATABASE_OID, datname: DATABASE_NAME, pid, usesysid: s.db.catalog.user(other.user)?.oid ?? 0, usename: other.user,
+  application_name: pid === s.pid ? s.settings.get('application_name') ?? '' : other.applicationName,
+  state: pid === s.pid ? 'active' : other.state(), query: pid === s.pid ? s.currentQuery : other.query(), backend_type: 'client backend',
+})));
 

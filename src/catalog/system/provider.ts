@@ -7,6 +7,7 @@ import type { Session } from '../../session/session.js';
 import { systemRelationByName } from './registry.js';
 import './pg-catalog.js';
 import './information-schema.js';
+import './information-schema-constraints.js';
 
 export class SystemTableProvider implements SystemTables {
   private readonly cache = new Map<string, Row[]>();

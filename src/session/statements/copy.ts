@@ -1,4 +1,4 @@
-// COPY … FROM STDIN and COPY … TO STDOUT in text and CSV formats (PostgreSQL's COPY formats).
+// COPY … FROM STDIN and COPY … TO STDOUT in text, CSV and binary formats (PostgreSQL's COPY formats).
 
 import { SqlError, SqlState } from '../../errors.js';
 import type { DataType } from '../../types/datatype.js';
@@ -12,18 +12,19 @@ import type { Session } from '../session.js';
 import type { CopyInSink, StatementResult } from '../result.js';
 import { tableByRangeVar } from './ddl.js';
 import { evalDefault } from './defaults.js';
+import { decodeCopyBinary, encodeCopyBinary } from './copy-binary.js';
 
-interface CopyOptions { csv: boolean; delimiter: string; null: string; header: boolean; quote: string; escape: string }
+interface CopyOptions { csv: boolean; binary: boolean; delimiter: string; null: string; header: boolean; quote: string; escape: string }
 
 function options(list: Node[] | undefined): CopyOptions {
-  const o: CopyOptions = { csv: false, delimiter: '\t', null: '\\N', header: false, quote: '"', escape: '"' };
+  const o: CopyOptions = { csv: false, binary: false, delimiter: '\t', null: '\\N', header: false, quote: '"', escape: '"' };
   let delimSet = false, nullSet = false;
   for (const d of (list ?? []).map((x) => x.DefElem)) {
     const val = d.arg?.String?.sval ?? (d.arg?.Boolean ? String(d.arg.Boolean.boolval === true) : d.arg?.Integer ? String(d.arg.Integer.ival) : undefined);
     switch (d.defname) {
       case 'format':
         if (val === 'csv') o.csv = true;
-        else if (val === 'binary') throw new SqlError(SqlState.FeatureNotSupported, 'COPY BINARY is not supported');
+        else if (val === 'binary') o.binary = true;
         else if (val !== 'text') throw new SqlError(SqlState.InvalidParameterValue, `COPY format "${val}" not recognized`);
         break;
       case 'delimiter': o.delimiter = val ?? ','; delimSet = true; break;
@@ -34,6 +35,9 @@ function options(list: Node[] | undefined): CopyOptions {
       case 'encoding': break;
       default: throw new SqlError(SqlState.SyntaxError, `option "${d.defname}" not recognized`);
     }
+  }
+  if (o.binary && (delimSet || nullSet || o.header)) {
+    throw new SqlError(SqlState.SyntaxError, `cannot specify ${delimSet ? 'DELIMITER' : nullSet ? 'NULL' : 'HEADER'} in BINARY mode`);
   }
   if (o.csv && !delimSet) o.delimiter = ',';
   if (o.csv && !nullSet) o.null = '';
@@ -54,7 +58,7 @@ export async function executeCopy(s: Session, stmt: ParsedStatement): Promise<St
       if (i < 0) throw new SqlError(SqlState.UndefinedColumn, `column "${n}" of relation "${rel.name}" does not exist`);
       return i;
     }) : rel.columns.map((_, i) => i);
-    return { kind: 'copyIn', columns: cols.length, sink: new CopyInTable(s, rel.oid, cols, opts) };
+    return { kind: 'copyIn', columns: cols.length, sink: new CopyInTable(s, rel.oid, cols, opts), binary: opts.binary };
   }
   // COPY … TO STDOUT
   let plan;
@@ -67,6 +71,10 @@ export async function executeCopy(s: Session, stmt: ParsedStatement): Promise<St
   }
   const rows = s.runPlan(plan, []);
   const types = plan.columns.map((c) => c.type);
+  if (opts.binary) {
+    const chunks = encodeCopyBinary(rows, types, { timeZone: s.timeZone() });
+    return { kind: 'copyOut', columns: plan.columns.length, chunks, tag: `COPY ${rows.length}`, binary: true };
+  }
   const chunks: Buffer[] = [];
   if (opts.header) chunks.push(Buffer.from(plan.columns.map((c) => encodeField(c.name, opts)).join(opts.delimiter) + '\n'));
   const ctx = { timeZone: s.timeZone() };
@@ -91,6 +99,8 @@ class CopyInTable implements CopyInSink {
   private headerSkipped = false;
   private failed: SqlError | null = null;
   private readonly decoder = new TextDecoder();
+  /** Binary COPY is parsed once the data is complete. */
+  private readonly binaryData: Buffer[] = [];
   private readonly types: DataType[];
   private readonly defaults: Datum[];
 
@@ -102,6 +112,7 @@ class CopyInTable implements CopyInSink {
 
   write(data: Buffer): void {
     if (this.failed) return;
+    if (this.o.binary) { this.binaryData.push(Buffer.from(data)); return; }
     this.buf += this.decoder.decode(data, { stream: true });
     try { this.drain(false); } catch (e) { this.failed = e instanceof SqlError ? e : new SqlError(SqlState.InternalError, String(e)); }
   }
@@ -142,6 +153,25 @@ class CopyInTable implements CopyInSink {
         throw e;
       }
     }
+    this.insertRow(row);
+  }
+
+  private insertBinary(): void {
+    const rel = this.s.db.assertRelation(this.oid);
+    const fields = decodeCopyBinary(Buffer.concat(this.binaryData), this.cols.map((ci) => this.types[ci]), { timeZone: this.s.timeZone() });
+    for (const values of fields) {
+      this.lineNo++;
+      const row: Row = this.defaults.slice();
+      values.forEach((v, i) => { row[this.cols[i]] = v; });
+      try { this.insertRow(row); } catch (e) {
+        if (e instanceof SqlError) e.detail ??= `COPY ${rel.name}, line ${this.lineNo}`;
+        throw e;
+      }
+    }
+  }
+
+  private insertRow(row: Row): void {
+    const rel = this.s.db.assertRelation(this.oid);
     rel.columns.forEach((c, i) => {
       if (c.notNull && row[i] === null) throw new SqlError(SqlState.NotNullViolation, `null value in column "${c.name}" of relation "${rel.name}" violates not-null constraint`);
     });
@@ -155,7 +185,7 @@ class CopyInTable implements CopyInSink {
 
   async finish(): Promise<string> {
     if (!this.failed) {
-      try { this.drain(true); } catch (e) { this.failed = e instanceof SqlError ? e : new SqlError(SqlState.InternalError, String(e)); }
+      try { if (this.o.binary) this.insertBinary(); else this.drain(true); } catch (e) { this.failed = e instanceof SqlError ? e : new SqlError(SqlState.InternalError, String(e)); }
     }
     if (this.failed) throw this.failed;
     if (!this.s.inTransactionBlock) await this.s.commitTxn();

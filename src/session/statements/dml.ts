@@ -12,6 +12,7 @@ import type { ParsedStatement } from '../../sql/parser.js';
 import type { Binder } from '../../sql/binder/binder.js';
 import { bindExpr, coerce, coerceBool, constExpr } from '../../sql/binder/bind-expr.js';
 import { bindQuery, targetName } from '../../sql/binder/bind-select.js';
+import { bindFrom } from '../../sql/binder/bind-from.js';
 import { commonType } from '../../functions/coerce.js';
 import { Scope, type ScopeColumn } from '../../sql/binder/scope.js';
 import { optimize } from '../../optimizer/optimizer.js';
@@ -28,8 +29,8 @@ interface Returning { exprs: Expr[]; columns: OutputColumn[] }
 
 export type BoundDml =
   | { kind: 'insert'; rel: RelationDef; source: LogicalPlan; onConflict: BoundOnConflict | null; returning: Returning | null }
-  | { kind: 'update'; rel: RelationDef; predicate: Expr | null; sets: { index: number; expr: Expr }[]; returning: Returning | null; source?: undefined }
-  | { kind: 'delete'; rel: RelationDef; predicate: Expr | null; returning: Returning | null; source?: undefined };
+  | { kind: 'update'; rel: RelationDef; predicate: Expr | null; sets: { index: number; expr: Expr }[]; returning: Returning | null; source?: undefined; from: LogicalPlan | null }
+  | { kind: 'delete'; rel: RelationDef; predicate: Expr | null; returning: Returning | null; source?: undefined; from: LogicalPlan | null };
 
 interface BoundOnConflict { action: 'nothing' | 'update'; sets: { index: number; expr: Expr }[]; where: Expr | null }
 
@@ -66,13 +67,21 @@ function bindSets(b: Binder, rel: RelationDef, targets: Node[], scope: Scope): {
   const sets: { index: number; expr: Expr }[] = [];
   for (const t of targets) {
     const rt = t.ResTarget;
-    if (rt.val?.MultiAssignRef) throw new SqlError(SqlState.FeatureNotSupported, 'multiple-column UPDATE SET is not supported');
+    let val: Node = rt.val;
+    if (val?.MultiAssignRef) {
+      // SET (a, b) = (x, y): each target takes its element of the row.
+      const m = val.MultiAssignRef;
+      if (!m.source?.RowExpr) throw new SqlError(SqlState.FeatureNotSupported, 'multiple-column UPDATE SET from a subquery is not supported');
+      const items: Node[] = m.source.RowExpr.args ?? [];
+      if (items.length !== m.ncolumns) throw new SqlError(SqlState.SyntaxError, 'number of columns does not match number of values');
+      val = items[m.colno - 1];
+    }
     const idx = columnIndex(rel, rt.name, rt.location + 1);
     if (sets.some((x) => x.index === idx)) throw new SqlError(SqlState.SyntaxError ?? '42601', `multiple assignments to same column "${rt.name}"`);
     const col = rel.columns[idx];
-    const expr = rt.val.SetToDefault
+    const expr = val.SetToDefault
       ? (col.defaultSql ? bindDefault(b, col.defaultSql, col.type) : constExpr(null, col.type))
-      : coerce(b, bindExpr(b, rt.val, { scope, clause: 'UPDATE' }), col.type, 'assignment', rt.location + 1);
+      : coerce(b, bindExpr(b, val, { scope, clause: 'UPDATE' }), col.type, 'assignment', rt.location + 1);
     sets.push({ index: idx, expr });
   }
   return sets;
@@ -84,20 +93,29 @@ export function bindDml(s: Session, b: Binder, stmt: ParsedStatement): BoundDml 
   if (v.withClause) throw new SqlError(SqlState.FeatureNotSupported, 'WITH on INSERT/UPDATE/DELETE is not supported');
   const rel = tableByRangeVar(s, v.relation);
   const alias: string | undefined = v.relation.alias?.aliasname;
-  const scope = new Scope(tableScope(rel, alias), null);
+  let scope = new Scope(tableScope(rel, alias), null);
   if (tag === 'InsertStmt') return bindInsert(s, b, v, rel, scope);
-  const predicate = v.whereClause ? coerceBool(b, bindExpr(b, v.whereClause, { scope, clause: 'WHERE' }), 'WHERE') : null;
-  if (tag === 'UpdateStmt') {
-    if (v.fromClause?.length) throw new SqlError(SqlState.FeatureNotSupported, 'UPDATE … FROM is not supported');
-    const sets = bindSets(b, rel, v.targetList, scope);
-    return { kind: 'update', rel, predicate, sets, returning: bindReturning(b, (v.returningClause?.exprs ?? v.returningList), scope) };
+  // UPDATE … FROM and DELETE … USING: expressions see the target row followed by a row of the
+  // other relations, and the target row qualifies when some such pair satisfies WHERE.
+  const others: Node[] | undefined = tag === 'UpdateStmt' ? v.fromClause : v.usingClause;
+  let from: LogicalPlan | null = null;
+  if (others?.length) {
+    const f = bindFrom(b, others, new Scope([], null));
+    const clash = f.columns.find((c) => c.qualifier !== null && c.qualifier === (alias ?? rel.name));
+    if (clash) throw new SqlError('42712', `table name "${clash.qualifier}" specified more than once`);
+    from = optimize(f.plan);
+    scope = new Scope([...scope.columns, ...f.columns], null);
   }
-  if (v.usingClause?.length) throw new SqlError(SqlState.FeatureNotSupported, 'DELETE … USING is not supported');
-  return { kind: 'delete', rel, predicate, returning: bindReturning(b, (v.returningClause?.exprs ?? v.returningList), scope) };
+  const predicate = v.whereClause ? coerceBool(b, bindExpr(b, v.whereClause, { scope, clause: 'WHERE' }), 'WHERE') : null;
+  const returning = bindReturning(b, (v.returningClause?.exprs ?? v.returningList), scope);
+  if (tag === 'UpdateStmt') return { kind: 'update', rel, predicate, sets: bindSets(b, rel, v.targetList, scope), returning, from };
+  return { kind: 'delete', rel, predicate, returning, from };
 }
 
 function bindInsert(s: Session, b: Binder, v: Node, rel: RelationDef, scope: Scope): BoundDml {
-  const targetCols: number[] = v.cols ? (v.cols as Node[]).map((c) => columnIndex(rel, c.ResTarget.name, c.ResTarget.location + 1)) : rel.columns.map((_, i) => i);
+  let targetCols: number[] = v.cols ? (v.cols as Node[]).map((c) => columnIndex(rel, c.ResTarget.name, c.ResTarget.location + 1)) : rel.columns.map((_, i) => i);
+  // Without a column list, PostgreSQL fills the first N columns from N expressions; the rest get defaults.
+  const implicitTargets = (n: number) => { if (!v.cols && n < targetCols.length) targetCols = targetCols.slice(0, n); };
   if (new Set(targetCols).size !== targetCols.length) throw new SqlError(SqlState.DuplicateColumn, 'column specified more than once');
   const defaultFor = (i: number): Expr => {
     const c = rel.columns[i];
@@ -110,6 +128,8 @@ function bindInsert(s: Session, b: Binder, v: Node, rel: RelationDef, scope: Sco
     source = { kind: 'values', rows: [rel.columns.map((_, i) => defaultFor(i))], columns };
   } else if (sel.valuesLists && !sel.sortClause && !sel.limitCount && (!sel.op || sel.op === 'SETOP_NONE')) {
     const lists: Node[][] = (sel.valuesLists as Node[]).map((l) => l.List.items);
+    if (lists.some((l) => l.length !== lists[0].length)) throw new SqlError(SqlState.SyntaxError, 'VALUES lists must all be the same length');
+    implicitTargets(lists[0].length);
     for (const items of lists) {
       if (items.length > targetCols.length) throw new SqlError(SqlState.SyntaxError, 'INSERT has more expressions than target columns');
       if (items.length < targetCols.length) throw new SqlError(SqlState.SyntaxError, 'INSERT has more target columns than expressions');
@@ -129,6 +149,7 @@ function bindInsert(s: Session, b: Binder, v: Node, rel: RelationDef, scope: Sco
     source = { kind: 'values', rows, columns };
   } else {
     const q = bindQuery(b, v.selectStmt, new Scope([], null));
+    implicitTargets(q.columns.length);
     if (q.columns.length > targetCols.length) throw new SqlError(SqlState.SyntaxError, 'INSERT has more expressions than target columns');
     if (q.columns.length < targetCols.length) throw new SqlError(SqlState.SyntaxError, 'INSERT has more target columns than expressions');
     const exprs: Expr[] = rel.columns.map((_, i) => defaultFor(i));
@@ -231,19 +252,29 @@ export function executeDml(s: Session, p: PreparedStatement, params: readonly Da
     return finish(bound, `INSERT 0 ${count}`, returned);
   }
   const pred = bound.predicate ? compileExpr(bound.predicate, ctx) : null;
-  const matches: [number, Row][] = [];
-  for (const e of o.entries()) { ctx.tick(); if (!pred || pred(e[1]) === true) matches.push(e); }
+  // Each match is the table row id, the table row, and the row expressions see: the table row,
+  // followed by the first row of FROM/USING it pairs with (PostgreSQL picks an arbitrary one).
+  const matches: [number, Row, Row][] = [];
+  const others = bound.from ? runPlan(bound.from, ctx) : null;
+  for (const [id, row] of o.entries()) {
+    ctx.tick();
+    if (!others) { if (!pred || pred(row) === true) matches.push([id, row, row]); continue; }
+    for (const other of others) {
+      const both = row.concat(other);
+      if (!pred || pred(both) === true) { matches.push([id, row, both]); break; }
+    }
+  }
   if (bound.kind === 'delete') {
-    for (const [id, row] of matches) { o.delete(id); emit(row); count++; }
+    for (const [id, , seen] of matches) { o.delete(id); emit(seen); count++; }
     return finish(bound, `DELETE ${count}`, returned);
   }
   const sets = bound.sets.map((x) => ({ index: x.index, f: compileExpr(x.expr, ctx) }));
-  const updates: [number, Row, Row][] = [];
-  for (const [id, row] of matches) {
+  const updates: [number, Row, Row, Row][] = [];
+  for (const [id, row, seen] of matches) {
     const next = row.slice();
-    for (const st of sets) next[st.index] = st.f(row);
+    for (const st of sets) next[st.index] = st.f(seen);
     checkRow(rel, next);
-    updates.push([id, row, next]);
+    updates.push([id, row, next, seen.length > row.length ? next.concat(seen.slice(row.length)) : next]);
   }
   if (pk) {
     // Key changes are checked against the table after all updates, so `SET id = id + 1` works.
@@ -256,7 +287,7 @@ export function executeDml(s: Session, p: PreparedStatement, params: readonly Da
       newKeys.set(k, id);
     }
   }
-  for (const [id, , next] of updates) { o.update(id, next); emit(next); count++; }
+  for (const [id, , next, returnedRow] of updates) { o.update(id, next); emit(returnedRow); count++; }
   return finish(bound, `UPDATE ${count}`, returned);
 }
 

@@ -13,11 +13,18 @@ import { parseSql, type ParsedStatement } from '../../sql/parser.js';
 import type { WeirStatement } from '../../sql/streaming-front.js';
 import { bindTypeName } from '../../sql/binder/type-name.js';
 import { optimize } from '../../optimizer/optimizer.js';
-import { StreamPlanner } from '../../stream/plan/to-stream-plan.js';
+import { STREAM_KEY_OPTION, StreamPlanner } from '../../stream/plan/to-stream-plan.js';
 import { type StreamNode, explainStream } from '../../stream/plan/stream-plan.js';
 import type { Session } from '../session.js';
 import type { StatementResult } from '../result.js';
 import { validateSourceOptions } from '../../stream/source-options.js';
+import { externalSinkConnector, unknownSink } from '../../stream/connectors/sink-registry.js';
+import { jobSettings } from '../../stream/manager.js';
+import { lowerStreamPlan } from '../../stream/graph/lower.js';
+import { twoPhaseAgg } from '../../stream/plan/two-phase-agg.js';
+import { assignSlots, toExecutionGraph } from '../../stream/graph/execution-graph.js';
+import { explainExecutionGraph, explainJobGraph, explainStreamGraph } from '../../stream/graph/explain-graph.js';
+import { previewSlots } from './explain-slots.js';
 
 function bindSelect(s: Session, sql: string): { plan: LogicalPlan; stmt: ParsedStatement } {
   const stmts = parseSql(sql);
@@ -44,16 +51,19 @@ function firstNonAppend(n: StreamNode): StreamNode | undefined {
 
 /** Create the relation and start its job; on failure the relation is removed again. */
 async function createMaintained(s: Session, kind: 'materialized_view' | 'stream' | 'sink', schema: string, name: string, querySql: string, plan: LogicalPlan, options: Record<string, string>, sinkRoot?: (input: StreamNode, rel: RelationDef) => StreamNode): Promise<void> {
+  jobParallelism(s, options); // a bad WITH (parallelism = …) fails before anything is created
   const input = planner(s).plan(plan);
   if (kind === 'stream') {
     const bad = firstNonAppend(input);
     if (bad) throw new SqlError(SqlState.FeatureNotSupported, `a stream must be append-only, but ${bad.op} produces ${bad.changelog} changes`, { hint: 'Use CREATE MATERIALIZED VIEW for queries whose results change.' });
   }
   const columns: ColumnDef[] = plan.columns.map((c) => ({ name: c.name, type: c.type.kind === 'scalar' && c.type.id === 'unknown' ? T.text : c.type, notNull: false }));
+  // A view remembers the key its rows are unique on, so sinks and views reading it can upsert.
+  if (kind === 'materialized_view' && input.upsertKey?.length) options = { ...options, [STREAM_KEY_OPTION]: input.upsertKey.join(',') };
   const rel = await s.db.catalog.createRelation({ schema, name, kind, columns, query: querySql, options, owner: s.info.user });
   try {
     const root: StreamNode = sinkRoot ? sinkRoot(input, rel) : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name };
-    s.db.streaming.start(rel, root, s.timeZone());
+    await s.db.streaming.start(rel, root, jobSettings((n) => s.settings.get(n), s.info.user, options));
   } catch (e) {
     s.db.streaming.drop(rel.oid);
     await s.db.catalog.dropRelations([rel.oid]);
@@ -92,6 +102,7 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
         columns: [{ name: 'id', type: T.int8 }, { name: 'name', type: T.text }, { name: 'kind', type: T.text }, { name: 'status', type: T.text }, { name: 'error', type: T.text }, { name: 'started_at', type: T.text }],
       };
     }
+    case 'showCheckpoints': return showCheckpoints(s, w.jobId);
     case 'cancelJob': s.db.streaming.cancel(w.id); return { kind: 'command', tag: 'CANCEL JOB' };
     case 'showObjects': {
       const rows = s.db.catalog.relations().filter((r) => r.kind === w.what).map((r) => [r.name, r.schema]);
@@ -113,6 +124,21 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
     case 'createSink': return createSink(s, w);
     case 'dropStreaming': return dropStreaming(s, w);
   }
+}
+
+/** SHOW CHECKPOINTS [FOR JOB id]: the recent checkpoints of running jobs, oldest first. */
+function showCheckpoints(s: Session, jobId: number | undefined): StatementResult {
+  if (jobId !== undefined && !s.db.streaming.hasJob(jobId)) throw new SqlError(SqlState.UndefinedObject, `job ${jobId} does not exist`);
+  const rows = s.db.streaming.checkpointHistory(jobId).map((c) => [
+    BigInt(c.id), BigInt(c.jobId), c.jobName, c.status, c.isSavepoint, new Date(c.triggeredAt).toISOString(),
+    c.durationMs === null ? null : BigInt(c.durationMs), BigInt(c.sizeBytes), BigInt(Math.round(c.alignmentMs)), c.externalPath ?? null, c.failure ?? null,
+  ]);
+  const col = (name: string, type: typeof T.text) => ({ name, type });
+  return {
+    kind: 'rows', tag: `SHOW ${rows.length}`, rows,
+    columns: [col('id', T.int8), col('job_id', T.int8), col('job', T.text), col('status', T.text), col('is_savepoint', T.bool), col('trigger_time', T.text),
+      col('duration_ms', T.int8), col('size_bytes', T.int8), col('alignment_ms', T.int8), col('external_path', T.text), col('failure', T.text)],
+  };
 }
 
 async function createSource(s: Session, w: Extract<WeirStatement, { kind: 'createSource' }>): Promise<StatementResult> {
@@ -146,9 +172,11 @@ async function createSink(s: Session, w: Extract<WeirStatement, { kind: 'createS
     const t = s.catalogView.lookupRelation(null, tname);
     if (!t || t.kind !== 'relation' || t.rel.kind !== 'table') throw new SqlError(SqlState.UndefinedTable, `table "${tname}" does not exist`);
     options['table.oid'] = String(t.rel.oid);
-  } else if (connector !== 'blackhole') {
-    throw new SqlError(SqlState.FeatureNotSupported, `sink connector "${connector}" is not supported yet`, { hint: "Supported here: 'blackhole', 'table'." });
+  } else if (connector !== 'blackhole' && !externalSinkConnector(connector)) {
+    throw unknownSink(connector);
   }
+  const interval = jobSettings((n) => s.settings.get(n), s.info.user, options).checkpoint?.intervalMs;
+  if (interval != null && options['checkpoint.interval.ms'] === undefined) options['checkpoint.interval.ms'] = String(interval);
   const querySql = w.from ? `SELECT * FROM ${w.from}` : w.querySql!;
   const { plan } = bindSelect(s, querySql);
   await createMaintained(s, 'sink', schema, w.name, querySql, plan, options, (input, rel) => {
@@ -156,6 +184,8 @@ async function createSink(s: Session, w: Extract<WeirStatement, { kind: 'createS
       const bad = firstNonAppend(input);
       if (bad) throw new SqlError(SqlState.FeatureNotSupported, `append-only sink "${w.name}" cannot consume the ${bad.changelog} changes of ${bad.op}`, { hint: "Use type = 'upsert' or sink an append-only query." });
     }
+    // External systems check their options against the sink's columns and derived key.
+    externalSinkConnector(connector)?.validate(options, input.columns.map((c) => ({ name: c.name, type: c.type })), input.upsertKey ?? null);
     return { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector, options };
   });
   return { kind: 'command', tag: 'CREATE SINK' };
@@ -187,23 +217,60 @@ async function dropStreaming(s: Session, w: Extract<WeirStatement, { kind: 'drop
   return { kind: 'command', tag, notices: notices.length ? notices : undefined };
 }
 
-function explainTyped(s: Session, type: 'logical' | 'optimized' | 'stream' | 'job' | 'execution', sql: string): StatementResult {
+type ExplainType = 'logical' | 'optimized' | 'stream' | 'streamgraph' | 'job' | 'execution';
+
+/** What EXPLAIN is asked about: the query, and for CREATE statements the job's name, options and root. */
+interface ExplainTarget {
+  readonly querySql: string;
+  readonly jobName: string;
+  readonly options: Record<string, string>;
+  readonly root?: (input: StreamNode) => StreamNode;
+}
+
+function explainTarget(sql: string): ExplainTarget {
   const w = parseSql(sql)[0];
-  let querySql = sql;
   if (w?.node.WeirStmt) {
     const ws = w.node.WeirStmt as WeirStatement;
-    if (ws.kind === 'createMaterializedView' || ws.kind === 'createStream') querySql = ws.querySql;
-    else if (ws.kind === 'createSink') querySql = ws.from ? `SELECT * FROM ${ws.from}` : ws.querySql!;
+    if (ws.kind === 'createMaterializedView' || ws.kind === 'createStream') {
+      return { querySql: ws.querySql, jobName: ws.name, options: ws.options, root: (input) => ({ op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: 0, name: ws.name }) };
+    }
+    if (ws.kind === 'createSink') {
+      return {
+        querySql: ws.from ? `SELECT * FROM ${ws.from}` : ws.querySql!, jobName: ws.name, options: ws.options,
+        root: (input) => ({ op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: ws.name, connector: ws.options.connector ?? '', options: ws.options }),
+      };
+    }
   } else if (w?.node.CreateTableAsStmt) {
     const m = /\bAS\s+([\s\S]*)$/i.exec(w.text.slice(w.text.search(/materialized\s+view/i)));
-    querySql = m ? m[1] : sql;
+    const name: string = w.node.CreateTableAsStmt.into.rel.relname;
+    return { querySql: m ? m[1] : sql, jobName: name, options: {}, root: (input) => ({ op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: 0, name }) };
   }
-  const stmts = parseSql(querySql);
+  return { querySql: sql, jobName: 'query', options: {} };
+}
+
+/** The parallelism of a new job: its WITH (parallelism = N), else the session's streaming_parallelism (22023 if bad). */
+function jobParallelism(s: Session, options: Record<string, string>): number {
+  return jobSettings((n) => s.settings.get(n), s.info.user, options).parallelism;
+}
+
+async function explainTyped(s: Session, type: ExplainType, sql: string): Promise<StatementResult> {
+  const target = explainTarget(sql);
+  const stmts = parseSql(target.querySql);
+  if (stmts.length !== 1 || !stmts[0].node.SelectStmt) throw new SqlError(SqlState.SyntaxError, 'EXPLAIN (TYPE …) expects a SELECT query or a CREATE MATERIALIZED VIEW | STREAM | SINK statement');
   const bound = s.binder([]).bindTopQuery(stmts[0].node.SelectStmt);
   let lines: string[];
   if (type === 'logical') lines = explainPlan(bound);
   else if (type === 'optimized') lines = explainPlan(optimize(bound));
-  else lines = explainStream(planner(s).plan(optimize(bound)));
+  else if (type === 'stream') lines = explainStream(planner(s).plan(optimize(bound)));
+  else {
+    const input = planner(s).plan(optimize(bound));
+    const root = target.root ? target.root(input) : input;
+    const parallelism = jobParallelism(s, target.options);
+    const job = lowerStreamPlan(twoPhaseAgg(root, parallelism), { jobName: target.jobName, parallelism });
+    if (type === 'streamgraph') lines = explainStreamGraph(job.streamGraph);
+    else if (type === 'job') lines = explainJobGraph(job.jobGraph);
+    else lines = explainExecutionGraph(assignSlots(toExecutionGraph(job.jobGraph), await previewSlots(job.jobGraph)));
+  }
   return { kind: 'rows', tag: 'EXPLAIN', rows: lines.map((l) => [l]), columns: [{ name: 'QUERY PLAN', type: T.text }] };
 }
 
@@ -222,7 +289,7 @@ export async function restoreStreamingJobs(db: import('../../database.js').Datab
       const root: StreamNode = rel.kind === 'sink'
         ? { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector: rel.options?.connector ?? 'blackhole', options: rel.options ?? {} }
         : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, input, targetOid: rel.oid, name: rel.name };
-      db.streaming.start(rel, root, 'UTC');
+      await db.streaming.start(rel, root, jobSettings((n) => s.settings.get(n), user, rel.options));
     } catch (e) {
       process.stderr.write(`weir: could not restart the job of ${rel.name}: ${e instanceof Error ? e.message : String(e)}\n`);
     }

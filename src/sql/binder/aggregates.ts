@@ -39,6 +39,8 @@ export function aggregateReturnType(kind: AggKind, args: readonly DataType[], po
       if (id === 'interval') return { type: T.interval, argTypes: [a] };
       break;
     case 'min': case 'max':
+      // varchar and name have no min/max of their own: they use text's (bpchar keeps its own).
+      if (a && (id === 'varchar' || id === 'name')) return { type: T.text, argTypes: [T.text] };
       if (a && id !== 'json' && id !== 'bool' && id !== 'jsonb') return { type: plain(a), argTypes: [plain(a)] };
       break;
     case 'bool_and': case 'bool_or': case 'every':

@@ -2,11 +2,11 @@
 // inference, aggregate and window placeholders, and subqueries.
 
 import { SqlError, SqlState } from '../../errors.js';
-import { DataType, T, arrayOf, formatType, isString, sameType, ScalarType } from '../../types/datatype.js';
+import { DataType, T, arrayOf, formatType, isString, recordOf, sameType, ScalarType } from '../../types/datatype.js';
 import { Datum } from '../../types/value.js';
 import { Numeric } from '../../types/numeric.js';
 import type { Expr, ScalarImpl } from '../../plan/expr.js';
-import type { AggCall, AggKind, WindowCall, WindowFnKind } from '../../plan/logical.js';
+import type { AggCall, AggKind, LogicalPlan, WindowCall, WindowFnKind } from '../../plan/logical.js';
 import { castDatum } from '../../functions/cast.js';
 import { canCoerce, commonType } from '../../functions/coerce.js';
 import { comparisonImpl, isComparison, resolveBinaryOp, resolveUnaryOp } from '../../functions/operators.js';
@@ -17,6 +17,9 @@ import type { Scope } from './scope.js';
 import { bindTypeName } from './type-name.js';
 import { aggregateReturnType, isAggregateName } from './aggregates.js';
 import { bindWindowSpec } from './bind-window.js';
+import { bindFieldSelection } from './field-select.js';
+import { GROUPING_CALL } from './grouping-sets.js';
+import { bindRowComparison, bindRowDistinct, bindRowExpr, bindRowInList, bindRowNullTest, bindRowQuantified, isRowNode } from './bind-row.js';
 
 export interface ExprCtx {
   readonly scope: Scope;
@@ -83,7 +86,7 @@ export function bindExpr(b: Binder, n: Node, ctx: ExprCtx): Expr {
     }
     case 'NullTest': {
       const arg = bindExpr(b, v.arg, ctx);
-      return { kind: 'isnull', type: T.bool, arg, negate: v.nulltesttype === 'IS_NOT_NULL' };
+      return bindRowNullTest(arg, v.nulltesttype === 'IS_NOT_NULL') ?? { kind: 'isnull', type: T.bool, arg, negate: v.nulltesttype === 'IS_NOT_NULL' };
     }
     case 'BooleanTest': {
       const arg = coerceBool(b, bindExpr(b, v.arg, ctx), 'IS');
@@ -113,10 +116,14 @@ export function bindExpr(b: Binder, n: Node, ctx: ExprCtx): Expr {
     }
     case 'A_Indirection': return bindIndirection(b, v, ctx);
     case 'CollateClause': return bindExpr(b, v.arg, ctx);
-    case 'RowExpr':
-      throw new SqlError(SqlState.FeatureNotSupported, 'row constructors are not supported', { position: pos(v) });
-    case 'GroupingFunc':
-      throw new SqlError(SqlState.FeatureNotSupported, 'GROUPING() is not supported', { position: pos(v) });
+    case 'RowExpr': return bindRowExpr(b, v, ctx);
+    case 'GroupingFunc': {
+      // A placeholder over the grouping expressions, resolved when the aggregate is planned.
+      if (!ctx.aggs) throw new SqlError(SqlState.GroupingError, `grouping operations are not allowed in ${ctx.clause}`, { position: pos(v) });
+      const args = ((v.args ?? []) as Node[]).map((a) => bindExpr(b, a, { scope: ctx.scope, clause: 'GROUPING' }));
+      const impl = (): Datum => { throw new SqlError(SqlState.GroupingError, 'arguments to GROUPING must be grouping expressions of the associated query level'); };
+      return { kind: 'call', type: T.int4, name: GROUPING_CALL, args, impl, strict: false, volatile: true };
+    }
     default:
       throw new SqlError(SqlState.FeatureNotSupported, `unsupported expression: ${tag}`, { position: pos(v) });
   }
@@ -128,8 +135,10 @@ function bindConst(v: Node): Expr {
   if (v.fval !== undefined) {
     const s: string = v.fval.fval;
     // Integer literals too big for int4 arrive as fval: they are int8 if they fit, else numeric.
+    // A negated one (-2147483648) may fit int4 again, as in PostgreSQL's make_const.
     if (/^-?\d+$/.test(s)) {
       const big = BigInt(s);
+      if (big >= -(2n ** 31n) && big < 2n ** 31n) return constExpr(Number(big), T.int4);
       if (big >= -(2n ** 63n) && big < 2n ** 63n) return constExpr(big, T.int8);
     }
     return constExpr(Numeric.parse(s), T.numeric);
@@ -208,7 +217,8 @@ function bindAExpr(b: Binder, v: Node, ctx: ExprCtx): Expr {
         }
         return { kind: 'call', type: r.type, name: 'u' + op, args: [coerce(b, arg, r.arg)], impl: r.impl, strict: true };
       }
-      return bindOp(b, op, bindExpr(b, v.lexpr, ctx), bindExpr(b, v.rexpr, ctx), p);
+      const l = bindExpr(b, v.lexpr, ctx), r = bindExpr(b, v.rexpr, ctx);
+      return bindRowComparison(b, op, l, r, p) ?? bindOp(b, op, l, r, p);
     }
     case 'AEXPR_OP_ANY': case 'AEXPR_OP_ALL': {
       const op = opName(v);
@@ -224,7 +234,10 @@ function bindAExpr(b: Binder, v: Node, ctx: ExprCtx): Expr {
       };
     }
     case 'AEXPR_DISTINCT': case 'AEXPR_NOT_DISTINCT': {
-      const c = bindOp(b, '=', bindExpr(b, v.lexpr, ctx), bindExpr(b, v.rexpr, ctx), p) as Extract<Expr, { kind: 'call' }>;
+      const l = bindExpr(b, v.lexpr, ctx), r = bindExpr(b, v.rexpr, ctx);
+      const row = bindRowDistinct(b, l, r, v.kind === 'AEXPR_NOT_DISTINCT', p);
+      if (row) return row;
+      const c = bindOp(b, '=', l, r, p) as Extract<Expr, { kind: 'call' }>;
       return { kind: 'distinctfrom', type: T.bool, left: c.args[0], right: c.args[1], negate: v.kind === 'AEXPR_NOT_DISTINCT' };
     }
     case 'AEXPR_NULLIF': {
@@ -234,8 +247,10 @@ function bindAExpr(b: Binder, v: Node, ctx: ExprCtx): Expr {
     case 'AEXPR_IN': {
       const left = bindExpr(b, v.lexpr, ctx);
       const items = ((v.rexpr.List ? v.rexpr.List.items : v.rexpr) as Node[]).map((x) => bindExpr(b, x, ctx));
-      const t = commonType([left.type, ...items.map((i) => i.type)], 'IN');
       const negate = opName(v) === '<>';
+      const rows = bindRowInList(b, left, items, negate, p);
+      if (rows) return rows;
+      const t = commonType([left.type, ...items.map((i) => i.type)], 'IN');
       return { kind: 'inlist', type: T.bool, arg: coerce(b, left, t), list: items.map((i) => coerce(b, i, t)), negate, eq: comparisonImpl('=')! };
     }
     case 'AEXPR_LIKE': case 'AEXPR_ILIKE': {
@@ -318,7 +333,7 @@ function bindIndirection(b: Binder, v: Node, ctx: ExprCtx): Expr {
         e = { kind: 'call', type: elemType, name: 'array_subscript', args: [e, idx], strict: true, impl: (a) => (a[0] as Datum[])[(a[1] as number) - 1] ?? null };
       }
     } else if (ind.String) {
-      throw new SqlError(SqlState.FeatureNotSupported, 'field selection is not supported');
+      e = bindFieldSelection(e, ind.String.sval);
     } else throw new SqlError(SqlState.FeatureNotSupported, 'unsupported indirection');
   }
   return e;
@@ -335,6 +350,16 @@ function bindSubLink(b: Binder, v: Node, ctx: ExprCtx): Expr {
       if (plan.columns.length !== 1) throw new SqlError(SqlState.SyntaxError, 'subquery must return only one column', { position: pos(v) });
       return { kind: 'subquery', type: arrayOf(plan.columns[0].type as ScalarType), mode: 'array', plan, correlated };
     case 'ANY_SUBLINK': case 'ALL_SUBLINK': {
+      const rowOp = v.operName ? nameList(v.operName).pop()! : '=';
+      if (isRowNode(v.testexpr)) {
+        // (a, b) IN (SELECT x, y …): each subquery row becomes one record to compare with.
+        const q = bindRowQuantified(b, rowOp, bindExpr(b, v.testexpr, ctx), plan.columns.map((c) => c.type), pos(v))!;
+        const cols: Expr[] = q.columnTypes.map((t, i) => coerce(b, { kind: 'column', type: plan.columns[i].type, index: i }, t));
+        const rowType = recordOf(cols.map((c, i) => ({ name: `f${i + 1}`, type: c.type })));
+        const rowPlan: LogicalPlan = { kind: 'project', input: plan, exprs: [{ kind: 'array', type: rowType, elems: cols }], columns: [{ name: 'row', type: rowType }] };
+        // op names a row comparison: a NULL field makes it NULL, so it is not a plain key equality.
+        return { kind: 'insubquery', type: T.bool, left: q.left, plan: rowPlan, all: v.subLinkType === 'ALL_SUBLINK', cmp: q.cmp, correlated, op: `row${rowOp}` };
+      }
       if (plan.columns.length !== 1) throw new SqlError(SqlState.SyntaxError, plan.columns.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', { position: pos(v) });
       const op = v.operName ? nameList(v.operName).pop()! : '=';
       const left = bindExpr(b, v.testexpr, ctx);
@@ -343,7 +368,7 @@ function bindSubLink(b: Binder, v: Node, ctx: ExprCtx): Expr {
         throw new SqlError(SqlState.DatatypeMismatch, `operator does not exist: ${formatType(left.type)} ${op} ${formatType(plan.columns[0].type)}`);
       }
       const rightPlan = sameType(res.right, plan.columns[0].type) ? plan : b.castPlanColumn(plan, res.right);
-      return { kind: 'insubquery', type: T.bool, left: coerce(b, left, res.left), plan: rightPlan, all: v.subLinkType === 'ALL_SUBLINK', cmp: res.impl, correlated };
+      return { kind: 'insubquery', type: T.bool, left: coerce(b, left, res.left), plan: rightPlan, all: v.subLinkType === 'ALL_SUBLINK', cmp: res.impl, correlated, op };
     }
   }
   throw new SqlError(SqlState.FeatureNotSupported, `unsupported subquery kind ${v.subLinkType}`);
@@ -379,11 +404,12 @@ function bindFuncCall(b: Binder, v: Node, ctx: ExprCtx): Expr {
   return { kind: 'call', type: fn.type, name, args: cargs, impl: fn.impl, strict: fn.strict, volatile: fn.volatile };
 }
 
-function bindAggregate(b: Binder, v: Node, name: string, ctx: ExprCtx): Expr {
+function bindAggregate(b: Binder, v: Node, name: string, ctx: ExprCtx, argCtx?: ExprCtx): Expr {
   const p = pos(v);
   if (!ctx.aggs) throw new SqlError(SqlState.GroupingError, `aggregate functions are not allowed in ${ctx.clause}`, { position: p });
-  // Arguments are bound in the input scope with no aggregates allowed inside.
-  const inner: ExprCtx = { scope: ctx.scope, clause: 'aggregate function calls' };
+  // Arguments are bound in the input scope with no aggregates allowed inside (an aggregate used
+  // as a window function is the exception: its arguments may hold the query's own aggregates).
+  const inner: ExprCtx = argCtx ?? { scope: ctx.scope, clause: 'aggregate function calls' };
   // (PostgreSQL: "aggregate function calls cannot be nested")
   const star = !!v.agg_star;
   let args = star ? [] : ((v.args ?? []) as Node[]).map((a) => bindExpr(b, a, inner));
@@ -406,7 +432,7 @@ function bindWindowCall(b: Binder, v: Node, name: string, ctx: ExprCtx): Expr {
   let call: WindowCall;
   if (isAggregateName(name)) {
     const aggs: AggCall[] = [];
-    bindAggregate(b, { ...v, over: undefined }, name, { ...ctx, aggs });
+    bindAggregate(b, { ...v, over: undefined }, name, { ...ctx, aggs }, { scope: ctx.scope, aggs: ctx.aggs, clause: 'window function calls' });
     const agg = aggs[0];
     call = { fn: 'agg', agg, args: agg.args, ...spec, type: agg.type };
   } else {

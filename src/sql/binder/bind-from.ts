@@ -3,6 +3,7 @@
 
 import { SqlError, SqlState } from '../../errors.js';
 import { T } from '../../types/datatype.js';
+import type { Datum } from '../../types/value.js';
 import type { Expr } from '../../plan/expr.js';
 import type { JoinType, LogicalPlan, OutputColumn } from '../../plan/logical.js';
 import { commonType } from '../../functions/coerce.js';
@@ -87,7 +88,7 @@ function bindRangeVar(b: Binder, v: Node, scope: Scope): FromResult {
     plan = renameColumns(plan, rel.rel.columns.map((c) => c.name));
   } else {
     const r = rel.rel;
-    plan = { kind: 'scan', tableOid: r.oid, columns: r.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: r.oid, attnum: i + 1 })) };
+    plan = { kind: 'scan', tableOid: r.oid, columns: r.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: r.oid, attnum: i + 1 })), primaryKey: r.primaryKey };
   }
   if (a.cols.length) plan = renameColumns(plan, a.cols);
   return { plan, columns: scopeOf(plan, qualifier) };
@@ -107,12 +108,22 @@ function bindRangeFunction(b: Binder, v: Node, scope: Scope): FromResult {
   if (fn) {
     const sig = setReturningType(fname, args.map((x) => x.type));
     const cargs = args.map((x, i) => coerce(b, x, sig.argTypes[i] ?? x.type));
-    columns = [{ name: a.cols[0] ?? (a.name && !a.cols.length ? a.name : fname), type: sig.type }];
-    if (v.ordinality) columns.push({ name: a.cols[1] ?? 'ordinality', type: T.int8 });
+    // A function returning composite rows (_pg_expandarray) gives one column per field.
+    const fields = sig.type.kind === 'scalar' ? sig.type.fields : undefined;
+    columns = fields ? fields.map((f, i) => ({ name: a.cols[i] ?? f.name, type: f.type }))
+      : [{ name: a.cols[0] ?? (a.name && !a.cols.length ? a.name : fname), type: sig.type }];
+    if (v.ordinality) columns.push({ name: a.cols[columns.length] ?? 'ordinality', type: T.int8 });
     const ord = !!v.ordinality;
     plan = {
       kind: 'tableFunction', name: fname, args: cargs, columns,
-      fn: function* (vals) { let i = 1; for (const x of fn(vals)) yield ord ? [x, BigInt(i++)] : [x]; },
+      fn: function* (vals) {
+        let i = 1;
+        for (const x of fn(vals)) {
+          const row = fields ? [...(x as Datum[])] : [x];
+          if (ord) row.push(BigInt(i++));
+          yield row;
+        }
+      },
     };
   } else {
     // A scalar function in FROM yields one row.

@@ -12,6 +12,8 @@ import { type Binder, sortSpec } from './binder.js';
 import { type ExprCtx, bindExpr, coerce, coerceBool } from './bind-expr.js';
 import { bindFrom } from './bind-from.js';
 import { exprKey, mapExpr } from './expr-key.js';
+import { regroupOuterRefs } from './grouped-outer-refs.js';
+import { GROUPING_CALL, bindGroupingCall, expandGroupBy, groupingSetsPlan } from './grouping-sets.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { setReturningFunction } from './set-returning.js';
 
@@ -70,9 +72,10 @@ export function renameColumns(plan: LogicalPlan, names: string[]): LogicalPlan {
   return { ...plan, columns } as LogicalPlan;
 }
 
-function castColumns(b: Binder, plan: LogicalPlan, types: DataType[]): LogicalPlan {
+function castColumns(b: Binder, plan: LogicalPlan, types: DataType[], literal: boolean[] = []): LogicalPlan {
   if (plan.columns.every((c, i) => JSON.stringify(c.type) === JSON.stringify(types[i]))) return plan;
-  const exprs = plan.columns.map((c, i) => coerce(b, { kind: 'column', type: c.type, index: i }, types[i]));
+  // A column that was an untyped literal converts as the literal would (its text is parsed).
+  const exprs = plan.columns.map((c, i) => coerce(b, { kind: 'column', type: c.type, index: i }, types[i], literal[i] ? 'explicit' : 'implicit'));
   return { kind: 'project', input: plan, exprs, columns: plan.columns.map((c, i) => ({ name: c.name, type: types[i] })) };
 }
 
@@ -87,15 +90,30 @@ function bindValues(b: Binder, lists: Node[], scope: Scope): LogicalPlan {
 }
 
 function bindSetOp(b: Binder, s: Node, scope: Scope): LogicalPlan {
-  const left = bindQuery(b, s.larg, new Scope([], scope.parent));
-  const right = bindQuery(b, s.rarg, new Scope([], scope.parent));
+  // Each branch is a query at this level: same outer scope, and it sees this level's WITH.
+  const branchScope = () => { const bs = new Scope([], scope.parent); for (const [k, v] of scope.ctes) bs.ctes.set(k, v); return bs; };
+  const left = bindQuery(b, s.larg, branchScope());
+  const right = bindQuery(b, s.rarg, branchScope());
   const opName = s.op === 'SETOP_UNION' ? 'union' : s.op === 'SETOP_INTERSECT' ? 'intersect' : 'except';
   if (left.columns.length !== right.columns.length) {
     throw new SqlError(SqlState.SyntaxError, `each ${opName.toUpperCase()} query must have the same number of columns`);
   }
-  const types = left.columns.map((c, i) => commonType([c.type, right.columns[i].type], opName.toUpperCase()));
-  const l = castColumns(b, left, types), r = castColumns(b, right, types);
+  // Untyped literals ('a', NULL) take the other branch's type, as in PostgreSQL's select_common_type.
+  const ll = untypedLiteralColumns(s.larg), rl = untypedLiteralColumns(s.rarg);
+  const typeOf = (c: { type: DataType }, lit: boolean) => (lit ? T.unknown : c.type);
+  const types = left.columns.map((c, i) => commonType([typeOf(c, ll[i]), typeOf(right.columns[i], rl[i])], opName.toUpperCase()));
+  const l = castColumns(b, left, types, ll), r = castColumns(b, right, types, rl);
   return { kind: 'setop', op: opName, all: !!s.all, left: l, right: r, columns: left.columns.map((c, i) => ({ name: c.name, type: types[i] })) };
+}
+
+/** Which output columns of a plain SELECT branch are bare string literals or NULL. */
+function untypedLiteralColumns(n: Node): boolean[] {
+  const s = n.SelectStmt ?? n; // set-operation branches arrive unwrapped
+  if (!s || (s.op && s.op !== 'SETOP_NONE') || s.valuesLists || s.groupClause || s.distinctClause) return [];
+  return ((s.targetList ?? []) as Node[]).map((t) => {
+    const c = t.ResTarget?.val?.A_Const;
+    return !!c && (c.isnull === true || c.sval !== undefined);
+  });
 }
 
 /** ORDER BY / LIMIT on a set operation or VALUES: only output columns can be named. */
@@ -183,23 +201,21 @@ function bindSelect(b: Binder, s: Node, scope: Scope): LogicalPlan {
   const grouped = groupNodes.length > 0 || aggs.length > 0 || having !== null;
   let rewrite = (e: Expr): Expr => e;
   if (grouped) {
-    const groupBy: Expr[] = [];
-    for (const g of groupNodes) {
-      if (g.GroupingSet) throw new SqlError(SqlState.FeatureNotSupported, 'GROUPING SETS, ROLLUP and CUBE are not supported yet');
+    const spec = expandGroupBy(groupNodes, (g) => {
       const ord = g.A_Const ? constInt(g) : undefined;
       if (ord !== undefined) {
         if (ord < 1 || ord > targets.length) throw new SqlError(SqlState.InvalidColumnReference ?? '42P10', `GROUP BY position ${ord} is not in select list`);
-        groupBy.push(targets[ord - 1].expr);
-        continue;
+        return targets[ord - 1].expr;
       }
       const fields = g.ColumnRef ? nameList(g.ColumnRef.fields) : [];
       // A bare name that is not an input column may name an output column.
       if (fields.length === 1 && scope.resolve(null, fields[0]) === undefined) {
         const t = targets.find((x) => x.name === fields[0]);
-        if (t) { groupBy.push(t.expr); continue; }
+        if (t) return t.expr;
       }
-      groupBy.push(bindExpr(b, g, { scope, clause: 'GROUP BY' }));
-    }
+      return bindExpr(b, g, { scope, clause: 'GROUP BY' });
+    });
+    const groupBy = spec.keys;
     const keys = groupBy.map(exprKey);
     for (const gexpr of groupBy) if (containsAggOrWindow(gexpr)) throw new SqlError(SqlState.GroupingError, 'aggregate functions are not allowed in GROUP BY');
     const nGroups = groupBy.length;
@@ -209,10 +225,15 @@ function bindSelect(b: Binder, s: Node, scope: Scope): LogicalPlan {
       ...groupBy.map((g, i) => ({ name: g.kind === 'column' ? inputScopeCols[g.index].name : `?group${i}?`, type: g.type })),
       ...aggs.map((a, i) => ({ name: `?agg${i}?`, type: a.type })),
     ];
-    plan = { kind: 'aggregate', input: plan, groupBy, aggs, columns: aggColumns };
+    plan = spec.sets ? groupingSetsPlan(plan, spec, aggs, aggColumns) : { kind: 'aggregate', input: plan, groupBy, aggs, columns: aggColumns };
+    const groupingIdColumn = spec.sets ? nGroups + aggs.length : null;
     const extraGroupCols: number[] = [];
+    const groupKeyOf = (ix: number) => { const k = groupBy.findIndex((g) => g.kind === 'column' && g.index === ix); return k < 0 ? undefined : k; };
+    const columnName = (ix: number) => `${inputScopeCols[ix].qualifier ? inputScopeCols[ix].qualifier + '.' : ''}${inputScopeCols[ix].name}`;
     rewrite = (e: Expr): Expr => mapExpr(e, (x) => {
       if (x.kind === 'aggref') return { kind: 'column', type: x.type, index: nGroups + x.index };
+      if (x.kind === 'call' && x.name === GROUPING_CALL) return bindGroupingCall(x, groupBy, groupingIdColumn);
+      if ((x.kind === 'subquery' || x.kind === 'insubquery') && x.correlated) regroupOuterRefs(x.plan, groupKeyOf, columnName);
       const k = keys.indexOf(exprKey(x));
       if (k >= 0) return { kind: 'column', type: x.type, index: k };
       if (x.kind === 'column') {
@@ -232,6 +253,10 @@ function bindSelect(b: Binder, s: Node, scope: Scope): LogicalPlan {
     const havingR = having ? rewrite(having) : null;
     for (let i = 0; i < windows.length; i++) windows[i] = rewriteWindow(windows[i], rewrite);
     const distinctR = distinctOn?.map(rewrite) ?? null;
+    if (extraGroupCols.length && spec.sets) {
+      const col = inputScopeCols[extraGroupCols[0]];
+      throw new SqlError(SqlState.GroupingError, `column "${col.qualifier ? col.qualifier + '.' : ''}${col.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+    }
     if (extraGroupCols.length) {
       // Add the functionally dependent columns as grouping keys (they do not change the groups).
       const uniq = [...new Set(extraGroupCols)];
@@ -406,7 +431,11 @@ export function targetName(n: Node): string {
       const tn = names[names.length - 1];
       return ({ int4: 'int4', int8: 'int8', bool: 'bool', float8: 'float8', varchar: 'varchar', bpchar: 'bpchar' } as Record<string, string>)[tn] ?? tn;
     }
-    case 'A_Indirection': return targetName(v.arg);
+    case 'A_Indirection': {
+      // `(expr).field` is named after the field, as in PostgreSQL.
+      const last = (v.indirection as Node[])[v.indirection.length - 1];
+      return last?.String ? last.String.sval : targetName(v.arg);
+    }
     case 'CaseExpr': return v.defresult && targetName(v.defresult) !== '?column?' ? targetName(v.defresult) : 'case';
     case 'CoalesceExpr': return 'coalesce';
     case 'MinMaxExpr': return v.op === 'IS_GREATEST' ? 'greatest' : 'least';
@@ -419,6 +448,8 @@ export function targetName(n: Node): string {
       }
       return '?column?';
     case 'A_ArrayExpr': return 'array';
+    case 'RowExpr': return 'row';
+    case 'GroupingFunc': return 'grouping';
     case 'A_Expr': return v.kind === 'AEXPR_NULLIF' ? 'nullif' : '?column?';
     case 'SQLValueFunction': {
       const m: Record<string, string> = {

@@ -1,7 +1,7 @@
 // Set-returning functions: generate_series, unnest, regexp_split_to_table, generate_subscripts.
 
 import { SqlError, SqlState } from '../../errors.js';
-import { DataType, ScalarType, T, isNumeric, formatType } from '../../types/datatype.js';
+import { DataType, ScalarType, T, isNumeric, formatType, recordOf } from '../../types/datatype.js';
 import type { Datum } from '../../types/value.js';
 import { Numeric } from '../../types/numeric.js';
 import { Interval, addIntervalToTimestamp } from '../../types/datetime.js';
@@ -48,7 +48,17 @@ const SRFS: Record<string, Srf> = {
   json_array_elements_text: (a) => (a[0] === null ? [] : (JSON.parse(a[0] as string) as unknown[]).map((x) => (x === null ? null : typeof x === 'string' ? x : JSON.stringify(x)))),
   jsonb_object_keys: (a) => (a[0] === null ? [] : Object.keys(JSON.parse(a[0] as string) as object)),
   json_object_keys: (a) => (a[0] === null ? [] : Object.keys(JSON.parse(a[0] as string) as object)),
+  // information_schema._pg_expandarray(anyarray): (x, n) per element, as pgjdbc's getPrimaryKeys uses it.
+  _pg_expandarray: (a) => (a[0] === null ? [] : (a[0] as Datum[]).map((x, i) => [x, i + 1])),
 };
+
+/** Field names of the composite rows a set-returning function yields (for `(f(...)).field`). */
+const SRF_FIELDS: Record<string, readonly string[]> = { _pg_expandarray: ['x', 'n'] };
+
+/** The name under which `(name(...)).field` is planned: a set-returning function yielding only that field. */
+export function srfFieldName(name: string, field: string): string | undefined {
+  return SRF_FIELDS[name]?.includes(field) ? `${name}#${field}` : undefined;
+}
 
 function flatten(arr: Datum[]): Datum[] {
   const out: Datum[] = [];
@@ -57,6 +67,13 @@ function flatten(arr: Datum[]): Datum[] {
 }
 
 export function setReturningFunction(name: string): Srf | undefined {
+  const hash = name.indexOf('#');
+  if (hash > 0) {
+    const base = SRFS[name.slice(0, hash)];
+    const at = SRF_FIELDS[name.slice(0, hash)]?.indexOf(name.slice(hash + 1)) ?? -1;
+    if (!base || at < 0) return undefined;
+    return function* (args) { for (const row of base(args)) yield (row as Datum[])[at]; };
+  }
   const f = SRFS[name];
   if (!f) return undefined;
   return f;
@@ -81,7 +98,7 @@ export function setReturningType(name: string, args: readonly DataType[]): { typ
         return { type: t, argTypes: args.map(() => t) };
       }
       if (base.kind === 'scalar' && (base.id === 'timestamp' || base.id === 'timestamptz' || base.id === 'date')) {
-        const t = base.id === 'date' ? T.timestamp : base;
+        const t = base.id === 'date' ? T.timestamptz : base; // timestamptz: the preferred date/time type
         return { type: t, argTypes: [t, t, T.interval] };
       }
       break;
@@ -96,6 +113,11 @@ export function setReturningType(name: string, args: readonly DataType[]): { typ
     case 'generate_subscripts': if (args[0]?.kind === 'array') return { type: T.int4, argTypes: [args[0], T.int4] }; break;
     case 'jsonb_array_elements_text': case 'jsonb_object_keys': return { type: T.text, argTypes: [T.jsonb] };
     case 'json_array_elements_text': case 'json_object_keys': return { type: T.text, argTypes: [T.json] };
+    case '_pg_expandarray': {
+      const a = args[0];
+      if (a && a.kind === 'array') return { type: recordOf([{ name: 'x', type: a.elem }, { name: 'n', type: T.int4 }]), argTypes: [a] };
+      break;
+    }
   }
   throw new SqlError(SqlState.UndefinedFunction, `function ${name}(${args.map(formatType).join(', ')}) does not exist`, {
     hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',

@@ -8,6 +8,8 @@ export function bindTypeName(tn: Node): DataType {
   const names = nameList(tn.names).filter((n) => n !== 'pg_catalog');
   let name = names.join('.');
   const mods = (tn.typmods ?? []).map((m: Node) => constInt(m) ?? 0);
+  // The grammar spells CHAR(n) as bpchar, so a plain `char` here is the quoted one-byte "char" type.
+  if (name === 'char') name = '"char"';
   if (name === 'interval') mods.length = 0; // interval field restrictions are accepted and ignored
   if (name === 'float' && mods.length) { name = mods[0] <= 24 ? 'float4' : 'float8'; mods.length = 0; }
   const t = typeFromName(name, mods);

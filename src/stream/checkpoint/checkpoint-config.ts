@@ -55,6 +55,21 @@ const KEYS: Record<string, Field> = {
   'state.checkpoints.num-retained': 'retained', 'checkpoint.retained': 'retained',
 };
 
+/** Flink's configuration key → Weir's short name (the SET aliases). */
+export const CHECKPOINT_FLINK_KEYS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.keys(KEYS).filter((k) => !k.startsWith('checkpoint.')).map((k) => [k, Object.keys(KEYS).find((s) => s.startsWith('checkpoint.') && KEYS[s] === KEYS[k])!]),
+);
+
+/** The job's configuration: the session's checkpoint.* settings, then the job's WITH options. */
+export function jobCheckpointConfig(get: (name: string) => string | undefined, options: Readonly<Record<string, string>>): CheckpointConfig {
+  const defaults: Record<string, string> = {};
+  for (const name of Object.keys(describeCheckpointConfig(DEFAULT_CHECKPOINT_CONFIG))) {
+    const v = get(name);
+    if (v !== undefined) defaults[name] = v;
+  }
+  return checkpointConfig(checkpointConfig(DEFAULT_CHECKPOINT_CONFIG, defaults), options);
+}
+
 /** True for an option name that configures checkpointing. */
 export function isCheckpointOption(name: string): boolean { return name.toLowerCase() in KEYS; }
 

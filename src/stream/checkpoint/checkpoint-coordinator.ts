@@ -86,10 +86,13 @@ export class CheckpointCoordinator {
     this.schedule(interval);
   }
 
-  /** Trigger a checkpoint now (or a savepoint); resolves when it completes, rejects if it fails. */
-  trigger(isSavepoint: boolean): Promise<CompletedCheckpoint> {
+  /**
+   * Trigger a checkpoint now (or a savepoint); resolves when it completes, rejects if it fails.
+   * `force` (FLUSH of a job with external sinks) ignores the maximum of concurrent checkpoints.
+   */
+  trigger(isSavepoint: boolean, force = false): Promise<CompletedCheckpoint> {
     if (this.stopped) return Promise.reject(new Error('the job is no longer running'));
-    if (!isSavepoint && this.pending.size >= this.config.maxConcurrent) {
+    if (!isSavepoint && !force && this.pending.size >= this.config.maxConcurrent) {
       return Promise.reject(new Error(`${this.pending.size} checkpoint(s) already in progress (max concurrent ${this.config.maxConcurrent})`));
     }
     const id = this.nextId++;

@@ -39,4 +39,8 @@ export interface SourceConnector {
   /** Check options and columns at CREATE SOURCE; throws SqlError (22023 / 42804 / 0A000) with a clear message. */
   validate(options: Readonly<Record<string, string>>, columns: readonly SourceColumn[]): void;
   open(options: Readonly<Record<string, string>>, columns: readonly SourceColumn[], split: SourceSplit): SourceSplitReader;
+  /** Options as they are stored at CREATE SOURCE, after `validate` (e.g. 'now' fixed to a time). */
+  prepare?(options: Readonly<Record<string, string>>): Record<string, string>;
+  /** The number of splits the options ask for (e.g. nexmark.split); a runtime may use it as the source's parallelism. */
+  splitCount?(options: Readonly<Record<string, string>>): number;
 }

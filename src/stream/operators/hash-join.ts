@@ -1,6 +1,7 @@
 // Streaming equi-join with state on both sides (inner, left, right and full outer). Each side
 // keeps its rows by join key; for outer joins every row also counts its matches ("degree"), so
 // the NULL-padded row is emitted when the first match disappears and retracted when one appears.
+// Both sides' rows are keyed state (src/stream/state): one entry per join key.
 
 import type { Expr } from '../../plan/expr.js';
 import type { Datum, Row } from '../../types/value.js';
@@ -9,14 +10,17 @@ import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, Output, StreamOperator } from './operator.js';
+import type { StateBackend, StateTable } from '../state/keyed-state.js';
+import { MemoryStateBackend } from '../state/memory-state.js';
 
 export type StreamJoinType = 'inner' | 'left' | 'right' | 'full';
 
 interface Entry { readonly row: Row; degree: number }
 
+const NO_ENTRIES: Entry[] = [];
+
 class Side {
-  readonly byKey = new Map<string, Entry[]>();
-  constructor(readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {}
+  constructor(readonly byKey: StateTable<Entry[]>, readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {}
 
   key(row: Row): string | null {
     let k = '';
@@ -41,14 +45,15 @@ export class HashJoinOperator implements StreamOperator {
   private readonly nullsL: Row;
   private readonly nullsR: Row;
   /** Rows whose key has a NULL: they never match, but outer joins still emit and retract them. */
-  private readonly nullKeyed = [new Map<string, Entry[]>(), new Map<string, Entry[]>()];
+  private readonly nullKeyed: [StateTable<Entry[]>, StateTable<Entry[]>];
 
   constructor(
     joinType: StreamJoinType, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null,
-    leftWidth: number, rightWidth: number, ctx: ExecContext,
+    leftWidth: number, rightWidth: number, ctx: ExecContext, state: StateBackend = new MemoryStateBackend(),
   ) {
-    this.left = new Side(leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
-    this.right = new Side(rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
+    this.left = new Side(state.table('left'), leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
+    this.right = new Side(state.table('right'), rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
+    this.nullKeyed = [state.table('left_null_keys'), state.table('right_null_keys')];
     this.residual = residual ? compileExpr(residual, ctx) : null;
     this.nullsL = new Array<Datum>(leftWidth).fill(null);
     this.nullsR = new Array<Datum>(rightWidth).fill(null);
@@ -71,7 +76,7 @@ export class HashJoinOperator implements StreamOperator {
         if (self.outer) emit(insert ? Op.Insert : Op.Delete, padded(row));
         continue;
       }
-      const matches = other.byKey.get(k) ?? [];
+      const matches = other.byKey.get(k) ?? NO_ENTRIES;
       let degree = 0;
       for (const m of matches) {
         const joined = concat(row, m.row);
@@ -87,17 +92,20 @@ export class HashJoinOperator implements StreamOperator {
           if (other.outer && m.degree === 0) emit(Op.Insert, otherPadded(m.row));
         }
       }
+      // The other side's degrees changed: record its rows for the next checkpoint.
+      if (degree && other.outer) other.byKey.put(k, matches);
       if (insert) {
         const list = self.byKey.get(k);
         const e: Entry = { row, degree };
-        if (list) list.push(e); else self.byKey.set(k, [e]);
+        if (list) list.push(e);
+        self.byKey.put(k, list ?? [e]);
         if (self.outer && degree === 0) emit(Op.Insert, padded(row));
       } else {
         const list = self.byKey.get(k);
         const idx = list ? list.findIndex((e) => sameRow(e.row, row)) : -1;
         if (idx >= 0) {
           list!.splice(idx, 1);
-          if (list!.length === 0) self.byKey.delete(k);
+          if (list!.length === 0) self.byKey.delete(k); else self.byKey.put(k, list!);
         }
         if (self.outer && degree === 0) emit(Op.Delete, padded(row));
       }
@@ -110,8 +118,8 @@ export class HashJoinOperator implements StreamOperator {
     const m = this.nullKeyed[input];
     const k = row.map(datumKey).join('\u0001');
     const list = m.get(k);
-    if (insert) { if (list) list.push({ row, degree: 0 }); else m.set(k, [{ row, degree: 0 }]); return; }
-    if (list) { list.pop(); if (!list.length) m.delete(k); }
+    if (insert) { if (list) list.push({ row, degree: 0 }); m.put(k, list ?? [{ row, degree: 0 }]); return; }
+    if (list) { list.pop(); if (!list.length) m.delete(k); else m.put(k, list); }
   }
 
   processBarrier(_b: Barrier, _out: Output): void { /* joins emit as they go */ }

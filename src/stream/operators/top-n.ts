@@ -8,6 +8,8 @@ import type { Row } from '../../types/value.js';
 import { compareDatum, datumKey, rowKey } from '../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, Output, StreamOperator } from './operator.js';
+import type { StateBackend, StateTable } from '../state/keyed-state.js';
+import { MemoryStateBackend } from '../state/memory-state.js';
 
 interface Partition { rows: Row[]; emitted: Row[] }
 
@@ -22,11 +24,13 @@ export interface TopNSpec {
 }
 
 export class TopNOperator implements StreamOperator {
-  private readonly parts = new Map<string, Partition>();
+  /** Partitions by key: all their rows in sort order and the rows last emitted. */
+  private readonly parts: StateTable<Partition>;
   private readonly dirty = new Set<string>();
   private readonly cmp: (a: Row, b: Row) => number;
 
-  constructor(private readonly spec: TopNSpec) {
+  constructor(private readonly spec: TopNSpec, state: StateBackend = new MemoryStateBackend()) {
+    this.parts = state.table('partitions');
     const keys = spec.orderBy;
     this.cmp = (a, b) => {
       for (const k of keys) {
@@ -53,7 +57,7 @@ export class TopNOperator implements StreamOperator {
       const r = chunk.rows[i];
       const k = this.spec.partitionBy.length ? rowKey(r, this.spec.partitionBy) : '';
       let p = this.parts.get(k);
-      if (!p) { p = { rows: [], emitted: [] }; this.parts.set(k, p); }
+      if (!p) { p = { rows: [], emitted: [] }; this.parts.put(k, p); }
       const pos = this.search(p.rows, r);
       if (isRetraction(chunk.ops[i])) {
         if (pos < p.rows.length && this.cmp(p.rows[pos], r) === 0) p.rows.splice(pos, 1);
@@ -89,7 +93,8 @@ export class TopNOperator implements StreamOperator {
       for (const list of before.values()) for (const r of list) push(Op.Delete, r);
       for (const r of added) push(Op.Insert, r);
       p.emitted = top;
-      if (p.rows.length === 0) this.parts.delete(k);
+      // Record the partition's change for the next checkpoint once per epoch.
+      if (p.rows.length === 0) this.parts.delete(k); else this.parts.put(k, p);
     }
     this.dirty.clear();
     const c = b.take();

@@ -5,6 +5,7 @@
 import type { Expr } from '../../plan/expr.js';
 import type { OutputColumn } from '../../plan/logical.js';
 import type { AggInput } from '../operators/aggregate/hash-agg.js';
+import type { PartialKind } from '../operators/aggregate/partial.js';
 import type { StreamJoinType } from '../operators/hash-join.js';
 import type { TopNSpec } from '../operators/top-n.js';
 
@@ -26,7 +27,9 @@ export type StreamNode =
   | (Base & { readonly op: 'values'; readonly rows: Expr[][] })
   | (Base & { readonly op: 'project'; readonly input: StreamNode; readonly exprs: Expr[] })
   | (Base & { readonly op: 'filter'; readonly input: StreamNode; readonly predicate: Expr })
-  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[] })
+  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number })
+  /** Local phase of two-phase aggregation: per-epoch partial states, one row per group and epoch. */
+  | (Base & { readonly op: 'localAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; readonly kinds: readonly PartialKind[] })
   | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
   /** IN / EXISTS (semi) and NOT EXISTS (anti) subqueries as joins; output is the left row. */
   | (Base & { readonly op: 'semiJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly anti: boolean; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
@@ -56,7 +59,8 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'values': return `StreamValues (${n.rows.length} rows)`;
       case 'project': return `StreamProject [${n.columns.map((c) => c.name).join(', ')}]`;
       case 'filter': return 'StreamFilter';
-      case 'hashAgg': return `StreamHashAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
+      case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
+      case 'localAgg': return `StreamLocalAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
       case 'hashJoin': return `StreamHashJoin ${n.joinType}`;
       case 'semiJoin': return `StreamHashJoin ${n.anti ? 'anti' : 'semi'}`;
       case 'topN': return `StreamTopN limit=${n.spec.limit} offset=${n.spec.offset}${n.spec.partitionBy.length ? ` partition=[${n.spec.partitionBy.join(', ')}]` : ''}`;

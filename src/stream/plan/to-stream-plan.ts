@@ -1,14 +1,21 @@
 // Logical plan → stream plan. Each logical node maps to its incremental counterpart; exchanges
-// are placed where data must be partitioned (aggregation keys, join keys, Top-N partitions), and
-// each node's changelog kind is derived from its inputs. Queries that cannot run incrementally are
-// rejected with SQLSTATE 0A000 naming the operator.
+// are placed where data must be partitioned, and each node's changelog kind is derived from its
+// inputs. Queries that cannot run incrementally are rejected with SQLSTATE 0A000 naming the operator.
+//
+// Exchanges (they become partitioners when the plan is lowered to a job graph, src/stream/graph/):
+//   hash on the group keys before a hash aggregate (DISTINCT, UNION), on the join keys before
+//   both sides of a join, on the partition keys before a partitioned Top-N; single before a
+//   global aggregate (no GROUP BY) and an unpartitioned Top-N, which must see every row.
+// The result is not gathered: a materialize or sink runs in the subtasks of the operator below it.
+// Every subtask writes its own keys, and the changes of one row always come from the same subtask
+// in order, so parallel writers leave the same view as one writer would.
 
 import { SqlError, SqlState } from '../../errors.js';
 import { T } from '../../types/datatype.js';
 import type { Expr } from '../../plan/expr.js';
 import type { LogicalPlan, OutputColumn } from '../../plan/logical.js';
 import type { RelationDef } from '../../catalog/catalog.js';
-import { extractEquiKeys } from '../../executor/join.js';
+import { joinKeys } from '../../plan/join-keys.js';
 import { splitConjuncts } from '../../plan/conjuncts.js';
 import { walkExpr } from '../../sql/binder/expr-key.js';
 import type { AggInput } from '../operators/aggregate/hash-agg.js';
@@ -35,7 +42,7 @@ export class StreamPlanner {
           return { op: 'connectorSource', id: this.id(), columns: p.columns, changelog: 'append-only', sourceOid: rel.oid, name: rel.name, connector: rel.options?.connector ?? '', options: rel.options ?? {} };
         }
         // Tables and materialized views feed their changes (after an initial snapshot).
-        const key = rel.primaryKey;
+        const key = rel.primaryKey ?? streamKeyOf(rel);
         return { op: 'tableSource', id: this.id(), columns: p.columns, changelog: key ? 'upsert' : 'retract', upsertKey: key, tableOid: rel.oid, name: rel.name };
       }
       case 'values':
@@ -44,7 +51,9 @@ export class StreamPlanner {
       case 'project': {
         checkExprs(p.exprs, 'SELECT');
         const input = this.plan(p.input);
-        return { op: 'project', id: this.id(), columns: p.columns, changelog: input.changelog === 'append-only' ? 'append-only' : 'retract', input, exprs: p.exprs };
+        const upsertKey = projectedKey(input.upsertKey, p.exprs);
+        const changelog: ChangelogKind = input.changelog === 'append-only' ? 'append-only' : upsertKey ? input.changelog : 'retract';
+        return { op: 'project', id: this.id(), columns: p.columns, changelog, upsertKey, input, exprs: p.exprs };
       }
       case 'aggregate': return this.aggregate(p);
       case 'join': return this.join(p);
@@ -107,7 +116,8 @@ export class StreamPlanner {
     if (!rest.length) return base;
     const predicate = rest.length === 1 ? rest[0] : { kind: 'and' as const, type: T.bool, args: rest };
     checkExprs([predicate], 'WHERE');
-    return { op: 'filter', id: this.id(), columns: p.columns, changelog: base.changelog === 'append-only' ? 'append-only' : 'retract', input: base, predicate };
+    // A filter drops rows but never changes a key: the input's key still identifies each row.
+    return { op: 'filter', id: this.id(), columns: p.columns, changelog: base.changelog, upsertKey: base.upsertKey, input: base, predicate };
   }
 
   private exchange(input: StreamNode, distribution: Distribution): StreamNode {
@@ -139,14 +149,22 @@ export class StreamPlanner {
   }
 
   private join(p: Extract<LogicalPlan, { kind: 'join' }>): StreamNode {
-    if (p.joinType === 'semi' || p.joinType === 'anti') throw unsupported(`${p.joinType} join`);
     const left = this.plan(p.left), right = this.plan(p.right);
-    const keys = extractEquiKeys(p.condition, p.left.columns.length);
+    const keys = joinKeys(p);
     if (keys.left.length === 0) throw unsupported(`${p.joinType === 'cross' ? 'CROSS JOIN' : 'a join without an equality condition'}`, 'Streaming joins need at least one equality between the two sides.');
     const residual = keys.rest.length ? (keys.rest.length === 1 ? keys.rest[0] : { kind: 'and' as const, type: T.bool, args: keys.rest }) : null;
     if (residual) checkExprs([residual], 'JOIN');
     // Keys are evaluated over each side's own rows; exchanges hash on them.
     const lk = this.keyProjection(left, keys.left), rk = this.keyProjection(right, keys.right);
+    if (p.joinType === 'semi' || p.joinType === 'anti') {
+      // Decorrelated IN / EXISTS / NOT EXISTS (optimizer rule decorrelate_predicate_subquery).
+      return {
+        op: 'semiJoin', id: this.id(), columns: p.columns, changelog: 'retract', anti: p.joinType === 'anti',
+        left: this.exchange(lk.node, { kind: 'hash', keys: lk.keyCols }), right: this.exchange(rk.node, { kind: 'hash', keys: rk.keyCols }),
+        leftKeys: lk.keyCols.map((c) => ({ kind: 'column' as const, type: lk.node.columns[c].type, index: c })),
+        rightKeys: rk.keyCols.map((c) => ({ kind: 'column' as const, type: rk.node.columns[c].type, index: c })), residual,
+      };
+    }
     const jt = p.joinType === 'cross' ? 'inner' : p.joinType;
     const changelog: ChangelogKind = jt === 'inner' && left.changelog === 'append-only' && right.changelog === 'append-only' ? 'append-only' : 'retract';
     return {
@@ -204,3 +222,23 @@ function checkExprs(exprs: readonly Expr[], clause: string): void {
 }
 
 export { splitConjuncts };
+
+/** The key of a projection's output: where every input key column is passed through unchanged. */
+function projectedKey(key: readonly number[] | undefined, exprs: readonly Expr[]): number[] | undefined {
+  if (!key) return undefined;
+  const out: number[] = [];
+  for (const k of key) {
+    const at = exprs.findIndex((e) => e.kind === 'column' && e.index === k);
+    if (at < 0) return undefined;
+    out.push(at);
+  }
+  return out;
+}
+
+/** Option under which a materialized view records the key its query guarantees (views over views keep it). */
+export const STREAM_KEY_OPTION = 'weir.stream_key';
+
+function streamKeyOf(rel: { options?: Record<string, string> }): number[] | undefined {
+  const v = rel.options?.[STREAM_KEY_OPTION];
+  return v ? v.split(',').map(Number) : undefined;
+}

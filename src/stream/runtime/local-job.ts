@@ -11,6 +11,7 @@ import { type Chunk, ChunkBuilder, Op } from '../chunk.js';
 import type { Barrier, Output, StreamOperator } from '../operators/operator.js';
 import { FilterOperator, ProjectOperator } from '../operators/project-filter.js';
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
+import { LocalAggOperator } from '../operators/aggregate/local-agg.js';
 import { HashJoinOperator } from '../operators/hash-join.js';
 import { TopNOperator } from '../operators/top-n.js';
 import { SemiJoinOperator } from '../operators/semi-join.js';
@@ -65,7 +66,8 @@ export class LocalJob {
       case 'tableSource': case 'connectorSource': case 'values': return null;
       case 'project': return new ProjectOperator(node.exprs, ctx);
       case 'filter': return new FilterOperator(node.predicate, ctx);
-      case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone);
+      case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn });
+      case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds);
       case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx);
       case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx);
       case 'topN': return new TopNOperator(node.spec);

@@ -25,6 +25,8 @@ export interface ChildServer {
   client(extra?: Partial<pg.ClientConfig>): Promise<pg.Client>;
   /** Resident set size of the server process in bytes (from /proc). */
   rss(): number;
+  /** CPU time (user + system) the server process has used, in seconds (from /proc). */
+  cpuSeconds(): number;
   kill(signal: NodeJS.Signals): void;
   /** SIGKILL if still running, wait for the exit, and remove the data dir unless it was given. */
   stop(): Promise<void>;
@@ -34,7 +36,7 @@ export function freshDataDir(): string { return mkdtempSync(join(tmpdir(), 'weir
 
 export async function startChild(opts: { dataDir?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<ChildServer> {
   const dataDir = opts.dataDir ?? freshDataDir();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', '0', '--data-dir', dataDir, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, WEIR_BOOTSTRAP_USER: CHILD_USER, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,6 +54,11 @@ export async function startChild(opts: { dataDir?: string; args?: string[]; env?
     };
     child.stdout!.on('data', check);
     void exit.then((e) => { clearTimeout(timer); rej(new Error(`server exited (${e.code ?? e.signal}) before listening: ${stderr}`)); });
+  }).catch((e: unknown) => {
+    // A server that did not start leaves no process and no temporary data dir behind.
+    if (!exitInfo) child.kill('SIGKILL');
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
   });
   const clients: pg.Client[] = [];
   return {
@@ -68,6 +75,12 @@ export async function startChild(opts: { dataDir?: string; args?: string[]; env?
     rss() {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) * 1024 : 0;
+    },
+    cpuSeconds() {
+      // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
     },
     kill(signal) { if (!exitInfo) child.kill(signal); },
     async stop() {

@@ -11,6 +11,8 @@ import { compareDatum, datumKey } from '../../../types/value.js';
 import { Numeric } from '../../../types/numeric.js';
 import { Interval } from '../../../types/datetime.js';
 import { createAccumulator } from '../../../executor/accumulators.js';
+import type { KeyedState } from '../../state/keyed-state.js';
+import { MemoryStateTable } from '../../state/memory-state.js';
 
 export interface AggState {
   /** Apply one input (+1 insert, -1 retract) with the aggregate's argument values. */
@@ -18,7 +20,13 @@ export interface AggState {
   result(): Datum;
 }
 
-export function createAggState(call: AggCall, timeZone: string): AggState {
+/** One value of a min/max multiset and how many times it is present. */
+export interface MinputEntry { readonly v: Datum; n: number }
+
+/** Where min/max keep their multiset: a scope of the operator's minput state table. */
+export type MinputScope = () => KeyedState<MinputEntry>;
+
+export function createAggState(call: AggCall, timeZone: string, minput?: MinputScope): AggState {
   if (call.distinct || call.orderBy.length) return new MultisetState(call, timeZone);
   const t = call.args[0]?.type;
   const id = t && t.kind === 'scalar' ? t.id : undefined;
@@ -31,7 +39,7 @@ export function createAggState(call: AggCall, timeZone: string): AggState {
       if (id === 'float4' || id === 'float8') return new FloatSumState(call.kind === 'avg', id === 'float4' && call.kind === 'sum');
       if (id === 'interval') return new IntervalSumState(call.kind === 'avg');
       break;
-    case 'min': case 'max': return new ExtremeState(call.kind === 'max' ? 1 : -1);
+    case 'min': case 'max': return new ExtremeState(call.kind === 'max' ? 1 : -1, minput ? minput() : new MemoryStateTable<MinputEntry>('minput', false));
     case 'bool_and': case 'every': return new BoolState(true);
     case 'bool_or': return new BoolState(false);
   }
@@ -128,19 +136,19 @@ class BoolState implements AggState {
   }
 }
 
-/** min/max over a multiset of values; the extreme is recomputed only when it is retracted. */
+/** min/max over a multiset of values (RisingWave's minput): the multiset lives in keyed state,
+ * the cached extreme is recomputed from it only when the extreme itself is retracted. */
 class ExtremeState implements AggState {
-  private readonly values = new Map<string, { v: Datum; n: number }>();
   private best: Datum = null;
   private stale = false;
-  constructor(private readonly sign: 1 | -1) {}
+  constructor(private readonly sign: 1 | -1, private readonly values: KeyedState<MinputEntry>) {}
   apply(args: Datum[], sign: 1 | -1): void {
     const v = args[0];
     if (v === null) return;
     const k = datumKey(v);
     const e = this.values.get(k);
     if (sign > 0) {
-      if (e) e.n++; else this.values.set(k, { v, n: 1 });
+      if (e) { e.n++; this.values.put(k, e); } else this.values.put(k, { v, n: 1 });
       if (!this.stale && (this.best === null || compareDatum(v, this.best) * this.sign > 0)) this.best = v;
       return;
     }
@@ -148,7 +156,7 @@ class ExtremeState implements AggState {
     if (--e.n === 0) {
       this.values.delete(k);
       if (this.best !== null && datumKey(this.best) === k) this.stale = true;
-    }
+    } else this.values.put(k, e);
   }
   result(): Datum {
     if (this.stale) {

@@ -3,13 +3,18 @@
 // are applied as they arrive; on each barrier every group touched since the last one emits its
 // change: +I for a new group, -U/+U for a changed result, -D when its last row was retracted.
 // Without GROUP BY there is exactly one group, present even over no rows (as in PostgreSQL).
+// Groups and the min/max multisets are keyed state (src/stream/state), so a checkpoint can write
+// just the groups an epoch changed.
 
 import type { AggCall } from '../../../plan/logical.js';
 import type { Datum, Row } from '../../../types/value.js';
 import { datumEquals, rowKey } from '../../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../../chunk.js';
 import type { Barrier, Output, StreamOperator } from '../operator.js';
-import { type AggState, createAggState } from './agg-state.js';
+import { type AggState, type MinputEntry, createAggState } from './agg-state.js';
+import type { StateBackend, StateTable } from '../../state/keyed-state.js';
+import { MemoryStateBackend } from '../../state/memory-state.js';
+import { type PartialKind, createMergeState } from './partial.js';
 
 export interface AggInput {
   readonly call: AggCall;
@@ -19,9 +24,20 @@ export interface AggInput {
   readonly filter?: number;
   /** Columns holding the ORDER BY keys inside the call, if any. */
   readonly orderBy?: readonly number[];
+  /** Global phase of a two-phase aggregation: `args` are the columns of this kind of partial
+   * state (partial.ts), merged instead of aggregated. */
+  readonly merge?: PartialKind;
+}
+
+export interface HashAggOptions {
+  readonly state?: StateBackend;
+  /** Global phase: the input column holding each partial row's Δrows (else every row counts 1). */
+  readonly rowCountColumn?: number;
 }
 
 interface Group {
+  /** The group's state key (rowKey of the group columns). */
+  readonly k: string;
   readonly key: Datum[];
   rows: number;
   readonly states: AggState[];
@@ -30,22 +46,35 @@ interface Group {
 }
 
 export class HashAggOperator implements StreamOperator {
-  private readonly groups = new Map<string, Group>();
+  /** Groups by key; min/max multisets in `minput`, one scope per group and call. */
+  private readonly groups: StateTable<Group>;
+  private readonly minput: StateTable<MinputEntry>;
   private readonly dirty = new Set<Group>();
   private readonly global: boolean;
+  private readonly extremes: readonly number[];
 
-  constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string) {
+  private readonly rowCol: number;
+
+  constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string, opts: HashAggOptions = {}) {
+    const state = opts.state ?? new MemoryStateBackend();
+    this.rowCol = opts.rowCountColumn ?? -1;
+    this.groups = state.table<Group>('groups');
+    this.minput = state.table<MinputEntry>('minput');
     this.global = groupBy.length === 0;
+    this.extremes = aggs.map((a, j) => (a.call.kind === 'min' || a.call.kind === 'max' ? j : -1)).filter((j) => j >= 0);
     if (this.global) {
       // The single global group exists from the start, so its first output is the empty result.
-      const g = this.newGroup([]);
-      this.groups.set('', g);
+      const g = this.newGroup([], '');
+      this.groups.put('', g);
       this.dirty.add(g);
     }
   }
 
-  private newGroup(key: Datum[]): Group {
-    return { key, rows: 0, states: this.aggs.map((a) => createAggState(a.call, this.timeZone)), emitted: null };
+  private newGroup(key: Datum[], k: string): Group {
+    const states = this.aggs.map((a, j) => (a.merge && a.merge !== 'extreme'
+      ? createMergeState(a.call, a.merge)
+      : createAggState(a.call, this.timeZone, () => this.minput.scope(minputScope(k, j)))));
+    return { k, key, rows: 0, states, emitted: null };
   }
 
   processChunk(chunk: Chunk, _input: number, _out: Output): void {
@@ -56,10 +85,10 @@ export class HashAggOperator implements StreamOperator {
       const k = this.global ? '' : rowKey(r, this.groupBy);
       let g = this.groups.get(k);
       if (!g) {
-        g = this.newGroup(this.groupBy.map((c) => r[c]));
-        this.groups.set(k, g);
+        g = this.newGroup(this.groupBy.map((c) => r[c]), k);
+        this.groups.put(k, g);
       }
-      g.rows += sign;
+      g.rows += this.rowCol < 0 ? sign : sign * (r[this.rowCol] as number);
       for (let j = 0; j < this.aggs.length; j++) {
         const a = this.aggs[j];
         if (a.filter !== undefined && r[a.filter] !== true) continue;
@@ -82,12 +111,20 @@ export class HashAggOperator implements StreamOperator {
       } else if (next) flush(b.push(Op.Insert, next));
       else if (prev) flush(b.push(Op.Delete, prev));
       g.emitted = next;
-      if (!alive) this.groups.delete(rowKey(g.key, g.key.map((_, i) => i)));
+      // Record the group's change for the next checkpoint once per epoch, not once per row.
+      if (alive) this.groups.put(g.k, g);
+      else {
+        this.groups.delete(g.k);
+        for (const j of this.extremes) this.minput.dropScope(minputScope(g.k, j));
+      }
     }
     this.dirty.clear();
     flush(b.take());
   }
 }
+
+/** The minput scope of aggregate call `j` in the group with key `k`. */
+function minputScope(k: string, j: number): string { return `${j}:${k}`; }
 
 function sameRow(a: Row, b: Row): boolean {
   if (a.length !== b.length) return false;

@@ -1,0 +1,96 @@
+// Operator state values as JSON text for checkpoints. State tables hold live JS objects —
+// numbers, bigint, Numeric, Interval, bytea, arrays, Maps, Sets, plain records, and the
+// aggregate states' class instances — so JSON needs tags for what it cannot say:
+//   {"$b":"123"} bigint · {"$n":["-1234",2]} / {"$n":"NaN"} Numeric · {"$i":[m,d,us]} Interval
+//   {"$x":"hex"} Uint8Array · {"$f":"NaN"|"Infinity"|"-Infinity"} · {"$u":1} undefined
+//   {"$m":[[k,v]…]} Map · {"$s":[…]} Set · {"$o":{…}} a record that has a "$…" key of its own
+//   {"$c":"ClassName","f":{…}} a class instance, own fields (revived through registerStateClass)
+//   {"$r":"keyed-state"} a reference to a state table scope (its entries are checkpointed as
+//   their own keys; the owner re-links it on restore)
+// Functions cannot be encoded: a value that holds one throws, naming where.
+
+import { Numeric } from '../../types/numeric.js';
+import { Interval } from '../../types/datetime.js';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Rebuilds an instance of a state class from its encoded own fields. */
+export type StateClassReviver = (fields: Record<string, unknown>) => object;
+
+const revivers = new Map<string, StateClassReviver>();
+
+/** Restore support for a class stored in state (the default reviver assigns fields onto its prototype). */
+export function registerStateClass(name: string, reviver: StateClassReviver): void { revivers.set(name, reviver); }
+
+/** Register classes whose instances are fully described by their own fields. */
+export function registerPlainStateClass(ctor: new (...args: never[]) => object): void {
+  registerStateClass(ctor.name, (fields) => Object.assign(Object.create(ctor.prototype) as object, fields));
+}
+
+/** A state table scope (KeyedState) inside a value: get/put/delete methods and a size. */
+function isKeyedStateRef(v: object): boolean {
+  const o = v as { get?: unknown; put?: unknown; delete?: unknown };
+  return typeof o.get === 'function' && typeof o.put === 'function' && typeof o.delete === 'function' && 'size' in v;
+}
+
+function enc(v: unknown, path: string): Json {
+  switch (typeof v) {
+    case 'string': case 'boolean': return v;
+    case 'number': return Number.isFinite(v) ? v : { $f: String(v) };
+    case 'bigint': return { $b: v.toString() };
+    case 'undefined': return { $u: 1 };
+    case 'function': case 'symbol':
+      throw new Error(`state value at ${path} holds a ${typeof v}, which a checkpoint cannot store`);
+  }
+  if (v === null) return null;
+  if (v instanceof Numeric) return { $n: v.nan ? 'NaN' : [v.unscaled.toString(), v.scale] };
+  if (v instanceof Interval) return { $i: [v.months, v.days, v.micros] };
+  if (v instanceof Uint8Array) return { $x: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') };
+  if (Array.isArray(v)) return v.map((x, i) => enc(x, `${path}[${i}]`));
+  if (v instanceof Map) return { $m: [...v].map(([k, x]) => [enc(k, `${path}.key`), enc(x, `${path}.get(${String(k)})`)]) };
+  if (v instanceof Set) return { $s: [...v].map((x) => enc(x, `${path}.item`)) };
+  const obj = v as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  if (proto === Object.prototype || proto === null) {
+    const out: { [k: string]: Json } = {};
+    let tagged = false;
+    for (const k of Object.keys(obj)) { out[k] = enc(obj[k], `${path}.${k}`); if (k.startsWith('$')) tagged = true; }
+    return tagged ? { $o: out } : out;
+  }
+  if (isKeyedStateRef(obj)) return { $r: 'keyed-state' };
+  const fields: { [k: string]: Json } = {};
+  const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
+  for (const k of Object.keys(obj)) fields[k] = enc(obj[k], `${path}.${k}`);
+  return { $c: name, f: fields };
+}
+
+function dec(j: Json): unknown {
+  if (j === null || typeof j !== 'object') return j;
+  if (Array.isArray(j)) return j.map(dec);
+  if ('$b' in j) return BigInt(j.$b as string);
+  if ('$n' in j) { const n = j.$n; return n === 'NaN' ? Numeric.NaN : new Numeric(BigInt((n as Json[])[0] as string), (n as Json[])[1] as number); }
+  if ('$i' in j) { const [m, d, us] = j.$i as number[]; return new Interval(m, d, us); }
+  if ('$x' in j) return new Uint8Array(Buffer.from(j.$x as string, 'hex'));
+  if ('$f' in j) return Number(j.$f);
+  if ('$u' in j) return undefined;
+  if ('$m' in j) return new Map((j.$m as Json[][]).map(([k, x]) => [dec(k), dec(x)]));
+  if ('$s' in j) return new Set((j.$s as Json[]).map(dec));
+  if ('$r' in j) return null; // re-linked by the owner on restore
+  if ('$c' in j) {
+    const name = j.$c as string;
+    const fields: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(j.f as Record<string, Json>)) fields[k] = dec(x);
+    const revive = revivers.get(name);
+    if (!revive) throw new Error(`cannot restore state of class ${name}: no reviver registered (registerStateClass)`);
+    return revive(fields);
+  }
+  const src = ('$o' in j ? j.$o : j) as Record<string, Json>;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(src)) out[k] = dec(x);
+  return out;
+}
+
+/** One state value as JSON text; throws (naming the path) for values holding functions. */
+export function encodeStateValue(v: unknown): string { return JSON.stringify(enc(v, '$')); }
+
+export function decodeStateValue(text: string): unknown { return dec(JSON.parse(text) as Json); }

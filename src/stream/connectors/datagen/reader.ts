@@ -1,0 +1,45 @@
+// A polled reader over one split of a datagen source: row r is built column by column from
+// (seed, column, r); split i of n produces rows i, i+n, …; with rows-per-second, row r is due
+// (r - r0) / rate seconds after the first poll.
+
+import type { Row } from '../../../types/value.js';
+import type { SourcePosition, SourceSplit, SourceSplitReader } from '../source-reader.js';
+import { checkSplit, seekPosition } from '../split-position.js';
+import type { FieldGenerator } from './fields.js';
+
+export class DatagenSplitReader implements SourceSplitReader {
+  private next: number;
+  private wallBaseMs = -1;
+  private rowBase = 0;
+
+  constructor(private readonly fields: readonly FieldGenerator[], private readonly rowCount: number, private readonly rate: number, private readonly split: SourceSplit) {
+    checkSplit(split);
+    this.next = split.index;
+  }
+
+  poll(maxRows: number, nowMs: number): Row[] | null {
+    if (this.next >= this.rowCount) return null;
+    let lastDue = Infinity;
+    if (this.rate > 0) {
+      if (this.wallBaseMs < 0) { this.wallBaseMs = nowMs; this.rowBase = this.next; }
+      lastDue = this.rowBase + Math.floor(((nowMs - this.wallBaseMs) * this.rate) / 1000);
+    }
+    const fields = this.fields, width = fields.length, step = this.split.count;
+    const rows: Row[] = [];
+    while (rows.length < maxRows && this.next < this.rowCount && this.next <= lastDue) {
+      const r = this.next;
+      const row: Row = new Array(width);
+      for (let i = 0; i < width; i++) row[i] = fields[i].value(r);
+      rows.push(row);
+      this.next += step;
+    }
+    return rows;
+  }
+
+  position(): SourcePosition { return this.next; }
+
+  seek(position: SourcePosition): void {
+    this.next = seekPosition(position, this.split);
+    this.wallBaseMs = -1;
+  }
+}

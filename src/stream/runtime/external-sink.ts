@@ -1,0 +1,92 @@
+// A sink to an external system (file, Kafka, PostgreSQL), run inside its subtask: rows go to the
+// connector's SinkWriter as they arrive. With checkpointing on, checkpoint barrier N pre-commits
+// (the committable goes into the task's checkpoint) and the transaction commits only when the
+// JobMaster reports N complete; plain barriers leave rows in the open transaction. The task
+// acknowledges a checkpoint barrier once N is committed (or aborted: its committable then commits
+// with the next completed checkpoint, as Flink does), so FLUSH — which makes its barrier a
+// checkpoint for such jobs — returns after the external system shows the rows. With checkpointing
+// off, every barrier pre-commits and commits at once. Commits run one after another, in order.
+
+import { SqlError, SqlState } from '../../errors.js';
+import type { Chunk } from '../chunk.js';
+import type { Barrier, Output, StreamOperator } from '../operators/operator.js';
+import type { StreamNode } from '../plan/stream-plan.js';
+import type { SinkCommittable, SinkWriter } from '../connectors/sink-writer.js';
+
+// The sink connectors pull in Kafka and PostgreSQL clients; a TaskManager loads them only when it
+// is given a task that writes to one, which keeps worker start-up short.
+let registry: typeof import('../connectors/sink-registry.js') | null = null;
+
+export async function loadExternalSinks(): Promise<void> { registry ??= await import('../connectors/sink-registry.js'); }
+
+/** Does this chain end in a sink to an external system? */
+export function needsExternalSink(nodes: readonly StreamNode[]): boolean {
+  return nodes.some((n) => n.op === 'sink' && n.connector !== 'blackhole' && n.connector !== 'table');
+}
+
+interface PendingCommit {
+  readonly committable: Promise<SinkCommittable>;
+  /** Settles the checkpoint barrier's acknowledgement: committed, aborted, or failed. */
+  readonly settle: { resolve(): void; reject(e: unknown): void };
+}
+
+export class ExternalSinkOperator implements StreamOperator {
+  private commits: Promise<void> = Promise.resolve();
+  private lastCommit: Promise<void> | null = null;
+  /** Pre-committed checkpoints not yet committed, by checkpoint id (insertion = id order). */
+  private readonly pending = new Map<number, PendingCommit>();
+
+  constructor(private readonly writer: SinkWriter, private readonly checkpointing = false) {}
+
+  processChunk(chunk: Chunk): void { if (chunk.rows.length) this.writer.write(chunk); }
+
+  processBarrier(b: Barrier, _out: Output): void {
+    if (!this.checkpointing) {
+      const epoch = b.checkpointId ?? b.epoch;
+      this.commits = this.commits.then(async () => { await this.writer.commit(await this.writer.preCommit(epoch)); });
+      this.lastCommit = this.commits;
+      return;
+    }
+    if (b.checkpointId === undefined) return;
+    const id = b.checkpointId;
+    const committable = this.commits.then(() => this.writer.preCommit(id));
+    this.commits = committable.then(() => undefined);
+    let settle!: PendingCommit['settle'];
+    this.lastCommit = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+    this.pending.set(id, { committable, settle });
+  }
+
+  /** The pre-commit of checkpoint `checkpointId` (for the task's state handle). */
+  preCommitted(checkpointId: number): Promise<SinkCommittable> | null { return this.pending.get(checkpointId)?.committable ?? null; }
+
+  /** Checkpoint N is complete: commit every pending transaction up to N, in order. */
+  notifyCheckpointComplete(checkpointId: number): void {
+    for (const [id, p] of [...this.pending]) {
+      if (id > checkpointId) break;
+      this.pending.delete(id);
+      this.commits = this.commits.then(async () => { await this.writer.commit(await p.committable); });
+      this.commits.then(() => p.settle.resolve(), (e: unknown) => p.settle.reject(e));
+    }
+  }
+
+  /** Checkpoint N failed: its barrier is acknowledged; its transaction commits with a later checkpoint. */
+  notifyCheckpointAborted(checkpointId: number): void { this.pending.get(checkpointId)?.settle.resolve(); }
+
+  /** The commit of the barrier just processed; the task acknowledges the barrier after it. */
+  takeCommit(): Promise<void> | null { const c = this.lastCommit; this.lastCommit = null; return c; }
+
+  close(): void { void this.commits.finally(() => this.writer.close()).catch(() => undefined); }
+}
+
+export function openExternalSink(node: Extract<StreamNode, { op: 'sink' }>, subtask: number, parallelism: number, checkpointing = false): ExternalSinkOperator | null {
+  if (!registry) throw new SqlError(SqlState.InternalError, 'external sink connectors were not loaded before deployment');
+  const connector = registry.externalSinkConnector(node.connector);
+  if (!connector) return null;
+  const columns = node.columns.map((c) => ({ name: c.name, type: c.type }));
+  try {
+    return new ExternalSinkOperator(connector.open(node.options, { sinkId: node.sinkName, subtask, parallelism, columns, keyColumns: node.input.upsertKey ?? null }), checkpointing);
+  } catch (e) {
+    if (e instanceof SqlError) throw e;
+    throw new SqlError(SqlState.InternalError, `sink ${node.sinkName}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,0 +1,268 @@
+// One job's master (Flink's JobMaster with its scheduler): it expands the JobGraph into the
+// ExecutionGraph, requests slots from the ResourceManager, wires a credit-based channel for every
+// producer→consumer pair of every edge (a MessageChannel whose two ports travel to the two
+// subtasks' TaskManagers), feeds table sources from the main thread, deploys every subtask, and
+// from then on injects barriers, collects acknowledgements, and commits each epoch's sink output.
+// Any task failure fails the whole job: every task is cancelled and the slots go back.
+
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { SqlError, SqlState } from '../../errors.js';
+import { assignSlots, requiredSlots, slotName, toExecutionGraph } from '../graph/execution-graph.js';
+import type { ExecutionGraph, ExecutionVertex, JobVertex } from '../graph/types.js';
+import type { StreamNode } from '../plan/stream-plan.js';
+import type { Chunk } from '../chunk.js';
+import { unpackChunk } from './chunk-codec.js';
+import type { EpochCommitter } from './epoch-committer.js';
+import type { JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from './gateways.js';
+import type { BarrierAck, ChannelEnd, InputChannelDescriptor, InputGateDescriptor, JobSpec, ResultPartitionDescriptor, TaskDeploymentDescriptor, TaskStateUpdate } from './messages.js';
+import type { PlannedJob } from './job-plan.js';
+import { PendingBarrier } from './pending-barrier.js';
+import { TableFeed, type TableAccess } from './table-feed.js';
+import { deserializeError } from './task-errors.js';
+import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
+import type { CheckpointConfig } from '../checkpoint/checkpoint-config.js';
+import type { LevelCheckpointStorage } from '../checkpoint/level-checkpoint-storage.js';
+import type { CheckpointAck, CheckpointDecline, TaskCheckpointing } from './messages.js';
+import { needsExternalSink } from './external-sink.js';
+
+/** Buffers each input channel may hold (Flink's exclusive buffers per channel). */
+export const CHANNEL_CREDITS = 4;
+
+export interface JobMasterServices {
+  readonly resourceManager: ResourceManagerGateway;
+  readonly tables: TableAccess;
+  /** The main-thread end of the job's view or sink; null when the sink runs entirely in the task (blackhole). */
+  createCommitter(node: Extract<StreamNode, { op: 'materialize' | 'sink' }>): EpochCommitter | null;
+  /** The job failed on its own (a task error, a lost TaskManager). */
+  onFailed(error: SqlError): void;
+  /** Set unless the job's checkpoint.interval is off. */
+  readonly checkpoint?: JobCheckpointServices;
+}
+
+export interface JobCheckpointServices {
+  readonly config: CheckpointConfig;
+  /** The main thread's handle on <dataDir>/checkpoints. */
+  readonly storage: LevelCheckpointStorage;
+  readonly dataDir: string;
+  /** The job's key in the store: stable across restarts (the maintained relation's oid). */
+  readonly storageJob: string;
+}
+
+export type JobMasterState = 'CREATED' | 'RUNNING' | 'FAILED' | 'CANCELED';
+
+interface Deployed { readonly ev: ExecutionVertex; readonly attemptId: string; readonly gateway: TaskExecutorGateway; readonly source: boolean }
+
+function tail(v: JobVertex): StreamNode { return v.operators[v.operators.length - 1]; }
+
+export class JobMaster implements JobMasterGateway {
+  state: JobMasterState = 'CREATED';
+  error: SqlError | null = null;
+  private graph: ExecutionGraph | null = null;
+  private readonly deployed: Deployed[] = [];
+  private readonly feeds: TableFeed[] = [];
+  private committer: EpochCommitter | null = null;
+  private sinkVertex = -1;
+  private readonly pending = new Map<number, PendingBarrier>();
+  /** Epochs whose barrier reached every task and whose output is committed. */
+  lastCompletedEpoch = 0;
+  /** Null when checkpointing is off. */
+  readonly checkpoints: CheckpointCoordinator | null = null;
+  /** Triggered checkpoints waiting for barriers to carry them, oldest first (one per barrier). */
+  private readonly queuedCheckpoints: number[] = [];
+  private readonly externalSink: boolean;
+
+  constructor(readonly spec: JobSpec, private readonly planned: PlannedJob, private readonly services: JobMasterServices) {
+    this.externalSink = planned.graph.vertices.some((v) => needsExternalSink(v.operators));
+    const cp = services.checkpoint;
+    if (cp) {
+      this.checkpoints = new CheckpointCoordinator(cp.storageJob, cp.config, {
+        // Checkpoint barriers are the job's regular barriers: the next one carries the id.
+        triggerCheckpoint: (id) => { this.queuedCheckpoints.push(id); },
+        tasksToAcknowledge: () => this.tasksToAcknowledge(),
+        notifyCheckpointComplete: (id) => { for (const g of this.gateways()) g.notifyCheckpointComplete(this.jobId, id); },
+        notifyCheckpointAborted: (id) => { for (const g of this.gateways()) g.notifyCheckpointAborted(this.jobId, id); },
+        failJob: (reason) => this.fail(new SqlError('58000', `job ${this.jobId} failed: ${reason}`)),
+      }, cp.storage);
+    }
+  }
+
+  private gateways(): Set<TaskExecutorGateway> { return new Set(this.deployed.map((d) => d.gateway)); }
+
+  /** What tasks need to take part in checkpoints; undefined when the job does not checkpoint. */
+  private taskCheckpointing(): TaskCheckpointing | undefined {
+    const cp = this.services.checkpoint;
+    return cp ? { mode: cp.config.mode, dataDir: cp.dataDir, storageJob: cp.storageJob } : undefined;
+  }
+
+  get jobId(): number { return this.spec.jobId; }
+  get executionGraph(): ExecutionGraph | null { return this.graph; }
+
+  /** Schedule: slots, channels, feeds, deployment. Resolves when every subtask runs. */
+  async start(): Promise<void> {
+    const rm = this.services.resourceManager;
+    const job = this.planned.graph;
+    // Until recovery restores from them, a new run starts empty and its first checkpoint is full.
+    if (this.services.checkpoint) await this.services.checkpoint.storage.dropJob(this.services.checkpoint.storageJob);
+    const slots = await rm.requestSlots(this.jobId, requiredSlots(job));
+    try {
+      const graph = assignSlots(toExecutionGraph(job), slots);
+      this.graph = graph;
+      const sink = job.vertices.find((v) => { const t = tail(v); return t.op === 'materialize' || t.op === 'sink'; });
+      if (sink) {
+        this.sinkVertex = sink.id;
+        this.committer = this.services.createCommitter(tail(sink) as Extract<StreamNode, { op: 'materialize' | 'sink' }>);
+      }
+      const tdds = this.wire(graph);
+      await Promise.all(tdds.map(({ tdd, gateway }) => gateway.submitTask(tdd)));
+      if (this.state === 'CREATED') this.state = 'RUNNING';
+      if (this.error) throw this.error;
+      this.checkpoints?.start();
+    } catch (e) {
+      const err = e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e));
+      this.stop('FAILED', err);
+      throw err;
+    }
+  }
+
+  /** Build every subtask's deployment descriptor with the ports of its channels. */
+  private wire(graph: ExecutionGraph): { tdd: TaskDeploymentDescriptor; gateway: TaskExecutorGateway }[] {
+    const job = graph.job;
+    const key = (vertex: number, subtask: number) => `${vertex}/${subtask}`;
+    const inputs = new Map<string, Map<number, InputGateDescriptor & { channels: InputChannelDescriptor[] }>>();
+    const outputs = new Map<string, ResultPartitionDescriptor[]>();
+    const taskManagerOf = new Map(graph.vertices.map((ev) => [key(ev.vertexId, ev.subtask), ev.slot!.taskManager]));
+    for (const part of graph.partitions) {
+      const edge = job.edges.find((e) => e.id === part.edgeId)!;
+      const consumerParallelism = job.vertices.find((v) => v.id === edge.target)!.parallelism;
+      const rpd: ResultPartitionDescriptor & { channels: (ChannelEnd & { consumerSubtask: number })[] } = { edgeId: edge.id, partitioner: edge.partitioner, channels: [], consumerParallelism };
+      for (const c of part.consumerSubtasks) {
+        const k = key(edge.target, c);
+        // Both ends in one TaskManager: a local pipe (objects, no packing); else a MessageChannel.
+        let producerEnd: ChannelEnd, consumerEnd: ChannelEnd;
+        if (taskManagerOf.get(k) === taskManagerOf.get(key(edge.source, part.producerSubtask))) {
+          const localId = `${this.jobId}/${edge.id}/${part.producerSubtask}->${c}`;
+          producerEnd = consumerEnd = { localId };
+        } else {
+          const ch = new MessageChannel();
+          producerEnd = { port: ch.port1 };
+          consumerEnd = { port: ch.port2 };
+        }
+        rpd.channels.push({ consumerSubtask: c, ...producerEnd });
+        if (!inputs.has(k)) inputs.set(k, new Map());
+        const gates = inputs.get(k)!;
+        if (!gates.has(edge.id)) gates.set(edge.id, { edgeId: edge.id, targetInput: edge.targetInput, channels: [] });
+        gates.get(edge.id)!.channels.push({ producerSubtask: part.producerSubtask, ...consumerEnd });
+      }
+      const pk = key(edge.source, part.producerSubtask);
+      if (!outputs.has(pk)) outputs.set(pk, []);
+      outputs.get(pk)!.push(rpd);
+    }
+    return graph.vertices.map((ev) => {
+      const vertex = job.vertices.find((v) => v.id === ev.vertexId)!;
+      const head = vertex.operators[0];
+      let feed: MessagePort | undefined;
+      if (head.op === 'tableSource') {
+        const ch = new MessageChannel();
+        // Only subtask 0 reads the table; wider table sources would only see barriers.
+        this.feeds.push(new TableFeed(ch.port1, head.tableOid, this.services.tables, ev.subtask === 0));
+        ch.port1.unref();
+        feed = ch.port2;
+      }
+      const gateway = this.services.resourceManager.taskExecutor(ev.slot!.taskManager);
+      if (!gateway) throw new SqlError(SqlState.InternalError, `slot ${slotName(ev.slot!)} belongs to no TaskManager`);
+      const attemptId = `${this.jobId}/${ev.vertexId}/${ev.subtask}`;
+      this.deployed.push({ ev, attemptId, gateway, source: head.op === 'connectorSource' || head.op === 'values' });
+      const tdd: TaskDeploymentDescriptor = {
+        job: this.spec, attemptId, vertexId: ev.vertexId, subtask: ev.subtask, slot: ev.slot!, maxParallelism: job.maxParallelism,
+        inputs: [...(inputs.get(key(ev.vertexId, ev.subtask))?.values() ?? [])], outputs: outputs.get(key(ev.vertexId, ev.subtask)) ?? [],
+        feed, credits: CHANNEL_CREDITS, checkpointing: this.taskCheckpointing(),
+      };
+      return { tdd, gateway };
+    });
+  }
+
+  /**
+   * Inject barrier `epoch` at every source; resolves when the epoch is committed (or the job
+   * stopped). It carries the checkpoint the coordinator triggered since the last barrier, if
+   * any. `flush`: FLUSH asks; a job with an external sink then makes this barrier a checkpoint,
+   * so its sinks commit before the barrier completes.
+   */
+  triggerBarrier(epoch: number, flush = false): Promise<void> {
+    if (this.state !== 'RUNNING') return Promise.resolve();
+    if (flush && this.externalSink && this.checkpoints && !this.queuedCheckpoints.length) {
+      this.checkpoints.trigger(false, true).catch(() => undefined);
+    }
+    const checkpointId = this.queuedCheckpoints.shift();
+    const pb = new PendingBarrier(epoch, this.deployed.map((d) => d.attemptId));
+    this.pending.set(epoch, pb);
+    const barrier = checkpointId === undefined ? { epoch } : { epoch, checkpointId };
+    for (const f of this.feeds) f.barrier(barrier);
+    for (const d of this.deployed) if (d.source) d.gateway.triggerBarrier(d.attemptId, barrier);
+    return pb.done;
+  }
+
+  /** Every subtask that acknowledges a barrier, as "<vertexId>/<subtask>" (checkpoints' TaskKey). */
+  tasksToAcknowledge(): string[] { return this.deployed.map((d) => `${d.ev.vertexId}/${d.ev.subtask}`); }
+
+  acknowledgeBarrier(ack: BarrierAck): void {
+    const pb = this.pending.get(ack.epoch);
+    if (!pb || this.state !== 'RUNNING') return;
+    pb.acknowledge(`${this.jobId}/${ack.vertexId}/${ack.subtask}`, ack.vertexId === this.sinkVertex ? ack.subtask : null, ack.output);
+    if (!pb.complete) return;
+    this.pending.delete(ack.epoch);
+    try {
+      if (this.committer) {
+        const chunks: Chunk[] = [];
+        for (const s of [...pb.outputs.keys()].sort((a, b) => a - b)) for (const p of pb.outputs.get(s)!) chunks.push(unpackChunk(p));
+        this.committer.commit(ack.epoch, chunks);
+      }
+      this.lastCompletedEpoch = ack.epoch;
+    } catch (e) {
+      this.fail(e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e)));
+    }
+    pb.finish();
+  }
+
+  acknowledgeCheckpoint(ack: CheckpointAck): void {
+    if (this.state === 'RUNNING') this.checkpoints?.acknowledge(ack);
+  }
+
+  declineCheckpoint(d: CheckpointDecline): void {
+    if (this.state === 'RUNNING') this.checkpoints?.decline(d.checkpointId, d.task, d.reason);
+  }
+
+  updateTaskExecutionState(update: TaskStateUpdate): void {
+    if (update.state === 'FAILED') this.fail(update.error ? deserializeError(update.error) : new SqlError(SqlState.InternalError, `task ${update.attemptId} failed`));
+  }
+
+  taskManagerLost(taskManager: string, reason: string): void {
+    if (this.deployed.some((d) => d.ev.slot?.taskManager === taskManager) || this.state === 'CREATED') this.fail(new SqlError('58000', reason));
+  }
+
+  /** Resolves when everything committed so far is durable. */
+  async flushed(): Promise<void> { await this.committer?.flushed?.(); }
+
+  private fail(err: SqlError): void {
+    if (this.state === 'FAILED' || this.state === 'CANCELED') return;
+    const wasRunning = this.state === 'RUNNING';
+    this.stop('FAILED', err);
+    if (wasRunning) this.services.onFailed(err);
+  }
+
+  cancel(): void { this.stop('CANCELED', null); }
+
+  /** Cancel every task, release the job in its TaskManagers, close feeds, give the slots back. */
+  private stop(state: 'FAILED' | 'CANCELED', err: SqlError | null): void {
+    if (this.state === 'FAILED' || this.state === 'CANCELED') return;
+    this.state = state;
+    this.error = err;
+    this.checkpoints?.stop();
+    for (const f of this.feeds.splice(0)) f.close();
+    const tms = new Set<TaskExecutorGateway>();
+    for (const d of this.deployed) { d.gateway.cancelTask(d.attemptId); tms.add(d.gateway); }
+    for (const tm of tms) tm.releaseJob(this.jobId);
+    this.services.resourceManager.releaseSlots(this.jobId);
+    for (const pb of this.pending.values()) pb.finish();
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,127 @@
+// A task's part of a checkpoint (Flink's SubtaskCheckpointCoordinator). On checkpoint barrier N,
+// once the chain has processed it, the task snapshots synchronously: the changed keys of every
+// state table of its operators (encoded now, so later processing cannot change them), its source
+// reader's position and its sink's pre-commit. The delta then goes to LevelDB while the task
+// keeps processing, and the task acknowledges N with its state handle — or declines N.
+//
+// Incremental: each table's change set is committed after the snapshot, so checkpoint N writes
+// only what changed since N-1. Until a checkpoint is confirmed complete its delta is kept and
+// written again with the next one, so a checkpoint that failed (and whose versions the
+// coordinator discarded) leaves no hole in the state of the next.
+//
+// State key layout, under v/<storage job>/ in the checkpoint store:
+//   <vertexId>/<subtask>/<operator index in chain>/<table name>/<full key>
+
+import { LevelCheckpointStorage } from '../checkpoint/level-checkpoint-storage.js';
+import { encodeStateValue } from '../checkpoint/state-codec.js';
+import type { MemoryStateBackend } from '../state/memory-state.js';
+import type { SourcePosition, SourceSplitReader } from '../connectors/source-reader.js';
+import type { SinkCommittable } from '../connectors/sink-writer.js';
+import type { CheckpointAck, CheckpointDecline, TaskCheckpointing } from './messages.js';
+
+/** One LevelDB handle per data directory per thread (classic-level's multithreading shares the files). */
+const stores = new Map<string, Promise<LevelCheckpointStorage>>();
+
+export function checkpointStore(dataDir: string): Promise<LevelCheckpointStorage> {
+  let s = stores.get(dataDir);
+  if (!s) {
+    s = LevelCheckpointStorage.open(dataDir);
+    s.catch(() => stores.delete(dataDir));
+    stores.set(dataDir, s);
+  }
+  return s;
+}
+
+/** Close the handles this thread opened (server shutdown). */
+export async function closeCheckpointStores(): Promise<void> {
+  const all = [...stores.values()];
+  stores.clear();
+  await Promise.all(all.map((p) => p.then((s) => s.close()).catch(() => undefined)));
+}
+
+/** What a task acknowledges a checkpoint with (the StateHandle of its TaskAcknowledgement). */
+export interface TaskStateHandle {
+  readonly [key: string]: SourcePosition;
+  /** Prefix of the task's state keys in the job's versioned state. */
+  readonly state: string;
+  /** State keys written for this checkpoint. */
+  readonly keys: number;
+  /** The source reader's position after the barrier (source tasks). */
+  readonly position: SourcePosition;
+  /** The sink's pre-committed transaction (sink tasks). */
+  readonly committable: SinkCommittable;
+}
+
+/** The sink side of a snapshot: the pre-commit for checkpoint N (chained after earlier ones). */
+export interface PreCommitting { preCommitted(checkpointId: number): Promise<SinkCommittable> | null }
+
+export interface TaskCheckpointSinks {
+  acknowledge(ack: CheckpointAck): void;
+  decline(decline: CheckpointDecline): void;
+}
+
+export class TaskCheckpointer {
+  /** Deltas of checkpoints not yet confirmed complete, oldest first. */
+  private unconfirmed: { readonly id: number; readonly entries: Map<string, string | null> }[] = [];
+
+  constructor(
+    private readonly jobId: number,
+    readonly taskKey: string,
+    private readonly config: TaskCheckpointing,
+    private readonly backends: readonly MemoryStateBackend[],
+    private readonly reader: SourceSplitReader | null,
+    private readonly sink: PreCommitting | null,
+    private readonly out: TaskCheckpointSinks,
+  ) {}
+
+  /** Synchronous part, on the barrier; the write and the acknowledgement follow asynchronously. */
+  snapshot(checkpointId: number, alignmentMs: number): void {
+    let current: Map<string, string | null>;
+    try {
+      current = this.collect();
+    } catch (e) {
+      this.decline(checkpointId, e);
+      return;
+    }
+    this.backends.forEach((b) => { for (const t of b?.all() ?? []) t.commit(); });
+    const entries = new Map<string, string | null>();
+    for (const u of this.unconfirmed) for (const [k, v] of u.entries) entries.set(k, v);
+    for (const [k, v] of current) entries.set(k, v);
+    this.unconfirmed.push({ id: checkpointId, entries: current });
+    const position = this.reader ? this.reader.position() : null;
+    const preCommit = this.sink?.preCommitted(checkpointId) ?? Promise.resolve(null);
+    void (async () => {
+      const store = await checkpointStore(this.config.dataDir);
+      const bytes = await store.writeState(this.config.storageJob, checkpointId, entries);
+      const committable = await preCommit;
+      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committable };
+      this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes, alignmentMs });
+    })().catch((e: unknown) => this.decline(checkpointId, e));
+  }
+
+  /** Encode every changed key now: values are live objects the next records will mutate. */
+  private collect(): Map<string, string | null> {
+    const out = new Map<string, string | null>();
+    // Sparse: only stateful operators of the chain have a backend (holes are skipped).
+    this.backends.forEach((b, i) => {
+      for (const t of b?.all() ?? []) {
+        for (const [k, v] of t.changes()) {
+          const key = `${this.taskKey}/${i}/${t.name}/${k}`;
+          try {
+            out.set(key, v === undefined ? null : encodeStateValue(v));
+          } catch (e) {
+            throw new Error(`state table ${t.name} of operator ${i}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Checkpoint N is complete: its delta (and older ones) are durable and readable. */
+  confirm(checkpointId: number): void { this.unconfirmed = this.unconfirmed.filter((u) => u.id > checkpointId); }
+
+  private decline(checkpointId: number, e: unknown): void {
+    this.out.decline({ jobId: this.jobId, checkpointId, task: this.taskKey, reason: e instanceof Error ? e.message : String(e) });
+  }
+}

@@ -1,0 +1,72 @@
+// The heads of source tasks. A table source reads the main thread's feed (snapshot, then every
+// committed change, with barriers placed in commit order); a connector source polls its split
+// reader; VALUES emits its rows once. All are pulled by the task loop, so they produce only when
+// the task's outputs have credit.
+
+import type { MessagePort } from 'node:worker_threads';
+import { type Chunk, ChunkBuilder, Op, insertChunk } from '../chunk.js';
+import type { Row } from '../../types/value.js';
+import type { SourceSplitReader } from '../connectors/source-reader.js';
+import { unpackChunk } from './chunk-codec.js';
+import type { FeedMessage } from './messages.js';
+import type { StreamTask, TaskSource } from './stream-task.js';
+
+/** Table rows and changes from the main thread; unbounded, as committed DML cannot wait. */
+export class TableFeedSource implements TaskSource {
+  private readonly queue: FeedMessage[] = [];
+  private head = 0;
+  constructor(private readonly port: MessagePort, task: () => StreamTask) {
+    port.on('message', (m: FeedMessage) => { this.queue.push(m); task().schedule(); });
+  }
+  step(task: StreamTask): boolean {
+    if (this.head >= this.queue.length) return false;
+    const m = this.queue[this.head];
+    this.queue[this.head++] = undefined as unknown as FeedMessage;
+    if (this.head > 256 && this.head * 2 > this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
+    if ('rows' in m) task.emitFromSource(unpackChunk(m.rows));
+    else task.completeBarrier(m.barrier);
+    return true;
+  }
+  close(): void { this.port.removeAllListeners('message'); this.port.close(); }
+}
+
+export class ValuesSource implements TaskSource {
+  private pending: Chunk | null;
+  constructor(rows: Row[]) { this.pending = rows.length ? insertChunk(rows) : null; }
+  step(task: StreamTask): boolean {
+    if (!this.pending) return false;
+    const c = this.pending;
+    this.pending = null;
+    task.emitFromSource(c);
+    return true;
+  }
+}
+
+/** Batch size of one poll: one buffer's worth of rows. */
+const POLL_ROWS = 1024;
+/** How long an idle (rate-limited or drained) reader rests before the next poll. */
+const IDLE_MS = 10;
+
+export class ConnectorSource implements TaskSource {
+  private finished = false;
+  private timer: NodeJS.Timeout | null = null;
+  constructor(readonly reader: SourceSplitReader) {}
+  step(task: StreamTask): boolean {
+    if (this.finished || this.timer) return false;
+    const rows = this.reader.poll(POLL_ROWS, Date.now());
+    if (rows === null) { this.finished = true; return false; }
+    if (rows.length === 0) {
+      this.timer = setTimeout(() => { this.timer = null; task.schedule(); }, IDLE_MS);
+      return false;
+    }
+    const b = new ChunkBuilder(POLL_ROWS);
+    for (const r of rows) { const c = b.push(Op.Insert, r); if (c) task.emitFromSource(c); }
+    const c = b.take();
+    if (c) task.emitFromSource(c);
+    return true;
+  }
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.reader.close?.();
+  }
+}

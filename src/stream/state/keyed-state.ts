@@ -1,0 +1,47 @@
+// The contract between streaming operators and their state, after RisingWave's StateTable: every
+// piece of operator state that must survive a restart (aggregation groups, min/max multisets,
+// join rows by key, Top-N partitions) lives in a named table of string keys → values, reached
+// only through these methods. The in-memory backend (memory-state.ts) is what runs today; a
+// LevelDB backend can implement the same interface for checkpoints: `changes()` lists exactly
+// what was put or deleted since the last `commit()`, so a checkpoint writes a delta.
+//
+// Keys are strings built with `datumKey`/`rowKey` (order-independent lookups; no range scans on
+// values). A table can be split into scopes — one group's min/max multiset, one join key's rows —
+// whose full key is `scope + SCOPE_SEP + key`; iterating one scope touches only that scope.
+
+/** Separates a scope from a key inside it in a full key (never produced by datumKey). */
+export const SCOPE_SEP = '\u0004';
+
+/** A set of keys → values. Values are live objects: after mutating one in place, `put` it again
+ * (same object) so the change is recorded for the next checkpoint. */
+export interface KeyedState<V> {
+  get(key: string): V | undefined;
+  put(key: string, value: V): void;
+  /** Remove a key; true if it was present. */
+  delete(key: string): boolean;
+  readonly size: number;
+  entries(): IterableIterator<[string, V]>;
+  values(): IterableIterator<V>;
+}
+
+/** One operator's named state: top-level keys plus scopes of keys. */
+export interface StateTable<V> extends KeyedState<V> {
+  readonly name: string;
+  /** The keys under `scope` as a table of their own (created empty on first use). */
+  scope(scope: string): KeyedState<V>;
+  /** Remove a whole scope and everything in it. */
+  dropScope(scope: string): void;
+  /** Every entry whose full key starts with `prefix` (scoped entries as `scope + SCOPE_SEP + key`). */
+  iterate(prefix: string): IterableIterator<[string, V]>;
+  /** Full keys put or deleted since the last commit, with the current value (undefined: deleted). */
+  changes(): IterableIterator<[string, V | undefined]>;
+  /** Number of keys changed since the last commit. */
+  readonly changedCount: number;
+  /** The changes are durable (a checkpoint wrote them): start a new change set. */
+  commit(): void;
+}
+
+/** Creates the state tables of one operator instance. */
+export interface StateBackend {
+  table<V>(name: string): StateTable<V>;
+}

@@ -1,0 +1,77 @@
+// CREATE SOURCE … WITH (connector = 'kafka') over the wire: a materialized view over a topic
+// follows what producers write (JSON and CSV), and bad options or a missing topic are reported
+// with a SQLSTATE while the session stays usable.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { startServer, type TestServer } from '../support/server.js';
+import { KAFKA_BOOTSTRAP, createTopic, produce, uniqueTopic } from '../support/kafka.js';
+
+let srv: TestServer;
+let c: pg.Client;
+beforeAll(async () => { srv = await startServer(); c = await srv.client(); });
+afterAll(async () => { await srv?.stop(); });
+
+/** Poll a query until it returns `expected` (the source is asynchronous), failing after a generous bound. */
+async function eventually(sql: string, expected: unknown[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown[] = [];
+  while (Date.now() < deadline) {
+    await c.query('FLUSH');
+    last = (await c.query({ text: sql, rowMode: 'array' })).rows;
+    if (JSON.stringify(last) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(last).toEqual(expected);
+}
+
+describe('kafka sources in SQL', () => {
+  it('maintains a view over a JSON topic as messages arrive', async () => {
+    const topic = uniqueTopic('orders');
+    await createTopic(topic, 3);
+    await c.query(`CREATE SOURCE orders (id bigint, customer text, amount numeric) WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', scan.startup.mode = 'earliest', format = 'json')`);
+    await c.query('CREATE MATERIALIZED VIEW spend AS SELECT customer, count(*) AS n, sum(amount) AS total FROM orders GROUP BY customer');
+    const msgs = [];
+    for (let i = 0; i < 300; i++) msgs.push({ key: String(i), value: JSON.stringify({ id: i, customer: `c${i % 3}`, amount: `${i}.25` }).replace(/"(\d+\.25)"/, '$1') });
+    await produce(topic, msgs);
+    // Expected from the data itself: customer c(k) gets every i ≡ k (mod 3).
+    const expected = [0, 1, 2].map((k) => {
+      const is = Array.from({ length: 100 }, (_, j) => 3 * j + k);
+      return [`c${k}`, '100', (is.reduce((a, b) => a + b, 0) + 0.25 * 100).toFixed(2)];
+    });
+    await eventually('SELECT customer, n, total FROM spend ORDER BY customer', expected);
+    await produce(topic, [{ value: '{"id": 1000, "customer": "c9", "amount": 9007199254740993.5}' }]);
+    await eventually("SELECT total::text FROM spend WHERE customer = 'c9'", [['9007199254740993.5']]);
+  });
+
+  it('reads CSV topics', async () => {
+    const topic = uniqueTopic('csv');
+    await createTopic(topic, 1);
+    await produce(topic, [{ value: '1,"hello, world",t' }, { value: '2,,f' }]);
+    await c.query(`CREATE SOURCE csvs (id int, note text, ok boolean) WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', format = 'csv')`);
+    await c.query('CREATE MATERIALIZED VIEW csv_all AS SELECT id, note, ok FROM csvs');
+    await eventually('SELECT id, note, ok FROM csv_all ORDER BY id', [[1, 'hello, world', true], [2, null, false]]);
+  });
+
+  it('rejects bad options with 22023 and keeps the session usable', async () => {
+    await expect(c.query(`CREATE SOURCE bad1 (a int) WITH (connector = 'kafka', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}')`)).rejects.toMatchObject({ code: '22023' });
+    await expect(c.query(`CREATE SOURCE bad2 (a int) WITH (connector = 'kafka', topic = 't', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', format = 'avro')`)).rejects.toMatchObject({ code: '22023' });
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('fails the job, not the server, when the topic does not exist', async () => {
+    const topic = uniqueTopic('missing');
+    await c.query(`CREATE SOURCE nowhere (a int) WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}')`);
+    await c.query('CREATE MATERIALIZED VIEW nowhere_v AS SELECT count(*) FROM nowhere');
+    const deadline = Date.now() + 20_000;
+    let job: { status: string; error: string | null } | undefined;
+    while (Date.now() < deadline) {
+      job = (await c.query("SHOW JOBS")).rows.find((r: { name: string }) => r.name === 'nowhere_v');
+      if (job?.status === 'FAILED') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(job?.status).toBe('FAILED');
+    expect(job?.error).toMatch(/42704.*does not exist/);
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
