@@ -7,6 +7,7 @@ export const SqlState = {
   UndefinedFunction: '42883',
   UndefinedObject: '42704',
   ConnectionFailure: '08006',
+  SerializationFailure: '40001',
   UndefinedSchema: '3F000',
   DuplicateTable: '42P07',
   DuplicateObject: '42710',

@@ -23,6 +23,6 @@ export class Transaction {
 
   async commit(): Promise<void> {
     if (!this.dirty) return;
-    await this.db.tables.commit(this.overlays.values());
+    await this.db.tables.commit(this.overlays.values(), { checkConflicts: true });
   }
 }

@@ -2,6 +2,7 @@
 // a transaction commits. A transaction sees its own writes through an overlay on the committed
 // rows, so other sessions never read uncommitted data and ROLLBACK just drops the overlay.
 
+import { SqlError, SqlState } from '../errors.js';
 import type { DataType } from '../types/datatype.js';
 import type { Row } from '../types/value.js';
 import { rowKey } from '../types/value.js';
@@ -23,6 +24,8 @@ function dataKey(oid: number, rowId: number): string { return `d/${oid}/${rowId.
 export class TableOverlay {
   readonly puts = new Map<number, Row>();
   readonly dels = new Set<number>();
+  /** The committed version of each base row this overlay changed, as it was when first changed. */
+  readonly seen = new Map<number, Row>();
   private readonly pkAdds = new Map<string, number>();
   private readonly pkDels = new Set<string>();
   constructor(readonly base: TableData) {}
@@ -59,7 +62,15 @@ export class TableOverlay {
     return id;
   }
 
+  /** Remember the committed row a change is based on, to detect a concurrent committed change. */
+  private noteBase(rowId: number): void {
+    if (this.seen.has(rowId)) return;
+    const committed = this.base.rows.get(rowId);
+    if (committed) this.seen.set(rowId, committed);
+  }
+
   update(rowId: number, row: Row): void {
+    this.noteBase(rowId);
     const old = this.get(rowId);
     if (old && this.base.pk) {
       const ok = rowKey(old, this.base.pk), nk = rowKey(row, this.base.pk);
@@ -70,6 +81,7 @@ export class TableOverlay {
   }
 
   delete(rowId: number): void {
+    this.noteBase(rowId);
     const old = this.get(rowId);
     if (old && this.base.pk) this.dropPk(rowKey(old, this.base.pk), rowId);
     this.puts.delete(rowId);
@@ -118,7 +130,23 @@ export class TableStore {
   }
 
   /** Make a transaction's overlays the committed state, durably. */
-  async commit(overlays: Iterable<TableOverlay>): Promise<void> {
+  /**
+   * Apply overlays atomically. With `checkConflicts` (user transactions), a row this transaction
+   * changed that another transaction changed and committed since is a write conflict: the commit
+   * fails with 40001 and changes nothing, instead of silently overwriting the other update.
+   * (PostgreSQL's READ COMMITTED would wait and re-apply; failing is the safe approximation.)
+   */
+  async commit(overlaysIn: Iterable<TableOverlay>, opts: { checkConflicts?: boolean } = {}): Promise<void> {
+    const overlays = [...overlaysIn];
+    if (opts.checkConflicts) {
+      for (const o of overlays) {
+        for (const [id, committed] of o.seen) {
+          if (o.base.rows.get(id) !== committed) {
+            throw new SqlError(SqlState.SerializationFailure, 'could not serialize access due to concurrent update', { hint: 'Another transaction changed the same row and committed first; retry the transaction.' });
+          }
+        }
+      }
+    }
     const ops: KvOp[] = [];
     const changes: TableChange[] = [];
     for (const o of overlays) {
