@@ -12,7 +12,14 @@ export class Transaction {
     let o = this.overlays.get(oid);
     if (!o) {
       const base = this.db.tables.table(oid);
-      if (!base) throw new SqlError(SqlState.UndefinedTable, `relation with OID ${oid} does not exist`);
+      if (!base) {
+        const rel = this.db.catalog.relationByOid(oid);
+        // A source's rows are a stream, not stored: only a materialized view over it can be read.
+        if (rel?.kind === 'source') {
+          throw new SqlError(SqlState.FeatureNotSupported, `cannot read source "${rel.name}" with a batch query`, { hint: `Create a materialized view over it, e.g. CREATE MATERIALIZED VIEW ${rel.name}_all AS SELECT * FROM ${rel.name}.` });
+        }
+        throw new SqlError(SqlState.UndefinedTable, `relation with OID ${oid} does not exist`);
+      }
       o = new TableOverlay(base);
       this.overlays.set(oid, o);
     }
