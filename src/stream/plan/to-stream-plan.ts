@@ -11,6 +11,7 @@
 // in order, so parallel writers leave the same view as one writer would.
 
 import { SqlError, SqlState } from '../../errors.js';
+import { remapColumns } from '../../optimizer/plan-util.js';
 import { T } from '../../types/datatype.js';
 import type { Expr } from '../../plan/expr.js';
 import type { LogicalPlan, OutputColumn } from '../../plan/logical.js';
@@ -102,15 +103,18 @@ export class StreamPlanner {
     for (const c of splitConjuncts(p.predicate)) {
       const sj = asSemiJoin(c);
       if (!sj) { rest.push(c); continue; }
-      const left = input ?? this.plan(p.input);
+      const left: StreamNode = input ?? this.plan(p.input);
       const right = this.plan(sj.right);
       const lk = this.keyProjection(left, sj.leftKeys), rk = this.keyProjection(right, sj.rightKeys);
-      input = {
-        op: 'semiJoin', id: this.id(), columns: p.input.columns, changelog: 'retract', anti: sj.anti,
+      const semi: StreamNode = {
+        op: 'semiJoin', id: this.id(), columns: lk.node.columns, changelog: 'retract', anti: sj.anti,
         left: this.exchange(lk.node, { kind: 'hash', keys: lk.keyCols }), right: this.exchange(rk.node, { kind: 'hash', keys: rk.keyCols }),
         leftKeys: lk.keyCols.map((i) => ({ kind: 'column' as const, type: lk.node.columns[i].type, index: i })),
         rightKeys: rk.keyCols.map((i) => ({ kind: 'column' as const, type: rk.node.columns[i].type, index: i })), residual: null,
       };
+      // Computed key columns are dropped again after the join.
+      input = lk.node === left ? { ...semi, columns: p.input.columns } as StreamNode
+        : { op: 'project', id: this.id(), columns: p.input.columns, changelog: 'retract', input: semi, exprs: p.input.columns.map((c, i) => ({ kind: 'column' as const, type: c.type, index: i })) };
     }
     const base = input ?? this.plan(p.input);
     if (!rest.length) return base;
@@ -154,32 +158,50 @@ export class StreamPlanner {
     if (keys.left.length === 0) throw unsupported(`${p.joinType === 'cross' ? 'CROSS JOIN' : 'a join without an equality condition'}`, 'Streaming joins need at least one equality between the two sides.');
     const residual = keys.rest.length ? (keys.rest.length === 1 ? keys.rest[0] : { kind: 'and' as const, type: T.bool, args: keys.rest }) : null;
     if (residual) checkExprs([residual], 'JOIN');
-    // Keys are evaluated over each side's own rows; exchanges hash on them.
+    // Keys are evaluated over each side's own rows; exchanges hash on them. Keys that are
+    // expressions (a cast, `a + 1`) are computed into extra columns after each side's own.
     const lk = this.keyProjection(left, keys.left), rk = this.keyProjection(right, keys.right);
+    const lw = left.columns.length, lExtra = lk.node.columns.length - lw, rExtra = rk.node.columns.length - right.columns.length;
+    // The residual was bound over (left, right); right columns move past the left's extra keys.
+    const res = residual && lExtra ? remapColumns(residual, (i) => (i >= lw ? i + lExtra : i)) : residual;
+    const keyRefs = (k: { node: StreamNode; keyCols: number[] }) => k.keyCols.map((c) => ({ kind: 'column' as const, type: k.node.columns[c].type, index: c }));
+    const leftIn = this.exchange(lk.node, { kind: 'hash', keys: lk.keyCols }), rightIn = this.exchange(rk.node, { kind: 'hash', keys: rk.keyCols });
+    let node: StreamNode;
     if (p.joinType === 'semi' || p.joinType === 'anti') {
       // Decorrelated IN / EXISTS / NOT EXISTS (optimizer rule decorrelate_predicate_subquery).
-      return {
-        op: 'semiJoin', id: this.id(), columns: p.columns, changelog: 'retract', anti: p.joinType === 'anti',
-        left: this.exchange(lk.node, { kind: 'hash', keys: lk.keyCols }), right: this.exchange(rk.node, { kind: 'hash', keys: rk.keyCols }),
-        leftKeys: lk.keyCols.map((c) => ({ kind: 'column' as const, type: lk.node.columns[c].type, index: c })),
-        rightKeys: rk.keyCols.map((c) => ({ kind: 'column' as const, type: rk.node.columns[c].type, index: c })), residual,
+      node = {
+        op: 'semiJoin', id: this.id(), columns: lk.node.columns, changelog: 'retract', anti: p.joinType === 'anti',
+        left: leftIn, right: rightIn, leftKeys: keyRefs(lk), rightKeys: keyRefs(rk), residual: res,
+      };
+    } else {
+      const jt = p.joinType === 'cross' ? 'inner' : p.joinType;
+      const changelog: ChangelogKind = jt === 'inner' && left.changelog === 'append-only' && right.changelog === 'append-only' ? 'append-only' : 'retract';
+      node = {
+        op: 'hashJoin', id: this.id(), columns: [...lk.node.columns, ...rk.node.columns], changelog,
+        left: leftIn, right: rightIn, joinType: jt, leftKeys: keyRefs(lk), rightKeys: keyRefs(rk), residual: res,
       };
     }
-    const jt = p.joinType === 'cross' ? 'inner' : p.joinType;
-    const changelog: ChangelogKind = jt === 'inner' && left.changelog === 'append-only' && right.changelog === 'append-only' ? 'append-only' : 'retract';
-    return {
-      op: 'hashJoin', id: this.id(), columns: p.columns, changelog,
-      left: this.exchange(lk.node, { kind: 'hash', keys: lk.keyCols }), right: this.exchange(rk.node, { kind: 'hash', keys: rk.keyCols }),
-      joinType: jt, leftKeys: lk.keyCols.map((c) => ({ kind: 'column' as const, type: lk.node.columns[c].type, index: c })),
-      rightKeys: rk.keyCols.map((c) => ({ kind: 'column' as const, type: rk.node.columns[c].type, index: c })), residual,
-    };
+    if (!lExtra && !rExtra) return { ...node, columns: p.columns } as StreamNode;
+    // Drop the computed key columns again: the join's output is the logical plan's.
+    const keep = p.columns.map((_, i) => (i < lw ? i : i + lExtra));
+    return { op: 'project', id: this.id(), columns: p.columns, changelog: node.changelog === 'append-only' ? 'append-only' : 'retract', input: node, exprs: keep.map((i, j) => ({ kind: 'column' as const, type: p.columns[j].type, index: i })) };
   }
 
-  /** Make every key a column of the input (appending computed keys after the originals is not
-   * needed when keys are already plain columns, which is the common case). */
+  /** Make every key a column of the input: plain columns as they are, expressions appended. */
   private keyProjection(input: StreamNode, keys: Expr[]): { node: StreamNode; keyCols: number[] } {
     if (keys.every((k) => k.kind === 'column')) return { node: input, keyCols: keys.map((k) => (k as { index: number }).index) };
-    throw unsupported('join keys that are expressions', 'Project the expression in a subquery and join on the column.');
+    checkExprs(keys, 'JOIN');
+    const width = input.columns.length;
+    const exprs: Expr[] = input.columns.map((c, i) => ({ kind: 'column', type: c.type, index: i }));
+    const columns = [...input.columns];
+    const keyCols = keys.map((k) => {
+      if (k.kind === 'column') return k.index;
+      exprs.push(k);
+      columns.push({ name: `?join_key${columns.length - width}?`, type: k.type });
+      return exprs.length - 1;
+    });
+    const node: StreamNode = { op: 'project', id: this.id(), columns, changelog: input.changelog, upsertKey: input.upsertKey, input, exprs };
+    return { node, keyCols };
   }
 
   private topN(p: Extract<LogicalPlan, { kind: 'limit' }>): StreamNode {
