@@ -54,7 +54,7 @@ SELECT b.auction, b.bidder, b.price, b.date_time, s.value
 FROM bid b JOIN side_input s ON b.auction % 10000 = s.key;
 
 -- name: q13b
--- q13 with the lookup key computed in a subquery, since Weir's streaming joins need column keys.
+-- q13 with the lookup key computed in a subquery instead of in the join condition (same result; compares the two plans).
 -- setup: CREATE TABLE side_input (key bigint PRIMARY KEY, value text); INSERT INTO side_input SELECT g, 'value-' || g FROM generate_series(0, 9999) g
 SELECT b.auction, b.bidder, b.price, b.date_time, s.value
 FROM (SELECT auction, bidder, price, date_time, auction % 10000 AS k FROM bid) b JOIN side_input s ON b.k = s.key;
