@@ -5,11 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startServer, type TestServer } from './support/server.js';
-import { startPostgres, type RealPostgres } from './support/postgres.js';
+import { startWeirAndPostgres, type WeirAndPostgres } from './support/weir-and-postgres.js';
 
-let weir: TestServer;
-let ref: RealPostgres;
+let env: WeirAndPostgres;
 let w: pg.Client;
 let p: pg.Client;
 
@@ -23,18 +21,11 @@ const SETUP = [
 ];
 
 beforeAll(async () => {
-  [weir, ref] = await Promise.all([startServer(), startPostgres()]);
-  w = await weir.client();
-  p = new pg.Client({ host: '127.0.0.1', port: ref.port, user: ref.user, database: 'postgres' });
-  await p.connect();
-  for (const s of SETUP) { await w.query(s); await p.query(s); }
+  env = await startWeirAndPostgres(SETUP);
+  ({ w, p } = env);
 }, 120_000);
 
-afterAll(async () => {
-  await p?.end().catch(() => undefined);
-  await weir?.stop();
-  ref?.stop();
-});
+afterAll(async () => { await env?.stop(); });
 
 const rows = async (c: pg.Client, sql: string) => (await c.query({ text: sql, rowMode: 'array' })).rows;
 const plan = async (sql: string) => (await rows(w, `EXPLAIN (TYPE optimized) ${sql}`)).map((r) => String(r[0])).join('\n');

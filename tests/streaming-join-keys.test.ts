@@ -4,24 +4,16 @@
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
-import { startServer, type TestServer } from './support/server.js';
-import { startPostgres, type RealPostgres } from './support/postgres.js';
+import { startWeirAndPostgres, type WeirAndPostgres } from './support/weir-and-postgres.js';
 
-let weir: TestServer;
-let ref: RealPostgres;
+let env: WeirAndPostgres;
 let w: pg.Client;
 let p: pg.Client;
 
-beforeAll(async () => {
-  weir = await startServer();
-  ref = await startPostgres();
-  w = await weir.client();
-  p = new pg.Client({ host: '127.0.0.1', port: ref.port, user: ref.user, database: 'postgres' });
-  await p.connect();
-});
-afterAll(async () => { await p?.end(); ref?.stop(); await weir?.stop(); });
+beforeAll(async () => { env = await startWeirAndPostgres(); ({ w, p } = env); }, 120_000);
+afterAll(async () => { await env?.stop(); });
 
-const both = async (sql: string) => { await w.query(sql); await p.query(sql); };
+const both = (sql: string) => env.both(sql);
 
 const VIEWS: Record<string, string> = {
   cast_inner: 'SELECT a.id, a.ref, b.id AS bid, b.label FROM a JOIN b ON a.ref = b.id',

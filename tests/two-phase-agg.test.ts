@@ -5,12 +5,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startServer, type TestServer } from './support/server.js';
-import { startPostgres, type RealPostgres } from './support/postgres.js';
+import { startWeirAndPostgres, type WeirAndPostgres } from './support/weir-and-postgres.js';
 import { rng } from './support/rng.js';
 
-let weir: TestServer;
-let ref: RealPostgres;
+let env: WeirAndPostgres;
 let w: pg.Client;
 let p: pg.Client;
 
@@ -32,19 +30,12 @@ const VIEWS: Record<string, [string, boolean]> = {
 };
 
 beforeAll(async () => {
-  [weir, ref] = await Promise.all([startServer(), startPostgres()]);
-  w = await weir.client();
-  p = new pg.Client({ host: '127.0.0.1', port: ref.port, user: ref.user, database: 'postgres' });
-  await p.connect();
-  for (const s of SETUP) { await w.query(s); await p.query(s); }
+  env = await startWeirAndPostgres(SETUP);
+  ({ w, p } = env);
   await w.query('SET streaming_parallelism = 3');
 }, 120_000);
 
-afterAll(async () => {
-  await p?.end().catch(() => undefined);
-  await weir?.stop();
-  ref?.stop();
-});
+afterAll(async () => { await env?.stop(); });
 
 const rows = async (c: pg.Client, sql: string) => (await c.query({ text: sql, rowMode: 'array' })).rows;
 let nextId = 1;

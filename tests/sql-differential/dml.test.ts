@@ -6,35 +6,23 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
-import { startServer, type TestServer } from '../support/server.js';
-import { startPostgres, type RealPostgres } from '../support/postgres.js';
+import { startWeirAndPostgres, type WeirAndPostgres } from '../support/weir-and-postgres.js';
 import { dataStatements } from './data.js';
 import { readCorpus } from './corpus.js';
 import { difference, run } from './compare.js';
 
 const SEED = Number(process.env.WEIR_DIFF_SEED ?? 20261125);
 
-let weir: TestServer;
-let ref: RealPostgres;
+let env: WeirAndPostgres;
 let w: pg.Client;
 let p: pg.Client;
 
 beforeAll(async () => {
-  [weir, ref] = await Promise.all([startServer(), startPostgres()]);
-  w = await weir.client();
-  p = new pg.Client({ host: '127.0.0.1', port: ref.port, user: ref.user, database: 'postgres' });
-  await p.connect();
-  for (const s of dataStatements(SEED)) {
-    await p.query(s);
-    await w.query(s);
-  }
+  env = await startWeirAndPostgres(dataStatements(SEED));
+  ({ w, p } = env);
 }, 120_000);
 
-afterAll(async () => {
-  await p?.end();
-  await weir?.stop();
-  ref?.stop();
-});
+afterAll(async () => { await env?.stop(); });
 
 it('applies the DML corpus with the same results and table contents as PostgreSQL', async () => {
   const statements = readCorpus(join(import.meta.dirname, 'dml.sql'));
