@@ -92,25 +92,29 @@ export class KafkaSplitReader implements SourceSplitReader {
   private accept(partition: number, m: KafkaMessage): void {
     // After a seek, a fetch already in flight may still deliver older offsets: drop them.
     const want = this.next.get(partition);
-    if (want === undefined || BigInt(m.offset) < BigInt(this.pendingNext(partition, want))) return;
+    if (want === undefined) return;
+    const last = this.lastBuffered.get(partition);
+    if (last !== undefined ? !offsetBefore(last, m.offset) : offsetBefore(m.offset, want)) return;
     this.buffer.push({ partition, offset: m.offset, value: m.value });
-    this.lastBuffered.set(partition, (BigInt(m.offset) + 1n).toString());
+    this.lastBuffered.set(partition, m.offset);
   }
 
-  /** The offset after the newest buffered message of a partition (what the fetch loop expects next). */
+  /** The newest buffered offset of each partition. */
   private readonly lastBuffered = new Map<number, string>();
-  private pendingNext(partition: number, fallback: string): string { return this.lastBuffered.get(partition) ?? fallback; }
 
   poll(maxRows: number): Row[] | null {
     if (this.failure) throw this.failure;
     const rows: Row[] = [];
     const end = Math.min(this.buffer.length, this.head + maxRows);
+    // The position moves once per partition per poll, not per message.
+    const last = new Map<number, string>();
     for (; this.head < end; this.head++) {
       const m = this.buffer[this.head];
-      this.next.set(m.partition, (BigInt(m.offset) + 1n).toString());
+      last.set(m.partition, m.offset);
       if (m.value === null) continue; // a tombstone carries no row
       rows.push(this.decode(m.value.toString('utf8')));
     }
+    for (const [p, o] of last) this.next.set(p, nextOffset(o));
     if (this.head > 4096 && this.head * 2 > this.buffer.length) { this.buffer.splice(0, this.head); this.head = 0; }
     return rows;
   }
@@ -150,3 +154,10 @@ export const kafkaSourceConnector: SourceConnector = {
   },
   open(options, columns, split) { return new KafkaSplitReader(kafkaSourceOptions(options), columns, split); },
 };
+
+/** Offsets are int64 decimal text without leading zeros: shorter is smaller, else compare text. */
+function offsetBefore(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+function nextOffset(o: string): string { return (BigInt(o) + 1n).toString(); }
