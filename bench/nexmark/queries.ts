@@ -18,7 +18,8 @@ export function loadQueries(path = join(import.meta.dirname, 'queries.sql')): Be
   const finish = () => {
     if (!cur) return;
     const sql = cur.sql.join('\n').trim().replace(/;\s*$/, '');
-    const streams = (['person', 'auction', 'bid'] as const).filter((s) => new RegExp(`\\b(from|join)\\s+${s}\\b`, 'i').test(sql));
+    // A stream is read where it follows FROM or JOIN, or is the relation of TUMBLE(…) / HOP(…).
+    const streams = (['person', 'auction', 'bid'] as const).filter((s) => new RegExp(`\\b(from|join)\\s+${s}\\b|\\b(tumble|hop)\\s*\\(\\s*${s}\\b`, 'i').test(sql));
     out.push({ name: cur.name, setup: cur.setup, sql, streams });
   };
   for (const line of readFileSync(path, 'utf8').split('\n')) {

@@ -14,6 +14,7 @@ import { runJoin } from './join.js';
 import { runWindow } from './window.js';
 import { compileSort } from './sort.js';
 import { lookupByPrimaryKey } from './point-lookup.js';
+import { hopWindowStarts } from '../functions/time-window.js';
 
 const EMPTY: Row = [];
 
@@ -113,7 +114,23 @@ export function* execPlan(plan: LogicalPlan, ctx: ExecContext): Exec<Row[]> {
       return out;
     }
     case 'cteRef': return yield* runCte(plan.cte, ctx);
+    case 'hopWindow': return yield* runHopWindow(plan, ctx);
   }
+}
+
+/** HOP: each row once per window that contains its time; rows with a NULL time are dropped. */
+function* runHopWindow(plan: Extract<LogicalPlan, { kind: 'hopWindow' }>, ctx: ExecContext): Exec<Row[]> {
+  const input = yield* execPlan(plan.input, ctx);
+  const time = compileExpr(plan.time, ctx);
+  const { slide, size, offset } = plan;
+  const out: Row[] = [];
+  for (const r of input) {
+    if (ctx.tick()) yield;
+    const t = time(r);
+    if (t === null) continue;
+    for (const start of hopWindowStarts(t as number, slide, size, offset)) out.push([...r, start, start + size]);
+  }
+  return out;
 }
 
 function evalCount(e: Parameters<typeof compileExpr>[0], ctx: ExecContext, what: string): number | null {

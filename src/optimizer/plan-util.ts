@@ -62,6 +62,7 @@ export function nodeExprs(plan: LogicalPlan): Expr[] {
     case 'distinct': return plan.on ?? [];
     case 'values': return plan.rows.flat();
     case 'tableFunction': return plan.args;
+    case 'hopWindow': return [plan.time];
     default: return [];
   }
 }

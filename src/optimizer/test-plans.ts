@@ -44,5 +44,11 @@ export function countBy(input: LogicalPlan, key: number, sumOf: number[] = []): 
   };
 }
 
+/** HOP over `input` on its column `time` (a timestamp), sizes in seconds. */
+export function hopWindow(input: LogicalPlan, time: number, slide: number, size: number): LogicalPlan {
+  const w = { name: 'window_start', type: T.timestamp }, e = { name: 'window_end', type: T.timestamp };
+  return { kind: 'hopWindow', input, time: col(time, T.timestamp), slide: slide * 1e6, size: size * 1e6, offset: 0, columns: [...input.columns, w, e] };
+}
+
 /** The plan as EXPLAIN prints it, one node per line. */
 export const show = (p: LogicalPlan): string => explainPlan(p).join('\n');

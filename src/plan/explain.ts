@@ -3,6 +3,10 @@
 import type { Expr } from './expr.js';
 import type { LogicalPlan } from './logical.js';
 import { formatType } from '../types/datatype.js';
+import { Interval } from '../types/datetime.js';
+
+/** A window size in microseconds as an interval ('00:00:10'). */
+export function intervalText(us: number): string { return new Interval(0, 0, us).toString(); }
 
 export function explainExpr(e: Expr, cols: readonly { name: string }[]): string {
   switch (e.kind) {
@@ -49,6 +53,7 @@ export function explainPlan(plan: LogicalPlan, depth = 0, out: string[] = []): s
     case 'distinct': out.push(`${pad}Distinct${plan.on ? ' On' : ''}`); break;
     case 'setop': out.push(`${pad}${plan.op.toUpperCase()}${plan.all ? ' ALL' : ''}`); break;
     case 'tableFunction': out.push(`${pad}Function Scan on ${plan.name}`); break;
+    case 'hopWindow': out.push(`${pad}HopWindow: time ${x(plan.time)} slide ${intervalText(plan.slide)} size ${intervalText(plan.size)}${plan.offset ? ` offset ${intervalText(plan.offset)}` : ''}`); break;
     case 'cteRef': out.push(`${pad}CTE Scan on ${plan.cte.name}`); break;
   }
   if (plan.kind === 'join' || plan.kind === 'setop') { explainPlan(plan.left, depth + 1, out); explainPlan(plan.right, depth + 1, out); }

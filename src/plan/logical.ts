@@ -63,6 +63,10 @@ export type LogicalPlan =
   | { readonly kind: 'setop'; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly columns: OutputColumn[] }
   /** A set-returning function in FROM (generate_series, unnest …). */
   | { readonly kind: 'tableFunction'; readonly name: string; readonly args: Expr[]; readonly fn: (args: Datum[]) => Iterable<Datum[]>; readonly columns: OutputColumn[] }
+  /** HOP(relation, time, slide, size [, offset]): each input row once per hopping window that contains its time
+   * (rows whose time is NULL are dropped). Output: the input's columns, then window_start and window_end.
+   * Sizes are in microseconds (src/functions/time-window.ts). */
+  | { readonly kind: 'hopWindow'; readonly input: LogicalPlan; readonly time: Expr; readonly slide: number; readonly size: number; readonly offset: number; readonly columns: OutputColumn[] }
   /** Reference to a CTE materialised once per statement. */
   | { readonly kind: 'cteRef'; readonly cte: CteDef; readonly columns: OutputColumn[] }
   /** Project-set: evaluates set-returning functions in a select list, one output row per element. */

@@ -293,6 +293,36 @@ export function parseInterval(text: string): Interval {
   return ago ? iv.neg() : iv;
 }
 
+// Interval field restrictions (`INTERVAL '10' MINUTE`, `INTERVAL '1' DAY TO HOUR`): the typmod's range mask bits.
+const FIELD = { month: 1 << 1, year: 1 << 2, day: 1 << 3, hour: 1 << 10, minute: 1 << 11, second: 1 << 12 } as const;
+const FULL_RANGE = 0x7fff;
+
+/**
+ * Interval input under a field restriction, as PostgreSQL's DecodeInterval and
+ * AdjustIntervalForTypmod read it: a bare number counts in the restriction's lowest field
+ * (`INTERVAL '10' MINUTE` is 10 minutes), and fields below that lowest one are truncated
+ * (`INTERVAL '1 day 2 hours' DAY` is 1 day). `range` is the typmod's range mask; `precision`
+ * (0–6) rounds the seconds' fraction, half away from zero.
+ */
+export function parseIntervalWithFields(text: string, range: number, precision?: number): Interval {
+  const iv = restrictFields(text, range);
+  if (precision === undefined || precision < 0 || precision >= 6) return iv;
+  const scale = 10 ** (6 - precision), us = iv.micros;
+  return new Interval(iv.months, iv.days, Math.trunc((us + (us >= 0 ? scale / 2 : -scale / 2)) / scale) * scale);
+}
+
+function restrictFields(text: string, range: number): Interval {
+  const lowest = range & FIELD.second ? 'second' : range & FIELD.minute ? 'minute' : range & FIELD.hour ? 'hour'
+    : range & FIELD.day ? 'day' : range & FIELD.month ? 'month' : range & FIELD.year ? 'year' : 'second';
+  const bare = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(text);
+  const iv = parseInterval(bare ? `${text.trim()} ${lowest}` : text);
+  if (range === FULL_RANGE || range & FIELD.second) return iv;
+  if (range === FIELD.year) return new Interval(Math.trunc(iv.months / 12) * 12, 0, 0);
+  if (!(range & (FIELD.day | FIELD.hour | FIELD.minute))) return new Interval(iv.months, 0, 0); // MONTH, YEAR TO MONTH
+  const unit = range & FIELD.minute ? US_PER_MIN : range & FIELD.hour ? US_PER_HOUR : 0; // DAY alone drops the time
+  return new Interval(iv.months, iv.days, unit ? Math.trunc(iv.micros / unit) * unit : 0);
+}
+
 function parseIsoInterval(text: string): Interval {
   const m = /^p(?:(-?\d+(?:\.\d+)?)y)?(?:(-?\d+(?:\.\d+)?)m)?(?:(-?\d+(?:\.\d+)?)w)?(?:(-?\d+(?:\.\d+)?)d)?(?:t(?:(-?\d+(?:\.\d+)?)h)?(?:(-?\d+(?:\.\d+)?)m)?(?:(-?\d+(?:\.\d+)?)s)?)?$/i.exec(text.trim());
   if (!m) throw badDatetime('interval', text);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { optimize } from '../optimizer.js';
 import { pruneProjection } from './prune-projection.js';
-import { col, countBy, filter, join, lit, op, project, scan, show } from '../test-plans.js';
+import { col, countBy, filter, hopWindow, join, lit, op, project, scan, show } from '../test-plans.js';
 import { T } from '../../types/datatype.js';
 import type { LogicalPlan } from '../../plan/logical.js';
 
@@ -46,6 +46,19 @@ describe('prune_projection', () => {
       '    ->  Project: a_id, a_x',
       '      ->  Scan (oid 1) [a_id, a_x, a_wide]',
     ].join('\n'));
+  });
+
+  it('narrows the input of a HOP window to the columns read above it and its time column', () => {
+    // a_x is the time; above the window only a_id and window_start are read.
+    const p = project(hopWindow(a, 1, 2, 10), [col(0), col(3, T.timestamp)]);
+    const out = prune(p);
+    expect(show(out)).toBe([
+      'Project: a_id, window_start',
+      '  ->  HopWindow: time a_x slide 00:00:02 size 00:00:10',
+      '    ->  Project: a_id, a_x',
+      '      ->  Scan (oid 1) [a_id, a_x, a_wide]',
+    ].join('\n'));
+    expect(out.kind === 'project' && out.input.columns.map((c) => c.name)).toEqual(['a_id', 'a_x', 'window_start', 'window_end']);
   });
 
   it('keeps only the condition\'s columns of a semi join\'s right side', () => {

@@ -4,6 +4,8 @@
 // condition (with a projection over inputs that cannot narrow themselves, such as scans), so join
 // rows — and the stream join's per-key state — carry only what is used.
 //
+// HOP windows are narrowed like join inputs: each input row is copied once per window.
+//
 // A node whose expressions contain a subquery keeps its input's layout intact: the subquery
 // reads that row through outer references by position.
 
@@ -81,6 +83,24 @@ function prune(plan: LogicalPlan, need: Set<number>): Pruned {
       };
     }
     case 'join': return pruneJoin(plan, need);
+    case 'hopWindow': {
+      // Each row is copied once per window: narrow the input to the columns read above and the time.
+      const n = plan.input.columns.length;
+      const childNeed = new Set<number>();
+      for (const i of need) if (i < n) childNeed.add(i);
+      columnRefs(plan.time, childNeed);
+      const child = narrow(plan.input, childNeed);
+      if (child.plan === plan.input) return unchanged(plan);
+      const w = child.plan.columns.length;
+      const columns = [...child.plan.columns, plan.columns[n], plan.columns[n + 1]];
+      const next: LogicalPlan = { ...plan, input: child.plan, time: remap(plan.time, child.map), columns };
+      if (!child.map) return { plan: next, map: null };
+      const map = new Int32Array(n + 2);
+      for (let i = 0; i < n; i++) map[i] = child.map[i];
+      map[n] = w;
+      map[n + 1] = w + 1;
+      return { plan: next, map };
+    }
     default:
       // Everything else needs all of its input's columns (DISTINCT, set operations, windows …).
       return pruneInputOnly(plan);

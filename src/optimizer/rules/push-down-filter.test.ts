@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { optimize } from '../optimizer.js';
 import { pushDownFilter } from './push-down-filter.js';
-import { and, or, col, countBy, filter, isNotNull, join, lit, op, project, scan, show } from '../test-plans.js';
+import { and, or, col, countBy, filter, hopWindow, isNotNull, join, lit, op, project, scan, show } from '../test-plans.js';
 
 const push = (p: Parameters<typeof show>[0]) => show(optimize(p, [pushDownFilter], []));
 const a = scan(1, ['a_id', 'a_x']);
 const b = scan(2, ['b_id', 'b_y']);
 
 describe('push_down_filter', () => {
+  it('moves conjuncts over the input\'s columns below a HOP window; those over the window stay above', () => {
+    const p = filter(hopWindow(a, 1, 2, 10), and(op('>', col(0), lit(5)), isNotNull(col(2))));
+    expect(push(p)).toBe([
+      'Filter: window_start IS NOT NULL',
+      '  ->  HopWindow: time a_x slide 00:00:02 size 00:00:10',
+      '    ->  Filter: (a_id > 5)',
+      '      ->  Scan (oid 1) [a_id, a_x]',
+    ].join('\n'));
+  });
+
   it('turns a cross join with an equality into an inner join and pushes one-sided conjuncts into the inputs', () => {
     const p = filter(join('cross', a, b), and(op('=', col(0), col(2)), op('>', col(1), lit(5)), op('<', col(3), lit(9))));
     expect(push(p)).toBe([

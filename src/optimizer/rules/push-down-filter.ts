@@ -1,5 +1,5 @@
 // push_down_filter: move WHERE conjuncts as close to the scans as meaning allows — through
-// projections (substituting the projected expressions), sorts, grouping keys and into join
+// projections (substituting the projected expressions), sorts, grouping keys, HOP windows and into join
 // inputs — and move ON conjuncts that read one side into that side. A cross join with an
 // equality in WHERE becomes an inner join, so both engines can hash it.
 //
@@ -65,6 +65,13 @@ function pushThrough(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan | null 
       return wrap({ ...input, input: filterOver(input.input, below) }, keep);
     }
     case 'join': return pushIntoJoin(input, conjuncts);
+    case 'hopWindow': {
+      // Conjuncts over the input's own columns (they come first) select rows before they are copied per window.
+      const n = input.input.columns.length;
+      const { move, keep } = partition(conjuncts, (c) => isMovable(c) && [...columnRefs(c)].every((i) => i < n));
+      if (!move.length) return null;
+      return wrap({ ...input, input: filterOver(input.input, move) }, keep);
+    }
     default: return null;
   }
 }

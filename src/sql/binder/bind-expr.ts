@@ -5,6 +5,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import { DataType, T, arrayOf, formatType, isString, recordOf, sameType, ScalarType } from '../../types/datatype.js';
 import { Datum } from '../../types/value.js';
 import { Numeric } from '../../types/numeric.js';
+import { parseIntervalWithFields } from '../../types/datetime.js';
 import type { Expr, ScalarImpl } from '../../plan/expr.js';
 import type { AggCall, AggKind, LogicalPlan, WindowCall, WindowFnKind } from '../../plan/logical.js';
 import { castDatum } from '../../functions/cast.js';
@@ -14,7 +15,7 @@ import { hasFunction, resolveFunction } from '../../functions/index.js';
 import { Node, nameList, nodeTag } from '../ast.js';
 import type { Binder } from './binder.js';
 import type { Scope } from './scope.js';
-import { bindTypeName } from './type-name.js';
+import { bindTypeName, intervalRange } from './type-name.js';
 import { aggregateReturnType, isAggregateName } from './aggregates.js';
 import { bindWindowSpec } from './bind-window.js';
 import { bindFieldSelection } from './field-select.js';
@@ -75,6 +76,11 @@ export function bindExpr(b: Binder, n: Node, ctx: ExprCtx): Expr {
     }
     case 'TypeCast': {
       const to = bindTypeName(v.typeName);
+      // `INTERVAL '10' MINUTE`: the field restriction decides what a bare number means.
+      const fields = intervalRange(v.typeName);
+      if (fields && to.kind === 'scalar' && v.arg?.A_Const?.sval) {
+        return { kind: 'const', type: to, value: parseIntervalWithFields(v.arg.A_Const.sval.sval ?? '', fields.range, fields.precision) };
+      }
       const arg = bindExpr(b, v.arg, ctx);
       return coerce(b, arg, to, 'explicit', pos(v));
     }

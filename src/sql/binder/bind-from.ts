@@ -1,5 +1,5 @@
 // FROM clause: tables, views (inlined), CTE references, system catalogs, subqueries,
-// table functions and joins.
+// table functions, window table functions (TUMBLE/HOP, bind-window-tvf.ts) and joins.
 
 import { SqlError, SqlState } from '../../errors.js';
 import { T } from '../../types/datatype.js';
@@ -14,6 +14,7 @@ import { bindExpr, coerce, coerceBool } from './bind-expr.js';
 import { bindQuery, renameColumns } from './bind-select.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { setReturningFunction, setReturningType } from './set-returning.js';
+import { bindWindowTvf, windowTvfKind } from './bind-window-tvf.js';
 
 export interface FromResult { readonly plan: LogicalPlan; readonly columns: ScopeColumn[] }
 
@@ -33,12 +34,12 @@ function crossJoin(l: FromResult, r: FromResult): FromResult {
   };
 }
 
-function aliasNames(alias: Node | undefined): { name?: string; cols: string[] } {
+export function aliasNames(alias: Node | undefined): { name?: string; cols: string[] } {
   if (!alias) return { cols: [] };
   return { name: alias.aliasname, cols: nameList(alias.colnames) };
 }
 
-function scopeOf(plan: LogicalPlan, qualifier: string | null): ScopeColumn[] {
+export function scopeOf(plan: LogicalPlan, qualifier: string | null): ScopeColumn[] {
   return plan.columns.map((c) => ({ qualifier, name: c.name, type: c.type, tableOid: c.tableOid, attnum: c.attnum }));
 }
 
@@ -62,7 +63,7 @@ function bindFromItem(b: Binder, item: Node, scope: Scope): FromResult {
   }
 }
 
-function bindRangeVar(b: Binder, v: Node, scope: Scope): FromResult {
+export function bindRangeVar(b: Binder, v: Node, scope: Scope): FromResult {
   const name: string = v.relname;
   const schema: string | null = v.schemaname ?? null;
   const a = aliasNames(v.alias);
@@ -99,6 +100,8 @@ function bindRangeFunction(b: Binder, v: Node, scope: Scope): FromResult {
   const fnNode = v.functions[0].List.items[0];
   const fc = fnNode.FuncCall;
   if (!fc) throw new SqlError(SqlState.FeatureNotSupported, 'unsupported function in FROM');
+  const windowTvf = windowTvfKind(fc.funcname);
+  if (windowTvf) return bindWindowTvf(b, windowTvf, v, fc, scope);
   const fname = nameList(fc.funcname).pop()!.toLowerCase();
   const args: Expr[] = ((fc.args ?? []) as Node[]).map((x) => bindExpr(b, x, { scope: new Scope([], scope.parent), clause: 'functions in FROM' }));
   const a = aliasNames(v.alias);

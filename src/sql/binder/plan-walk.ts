@@ -32,6 +32,7 @@ export function walkPlanExprs(plan: LogicalPlan, f: (e: Expr, depth: number) => 
     case 'distinct': plan.on?.forEach(visit); break;
     case 'setop': walkPlanExprs(plan.left, f, depth); walkPlanExprs(plan.right, f, depth); return;
     case 'tableFunction': plan.args.forEach(visit); return;
+    case 'hopWindow': visit(plan.time); break;
   }
   if ('input' in plan) walkPlanExprs(plan.input, f, depth);
 }

@@ -96,6 +96,7 @@ export function operatorName(node: StreamNode): string {
     case 'values': return 'Values';
     case 'project': return 'Project';
     case 'filter': return 'Filter';
+    case 'hopWindow': return 'HopWindow';
     case 'hashAgg': return 'HashAgg';
     case 'localAgg': return 'LocalAgg';
     case 'hashJoin': return 'HashJoin';

@@ -4,6 +4,7 @@
 
 import type { Expr } from '../../plan/expr.js';
 import type { OutputColumn } from '../../plan/logical.js';
+import { explainExpr, intervalText } from '../../plan/explain.js';
 import type { AggInput } from '../operators/aggregate/hash-agg.js';
 import type { PartialKind } from '../operators/aggregate/partial.js';
 import type { StreamJoinType } from '../operators/hash-join.js';
@@ -27,6 +28,8 @@ export type StreamNode =
   | (Base & { readonly op: 'values'; readonly rows: Expr[][] })
   | (Base & { readonly op: 'project'; readonly input: StreamNode; readonly exprs: Expr[] })
   | (Base & { readonly op: 'filter'; readonly input: StreamNode; readonly predicate: Expr })
+  /** HOP: each change once per hopping window of its row's time (µs sizes; operators/hop-window.ts). */
+  | (Base & { readonly op: 'hopWindow'; readonly input: StreamNode; readonly time: Expr; readonly slide: number; readonly size: number; readonly offset: number })
   | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number })
   /** Local phase of two-phase aggregation: per-epoch partial states, one row per group and epoch. */
   | (Base & { readonly op: 'localAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; readonly kinds: readonly PartialKind[] })
@@ -59,6 +62,7 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'values': return `StreamValues (${n.rows.length} rows)`;
       case 'project': return `StreamProject [${n.columns.map((c) => c.name).join(', ')}]`;
       case 'filter': return 'StreamFilter';
+      case 'hopWindow': return `StreamHopWindow time=${explainExpr(n.time, n.input.columns)} slide=${intervalText(n.slide)} size=${intervalText(n.size)}${n.offset ? ` offset=${intervalText(n.offset)}` : ''}`;
       case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
       case 'localAgg': return `StreamLocalAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
       case 'hashJoin': return `StreamHashJoin ${n.joinType}`;

@@ -1,4 +1,5 @@
-// Logical plan → stream plan. Each logical node maps to its incremental counterpart; exchanges
+// Logical plan → stream plan. Each logical node maps to its incremental counterpart (TUMBLE is a
+// projection already; HOP becomes the stateless hopWindow operator); exchanges
 // are placed where data must be partitioned, and each node's changelog kind is derived from its
 // inputs. Queries that cannot run incrementally are rejected with SQLSTATE 0A000 naming the operator.
 //
@@ -57,6 +58,14 @@ export class StreamPlanner {
         return { op: 'project', id: this.id(), columns: p.columns, changelog, upsertKey, input, exprs: p.exprs };
       }
       case 'aggregate': return this.aggregate(p);
+      case 'hopWindow': {
+        checkExprs([p.time], 'HOP');
+        const input = this.plan(p.input);
+        // A row appears once per window: the input's key identifies an output row only with window_start.
+        const upsertKey = input.upsertKey ? [...input.upsertKey, p.input.columns.length] : undefined;
+        const changelog: ChangelogKind = input.changelog === 'append-only' ? 'append-only' : upsertKey ? input.changelog : 'retract';
+        return { op: 'hopWindow', id: this.id(), columns: p.columns, changelog, upsertKey, input, time: p.time, slide: p.slide, size: p.size, offset: p.offset };
+      }
       case 'join': return this.join(p);
       case 'sort': return this.plan(p.input); // a view's rows have no order; ORDER BY only matters with LIMIT
       case 'limit': return this.topN(p);

@@ -10,6 +10,7 @@ import type { ExecContext } from '../../executor/context.js';
 import { type Chunk, ChunkBuilder, Op } from '../chunk.js';
 import type { Barrier, Output, StreamOperator } from '../operators/operator.js';
 import { FilterOperator, ProjectOperator } from '../operators/project-filter.js';
+import { HopWindowOperator } from '../operators/hop-window.js';
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
 import { LocalAggOperator } from '../operators/aggregate/local-agg.js';
 import { HashJoinOperator } from '../operators/hash-join.js';
@@ -66,6 +67,7 @@ export class LocalJob {
       case 'tableSource': case 'connectorSource': case 'values': return null;
       case 'project': return new ProjectOperator(node.exprs, ctx);
       case 'filter': return new FilterOperator(node.predicate, ctx);
+      case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx);
       case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn });
       case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds);
       case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx);
