@@ -28,6 +28,8 @@ import { type CheckpointConfig, jobCheckpointConfig } from './checkpoint/checkpo
 import type { CheckpointCoordinator } from './checkpoint/checkpoint-coordinator.js';
 import type { CheckpointStats } from './checkpoint/types.js';
 import { checkpointStore, closeCheckpointStores } from './runtime/task-checkpoint.js';
+import type { JobCheckpointServices } from './runtime/job-master.js';
+import { RESTORE_FROM_OPTION, chooseRestorePoint } from './checkpoint/restore-point.js';
 import { type EpochCommitter, TableSinkCommitter, ViewCommitter } from './runtime/epoch-committer.js';
 
 export type JobStatus = 'RUNNING' | 'FAILED' | 'CANCELED' | 'FINISHED';
@@ -102,11 +104,16 @@ export class StreamingManager {
   /** The cluster running the jobs (started on first use); null with the local runtime. */
   get runtime(): MiniCluster | null { return this.cluster; }
 
-  /** Start the job that maintains `rel` from `plan`; resolves once the view holds its first epoch. */
-  async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string): Promise<JobInfo> {
+  /**
+   * Start the job that maintains `rel` from `plan`; resolves once the view holds its first epoch.
+   * `recovery` 'latest' (a restart) continues from the job's latest completed checkpoint when it
+   * has one and its sources can be rewound; 'fresh' (CREATE) starts empty, or from the
+   * checkpoint or savepoint named by WITH (restore.from = …).
+   */
+  async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string, recovery: 'fresh' | 'latest' = 'fresh'): Promise<JobInfo> {
     const settings: JobSettings = typeof settingsIn === 'string' ? { timeZone: settingsIn, searchPath: '"$user", public', user: 'weir', parallelism: 1 } : settingsIn;
     const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism };
-    const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings);
+    const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings, recovery);
     this.jobs.set(info.id, job);
     await job.barrier(++this.epoch);
     if (info.status === 'FAILED') {
@@ -124,13 +131,19 @@ export class StreamingManager {
     this.errors.set(info.id, e);
   }
 
-  private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings): Promise<RunningJob> {
+  private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings, recovery: 'fresh' | 'latest'): Promise<RunningJob> {
     if (!this.cluster) { this.cluster = new MiniCluster(this.clusterConfig); this.dispatcher = new Dispatcher(this.cluster); }
     const db = this.db;
     const config = settings.checkpoint ?? null;
-    const checkpoint = config && config.intervalMs !== null
-      ? { config, storage: await checkpointStore(db.dataDir), dataDir: db.dataDir, storageJob: String(rel.oid) }
-      : undefined;
+    let checkpoint: JobCheckpointServices | undefined;
+    if (config && config.intervalMs !== null) {
+      const storage = await checkpointStore(db.dataDir);
+      const storageJob = String(rel.oid);
+      const restoreFrom = await chooseRestorePoint(storage, storageJob, rel, plan, config, recovery);
+      checkpoint = { config, storage, dataDir: db.dataDir, storageJob, restoreFrom: restoreFrom ?? undefined };
+    } else if (rel.options?.[RESTORE_FROM_OPTION] !== undefined && recovery === 'fresh') {
+      throw new SqlError(SqlState.InvalidParameterValue, `${RESTORE_FROM_OPTION} needs checkpointing on (checkpoint.interval is off)`);
+    }
     const jm: JobMaster = await this.dispatcher!.submitJob({
       jobId: info.id, relOid: rel.oid, catalog: snapshotCatalog(db.catalog), parallelism: settings.parallelism,
       settings: { timeZone: settings.timeZone, searchPath: settings.searchPath, user: settings.user },
@@ -139,7 +152,7 @@ export class StreamingManager {
         tableRows: (oid: number): Iterable<Row> => db.tables.table(oid)?.rows.values() ?? [],
         subscribe: (l) => { db.tables.listeners.add(l); return () => db.tables.listeners.delete(l); },
       },
-      createCommitter: (node) => this.committer(node),
+      createCommitter: (node) => this.committer(node, checkpoint !== undefined),
       onFailed: (e) => this.fail(info, e),
       checkpoint,
     });
@@ -157,11 +170,11 @@ export class StreamingManager {
     };
   }
 
-  private committer(node: Extract<StreamNode, { op: 'materialize' | 'sink' }>): EpochCommitter | null {
+  private committer(node: Extract<StreamNode, { op: 'materialize' | 'sink' }>, checkpointing: boolean): EpochCommitter | null {
     const db = this.db;
     if (node.op === 'materialize') {
       const table = db.tables.table(node.targetOid) ?? db.tables.createVolatile(node.targetOid, node.columns.map((c) => c.type));
-      return new ViewCommitter(new MvWriter(db.tables, table));
+      return new ViewCommitter(new MvWriter(db.tables, table), checkpointing);
     }
     // Blackhole and external sinks (file, Kafka, PostgreSQL) write from their tasks.
     if (node.connector === 'blackhole' || externalSinkConnector(node.connector)) return null;

@@ -288,8 +288,8 @@ export async function restoreStreamingJobs(db: import('../../database.js').Datab
       const input = planner(s).plan(plan);
       const root: StreamNode = rel.kind === 'sink'
         ? { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector: rel.options?.connector ?? 'blackhole', options: rel.options ?? {} }
-        : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, input, targetOid: rel.oid, name: rel.name };
-      await db.streaming.start(rel, root, jobSettings((n) => s.settings.get(n), user, rel.options));
+        : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name: rel.name };
+      await db.streaming.start(rel, root, jobSettings((n) => s.settings.get(n), user, rel.options), 'latest');
     } catch (e) {
       process.stderr.write(`weir: could not restart the job of ${rel.name}: ${e instanceof Error ? e.message : String(e)}\n`);
     }
