@@ -31,8 +31,9 @@ import { checkpointStore, closeCheckpointStores } from './runtime/task-checkpoin
 import type { JobCheckpointServices } from './runtime/job-master.js';
 import { RESTORE_FROM_OPTION, chooseRestorePoint } from './checkpoint/restore-point.js';
 import { type EpochCommitter, TableSinkCommitter, ViewCommitter } from './runtime/epoch-committer.js';
+import { RestartBackoff, type RestartStrategyConfig, jobRestartStrategy, restartStrategyConfig } from './runtime/restart-strategy.js';
 
-export type JobStatus = 'RUNNING' | 'FAILED' | 'CANCELED' | 'FINISHED';
+export type JobStatus = 'RUNNING' | 'RESTARTING' | 'FAILED' | 'CANCELED' | 'FINISHED';
 
 export interface JobInfo {
   readonly id: number;
@@ -44,6 +45,8 @@ export interface JobInfo {
   readonly startedAt: number;
   readonly plan: StreamNode;
   readonly parallelism?: number;
+  /** Times the job was restarted from a checkpoint after a failure (its restart strategy). */
+  restarts: number;
 }
 
 /** What a job is planned under: the submitting session's settings, and its parallelism. */
@@ -54,6 +57,8 @@ export interface JobSettings {
   readonly parallelism: number;
   /** The session's checkpoint.* settings overridden by the job's WITH options. */
   readonly checkpoint?: CheckpointConfig;
+  /** The session's restart.* settings overridden by the job's WITH options. */
+  readonly restart?: RestartStrategyConfig;
 }
 
 /** A running job as the manager drives it, whichever runtime runs it. */
@@ -64,11 +69,21 @@ interface RunningJob {
   barrier(epoch: number, flush?: boolean): Promise<void>;
   flushed(): Promise<void>;
   stop(): void;
+  /** Failover: release the failed attempt, keeping its checkpoints for the next one. */
+  detach?(): void;
   /** The job's checkpoint coordinator; null when checkpointing is off (or the local runtime runs it). */
   readonly checkpoints: CheckpointCoordinator | null;
   readonly checkpointConfig: CheckpointConfig | null;
   /** DROP: delete whatever the job checkpointed. */
   discard?(): void;
+}
+
+/** What a failover needs to start the job again. */
+interface JobDefinition {
+  readonly rel: RelationDef;
+  readonly plan: StreamNode;
+  readonly settings: JobSettings;
+  readonly backoff: RestartBackoff;
 }
 
 /** One row of SHOW CHECKPOINTS / the REST API's checkpoint history. */
@@ -85,6 +100,8 @@ function tableInputs(n: StreamNode, out: number[] = []): number[] {
 
 export class StreamingManager {
   private readonly jobs = new Map<number, RunningJob>();
+  private readonly definitions = new Map<number, JobDefinition>();
+  private stopping = false;
   private readonly errors = new Map<number, SqlError>();
   private nextJobId = 1;
   private epoch = 0;
@@ -112,15 +129,19 @@ export class StreamingManager {
    */
   async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string, recovery: 'fresh' | 'latest' = 'fresh'): Promise<JobInfo> {
     const settings: JobSettings = typeof settingsIn === 'string' ? { timeZone: settingsIn, searchPath: '"$user", public', user: 'weir', parallelism: 1 } : settingsIn;
-    const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism };
+    const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism, restarts: 0 };
     const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings, recovery);
     this.jobs.set(info.id, job);
     await job.barrier(++this.epoch);
-    if (info.status === 'FAILED') {
+    if (info.status === 'FAILED' || info.status === 'RESTARTING') {
+      info.status = 'FAILED';
       job.stop();
       this.jobs.delete(info.id);
       throw this.errors.get(info.id) ?? new SqlError(SqlState.InternalError, info.error ?? 'the job failed');
     }
+    const backoff = new RestartBackoff(settings.restart ?? restartStrategyConfig({}, false));
+    backoff.started();
+    this.definitions.set(info.id, { rel, plan, settings, backoff });
     this.ensureTimer();
     return info;
   }
@@ -129,6 +150,36 @@ export class StreamingManager {
     info.status = 'FAILED';
     info.error = `${e.code}: ${e.message}`;
     this.errors.set(info.id, e);
+  }
+
+  /**
+   * A running job failed: record why, and restart it from its latest checkpoint after the delay
+   * its restart strategy gives — or leave it FAILED once the strategy gives up.
+   */
+  private failover(info: JobInfo, e: SqlError): void {
+    this.fail(info, e);
+    const def = this.definitions.get(info.id);
+    const delay = def && !this.stopping ? def.backoff.onFailure() : null;
+    if (delay === null) return;
+    info.status = 'RESTARTING';
+    const timer = setTimeout(() => void this.restart(info, def!), delay);
+    timer.unref();
+  }
+
+  private async restart(info: JobInfo, def: JobDefinition): Promise<void> {
+    // Cancelled or dropped while waiting: stay so.
+    if (info.status !== 'RESTARTING' || this.stopping || this.jobs.get(info.id)?.info !== info) return;
+    try {
+      this.jobs.get(info.id)?.detach?.();
+      const job = await this.startOnCluster(info, def.rel, def.plan, def.settings, 'latest');
+      if (info.status !== 'RESTARTING' || this.stopping) { job.stop(); return; }
+      this.jobs.set(info.id, job);
+      info.status = 'RUNNING';
+      info.restarts++;
+      def.backoff.started();
+    } catch (e) {
+      this.failover(info, e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e)));
+    }
   }
 
   private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings, recovery: 'fresh' | 'latest'): Promise<RunningJob> {
@@ -153,7 +204,7 @@ export class StreamingManager {
         subscribe: (l) => { db.tables.listeners.add(l); return () => db.tables.listeners.delete(l); },
       },
       createCommitter: (node) => this.committer(node, checkpoint !== undefined),
-      onFailed: (e) => this.fail(info, e),
+      onFailed: (e) => this.failover(info, e),
       checkpoint,
     });
     return {
@@ -165,6 +216,7 @@ export class StreamingManager {
         // Cancelled with DELETE_ON_CANCELLATION: the job's checkpoints go too (DROP: discard()).
         if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined);
       },
+      detach: () => this.dispatcher!.cancelJob(jm),
       discard: () => { if (checkpoint) void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined); },
       checkpoints: jm.checkpoints, checkpointConfig: checkpoint ? checkpoint.config : null,
     };
@@ -264,7 +316,7 @@ export class StreamingManager {
     const j = this.jobs.get(id);
     if (!j) throw new SqlError(SqlState.UndefinedObject, `job ${id} does not exist`);
     j.stop();
-    if (j.info.status === 'RUNNING') j.info.status = 'CANCELED';
+    if (j.info.status === 'RUNNING' || j.info.status === 'RESTARTING') j.info.status = 'CANCELED';
     return j.info;
   }
 
@@ -275,6 +327,7 @@ export class StreamingManager {
       j.stop();
       j.discard?.();
       this.jobs.delete(id);
+      this.definitions.delete(id);
     }
   }
 
@@ -298,6 +351,7 @@ export class StreamingManager {
   hasJob(jobId: number): boolean { return this.jobs.has(jobId); }
 
   stopAll(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const j of this.jobs.values()) j.stop();
@@ -312,5 +366,6 @@ export function jobSettings(get: (name: string) => string | undefined, user: str
   const parallelism = options.parallelism !== undefined
     ? parseParallelism(options.parallelism, 'parallelism')
     : parseParallelism(get('streaming_parallelism') ?? String(defaultParallelism()), 'streaming_parallelism');
-  return { timeZone: get('TimeZone') ?? 'UTC', searchPath: get('search_path') ?? '"$user", public', user, parallelism, checkpoint: jobCheckpointConfig(get, options) };
+  const checkpoint = jobCheckpointConfig(get, options);
+  return { timeZone: get('TimeZone') ?? 'UTC', searchPath: get('search_path') ?? '"$user", public', user, parallelism, checkpoint, restart: jobRestartStrategy(get, options, checkpoint.intervalMs !== null) };
 }

@@ -96,10 +96,10 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
   switch (w.kind) {
     case 'flush': await s.db.streaming.flush(); return { kind: 'command', tag: 'FLUSH' };
     case 'showJobs': {
-      const rows = s.db.streaming.list().map((j) => [BigInt(j.id), j.name, kindLabel(j.kind), j.status, j.error ?? null, new Date(j.startedAt).toISOString()]);
+      const rows = s.db.streaming.list().map((j) => [BigInt(j.id), j.name, kindLabel(j.kind), j.status, j.error ?? null, new Date(j.startedAt).toISOString(), j.restarts]);
       return {
         kind: 'rows', tag: `SHOW ${rows.length}`, rows,
-        columns: [{ name: 'id', type: T.int8 }, { name: 'name', type: T.text }, { name: 'kind', type: T.text }, { name: 'status', type: T.text }, { name: 'error', type: T.text }, { name: 'started_at', type: T.text }],
+        columns: [{ name: 'id', type: T.int8 }, { name: 'name', type: T.text }, { name: 'kind', type: T.text }, { name: 'status', type: T.text }, { name: 'error', type: T.text }, { name: 'started_at', type: T.text }, { name: 'restarts', type: T.int4 }],
       };
     }
     case 'showCheckpoints': return showCheckpoints(s, w.jobId);
