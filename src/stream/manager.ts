@@ -29,7 +29,7 @@ import type { CheckpointCoordinator } from './checkpoint/checkpoint-coordinator.
 import type { CheckpointStats } from './checkpoint/types.js';
 import { checkpointStore, closeCheckpointStores } from './runtime/task-checkpoint.js';
 import type { JobCheckpointServices } from './runtime/job-master.js';
-import { RESTORE_FROM_OPTION, chooseRestorePoint } from './checkpoint/restore-point.js';
+import { RESTORE_FROM_OPTION, type Recovery, chooseRestorePoint, findCheckpoint } from './checkpoint/restore-point.js';
 import { type EpochCommitter, TableSinkCommitter, ViewCommitter } from './runtime/epoch-committer.js';
 import { RestartBackoff, type RestartStrategyConfig, jobRestartStrategy, restartStrategyConfig } from './runtime/restart-strategy.js';
 
@@ -127,7 +127,7 @@ export class StreamingManager {
    * has one and its sources can be rewound; 'fresh' (CREATE) starts empty, or from the
    * checkpoint or savepoint named by WITH (restore.from = …).
    */
-  async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string, recovery: 'fresh' | 'latest' = 'fresh'): Promise<JobInfo> {
+  async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string, recovery: Recovery = 'fresh'): Promise<JobInfo> {
     const settings: JobSettings = typeof settingsIn === 'string' ? { timeZone: settingsIn, searchPath: '"$user", public', user: 'weir', parallelism: 1 } : settingsIn;
     const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism, restarts: 0 };
     const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings, recovery);
@@ -182,7 +182,7 @@ export class StreamingManager {
     }
   }
 
-  private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings, recovery: 'fresh' | 'latest'): Promise<RunningJob> {
+  private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings, recovery: Recovery): Promise<RunningJob> {
     if (!this.cluster) { this.cluster = new MiniCluster(this.clusterConfig); this.dispatcher = new Dispatcher(this.cluster); }
     const db = this.db;
     const config = settings.checkpoint ?? null;
@@ -214,10 +214,10 @@ export class StreamingManager {
       stop: () => {
         this.dispatcher!.cancelJob(jm);
         // Cancelled with DELETE_ON_CANCELLATION: the job's checkpoints go too (DROP: discard()).
-        if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined);
+        if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined);
       },
       detach: () => this.dispatcher!.cancelJob(jm),
-      discard: () => { if (checkpoint) void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined); },
+      discard: () => { if (checkpoint) void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined); },
       checkpoints: jm.checkpoints, checkpointConfig: checkpoint ? checkpoint.config : null,
     };
   }
@@ -329,6 +329,47 @@ export class StreamingManager {
       this.jobs.delete(id);
       this.definitions.delete(id);
     }
+  }
+
+  /** SAVEPOINT JOB id / STOP JOB id WITH SAVEPOINT (and the REST trigger): the savepoint's path. */
+  async savepoint(jobId: number, stop: boolean): Promise<string> {
+    const j = this.runningJob(jobId);
+    if (!j.checkpoints) throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${jobId} does not checkpoint (checkpoint.interval is off), so it cannot take a savepoint`);
+    let done;
+    try {
+      done = await j.checkpoints.trigger(true);
+    } catch (e) {
+      throw new SqlError('58000', `savepoint of job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (stop) this.cancel(jobId);
+    return done.externalPath;
+  }
+
+  /** RESTORE JOB id FROM 'chk-10' | '<path>': restart the running job from that checkpoint or savepoint. */
+  async restoreJob(jobId: number, ref: string): Promise<void> {
+    const j = this.runningJob(jobId);
+    const def = this.definitions.get(jobId);
+    if (!def || !j.checkpointConfig) throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${jobId} does not checkpoint (checkpoint.interval is off), so it has nothing to restore from`);
+    const from = await findCheckpoint(await checkpointStore(this.db.dataDir), String(def.rel.oid), ref);
+    const info = j.info;
+    j.detach?.();
+    info.status = 'RESTARTING';
+    try {
+      const job = await this.startOnCluster(info, def.rel, def.plan, def.settings, from);
+      this.jobs.set(jobId, job);
+      info.status = 'RUNNING';
+      def.backoff.started();
+    } catch (e) {
+      this.fail(info, e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e)));
+      throw e;
+    }
+  }
+
+  private runningJob(jobId: number): RunningJob {
+    const j = this.jobs.get(jobId);
+    if (!j) throw new SqlError(SqlState.UndefinedObject, `job ${jobId} does not exist`);
+    if (j.info.status !== 'RUNNING') throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${jobId} is ${j.info.status.toLowerCase()}, not running`);
+    return j;
   }
 
   /** Checkpoint statistics, oldest first: of one job, or of every running job. */

@@ -104,6 +104,11 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
     }
     case 'showCheckpoints': return showCheckpoints(s, w.jobId);
     case 'cancelJob': s.db.streaming.cancel(w.id); return { kind: 'command', tag: 'CANCEL JOB' };
+    case 'savepointJob': {
+      const path = await s.db.streaming.savepoint(w.id, w.stop);
+      return { kind: 'rows', tag: 'SELECT 1', rows: [[path]], columns: [{ name: 'savepoint_path', type: T.text }] };
+    }
+    case 'restoreJob': await s.db.streaming.restoreJob(w.id, w.from); return { kind: 'command', tag: 'RESTORE JOB' };
     case 'showObjects': {
       const rows = s.db.catalog.relations().filter((r) => r.kind === w.what).map((r) => [r.name, r.schema]);
       return { kind: 'rows', tag: `SHOW ${rows.length}`, rows, columns: [{ name: 'name', type: T.text }, { name: 'schema', type: T.text }] };

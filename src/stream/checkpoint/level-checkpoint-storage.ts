@@ -152,7 +152,17 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     await batch.write();
   }
 
-  /** Remove everything of a job (DROP, or cancellation with DELETE_ON_CANCELLATION). */
+  /**
+   * Cancellation with DELETE_ON_CANCELLATION, and DROP: remove the job's checkpoints but keep its
+   * savepoints (they belong to the user, as in Flink) and the state versions they read.
+   */
+  async dropCheckpoints(jobId: string): Promise<void> {
+    const all = await this.completed(jobId);
+    if (all.some((c) => c.isSavepoint)) await this.subsume(jobId, 0);
+    else await this.dropJob(jobId);
+  }
+
+  /** Remove everything of a job, savepoints too (a new job reusing the key starts clean). */
   async dropJob(jobId: string): Promise<void> {
     await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });

@@ -29,22 +29,31 @@ function describe(n: StreamNode): string {
   return n.op === 'tableSource' ? `table ${n.name}` : 'VALUES';
 }
 
+/** How a job starts: empty (or from restore.from), from its latest checkpoint, or from a chosen one. */
+export type Recovery = 'fresh' | 'latest' | CompletedCheckpoint;
+
 export async function chooseRestorePoint(
-  storage: LevelCheckpointStorage, storageJob: string, rel: RelationDef, plan: StreamNode, config: CheckpointConfig, recovery: 'fresh' | 'latest',
+  storage: LevelCheckpointStorage, storageJob: string, rel: RelationDef, plan: StreamNode, config: CheckpointConfig, recovery: Recovery,
 ): Promise<CompletedCheckpoint | null> {
-  const ref = rel.options?.[RESTORE_FROM_OPTION];
   const blocker = unreplayableSource(plan);
+  if (typeof recovery === 'object') {
+    if (blocker) throw notReplayable(blocker);
+    return recovery;
+  }
+  const ref = rel.options?.[RESTORE_FROM_OPTION];
   if (recovery === 'latest') {
     if (blocker) return null;
     const latest = await storage.latest(storageJob, config.preferCheckpointForRecovery);
     if (latest) return latest;
   }
   if (ref === undefined) return null;
-  if (blocker) {
-    throw new SqlError(SqlState.FeatureNotSupported, `${RESTORE_FROM_OPTION} needs a job whose sources can all be rewound, but it reads ${describe(blocker)}`,
-      { hint: 'jobs over tables and views recompute from their current rows instead' });
-  }
+  if (blocker) throw notReplayable(blocker);
   return findCheckpoint(storage, storageJob, ref);
+}
+
+function notReplayable(blocker: StreamNode): SqlError {
+  return new SqlError(SqlState.FeatureNotSupported, `restoring from a checkpoint needs a job whose sources can all be rewound, but it reads ${describe(blocker)}`,
+    { hint: 'jobs over tables and views recompute from their current rows instead' });
 }
 
 /** 'chk-10' / 'savepoint-3' of `ownJob`, or an external path naming its job. */
