@@ -51,6 +51,7 @@ export const SqlState = {
   InvalidTableDefinition: '42P16',
   ReadOnlySqlTransaction: '25006',
   ProgramLimitExceeded: '54000',
+  ObjectNotInPrerequisiteState: '55000',
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 const cluster = (): MiniCluster => db.streaming.runtime!;
 const rows = async (sql: string) => (await c.query({ text: sql, rowMode: 'array' })).rows;
-const jobs = async () => (await c.query('SHOW JOBS')).rows as { id: string; name: string; status: string; error: string | null }[];
+const jobs = async () => (await c.query('SHOW JOBS')).rows as { id: string; name: string; status: string; error: string | null; restarts: number }[];
 const job = async (name: string) => (await jobs()).find((j) => j.name === name);
 
 describe('parallel jobs', () => {
@@ -95,13 +95,17 @@ describe('failures', () => {
 
   it('fails only the job whose operator throws, records the error, and releases its slots', async () => {
     const free = cluster().resourceManager.freeSlots();
-    await c.query('CREATE MATERIALIZED VIEW inv AS SELECT id, 100 / v AS x FROM t');
+    // The failure is in the data, so every restart fails again: after two the strategy gives up.
+    await c.query("CREATE MATERIALIZED VIEW inv WITH (restart.strategy = 'fixed-delay', restart.attempts = 2, restart.delay = '50ms') AS SELECT id, 100 / v AS x FROM t");
     // No exchange: the whole pipeline runs at the table source's parallelism, in one slot.
     expect(cluster().resourceManager.freeSlots()).toBe(free - 1);
     await c.query('INSERT INTO t VALUES (9002, 1, 0)');
     await c.query('FLUSH');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await job('inv'))?.status !== 'FAILED') await new Promise((r) => setTimeout(r, 50));
     const j = await job('inv');
     expect(j?.status).toBe('FAILED');
+    expect(j?.restarts).toBe(2);
     expect(j?.error).toMatch(/^22012: division by zero/);
     expect(cluster().resourceManager.freeSlots()).toBe(free);
     // Other jobs and the server carry on.
@@ -127,16 +131,28 @@ describe('failures', () => {
     expect(await job('odds')).toBeUndefined();
   });
 
-  it('fails the jobs of a crashed TaskManager, keeps serving, and replaces the worker', async () => {
-    await c.query('CREATE MATERIALIZED VIEW p1 WITH (parallelism = 1) AS SELECT k, count(*) AS n FROM t GROUP BY k');
+  it('restarts the jobs of a crashed TaskManager under their restart strategy, keeps serving, and replaces the worker', async () => {
+    await c.query("CREATE MATERIALIZED VIEW p_none WITH (parallelism = 2, restart.strategy = 'none') AS SELECT k, sum(v) AS s FROM t GROUP BY k");
+    await c.query("CREATE MATERIALIZED VIEW p_fixed WITH (parallelism = 2, restart-strategy.type = 'fixed-delay', restart.delay = '100ms') AS SELECT k, count(*) AS n FROM t GROUP BY k");
+    const before = await rows('SELECT * FROM p_fixed ORDER BY k');
     const victim = cluster().taskManagerIds()[0];
     cluster().taskManager(victim)!.killForTest();
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await job('by_k'))?.status === 'RUNNING') await new Promise((r) => setTimeout(r, 50));
-    // by_k runs at parallelism 2, so it had a subtask on every TaskManager.
-    const failed = await job('by_k');
+    const deadline = Date.now() + 15_000;
+    const settled = async () => (await job('p_none'))?.status === 'FAILED' && (await job('p_fixed'))?.restarts === 1;
+    while (Date.now() < deadline && !(await settled())) await new Promise((r) => setTimeout(r, 50));
+    // Both jobs had a subtask on every TaskManager (parallelism 2 over two workers).
+    const failed = await job('p_none');
     expect(failed?.status).toBe('FAILED');
     expect(failed?.error).toMatch(/TaskManager .* (exited|crashed)/);
+    const restarted = await job('p_fixed');
+    expect(restarted).toMatchObject({ status: 'RUNNING', restarts: 1 });
+    expect(restarted?.error).toMatch(/TaskManager .* (exited|crashed)/); // the last failure stays visible
+    await c.query('FLUSH');
+    expect(await rows('SELECT * FROM p_fixed ORDER BY k')).toEqual(before);
+    await c.query('INSERT INTO t VALUES (5001, 3, 1)');
+    await c.query('FLUSH');
+    expect((await rows('SELECT n FROM p_fixed WHERE k = 3'))[0][0]).toBe(String(Number(before.find((r) => r[0] === 3)![1]) + 1));
+    await c.query('DELETE FROM t WHERE id = 5001');
     expect(await rows('SELECT 1')).toEqual([[1]]);
     await c.query('CREATE MATERIALIZED VIEW after_crash AS SELECT count(*) AS n FROM t');
     expect((await rows('SELECT n FROM after_crash'))[0][0]).toBe('2000');

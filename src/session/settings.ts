@@ -5,6 +5,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { isValidTimeZone } from '../types/datetime.js';
 import { SERVER_VERSION, SERVER_VERSION_NUM } from '../version.js';
 import { defaultParallelism, parseParallelism } from '../stream/graph/parallelism.js';
+import { RESTART_FLINK_KEYS, describeRestartStrategy, restartStrategyConfig } from '../stream/runtime/restart-strategy.js';
 import { CHECKPOINT_FLINK_KEYS, DEFAULT_CHECKPOINT_CONFIG, checkpointConfig, describeCheckpointConfig } from '../stream/checkpoint/checkpoint-config.js';
 
 interface SettingDef { value: string; reportable?: boolean; readonly?: boolean; description: string; check?: (v: string) => string }
@@ -73,7 +74,20 @@ function defs(): Record<string, SettingDef> {
       check: (v) => String(parseParallelism(v, 'streaming_parallelism')),
     },
     ...checkpointDefaults(),
+    ...restartDefaults(),
   };
+}
+
+/** restart.* defaults of new jobs (Flink's restart-strategy.* keys are aliases); 22023 on a bad value. */
+function restartDefaults(): Record<string, SettingDef> {
+  const out: Record<string, SettingDef> = {};
+  for (const [name, value] of Object.entries(describeRestartStrategy(null))) {
+    out[name] = {
+      value, description: `Default ${name} of new streaming jobs.`,
+      check: (v) => (name === 'restart.strategy' && v.trim().toLowerCase() === 'default' ? 'default' : describeRestartStrategy(restartStrategyConfig({ [name]: v }, true))[name]),
+    };
+  }
+  return out;
 }
 
 /** checkpoint.* defaults of new jobs (Flink's execution.checkpointing.* keys are aliases); 22023 on a bad value. */
@@ -88,7 +102,7 @@ function checkpointDefaults(): Record<string, SettingDef> {
   return out;
 }
 
-const ALIASES: Record<string, string> = { datestyle: 'DateStyle', timezone: 'TimeZone', intervalstyle: 'IntervalStyle', time_zone: 'TimeZone', ...CHECKPOINT_FLINK_KEYS };
+const ALIASES: Record<string, string> = { datestyle: 'DateStyle', timezone: 'TimeZone', intervalstyle: 'IntervalStyle', time_zone: 'TimeZone', ...CHECKPOINT_FLINK_KEYS, ...RESTART_FLINK_KEYS };
 
 export class Settings {
   private readonly values: Record<string, SettingDef> = defs();

@@ -3,7 +3,8 @@
 //   CREATE STREAM name [WITH (…)] AS SELECT …         (append-only derived stream)
 //   CREATE SINK name FROM view | AS SELECT … WITH (…)
 //   CREATE MATERIALIZED VIEW name WITH (k = v, …) AS SELECT …   (dotted option names)
-//   FLUSH · SHOW JOBS · SHOW CHECKPOINTS [FOR JOB id] · CANCEL JOB id · SHOW MATERIALIZED VIEWS | SOURCES | SINKS | STREAMS
+//   FLUSH · SHOW JOBS · SHOW CHECKPOINTS [FOR JOB id] · CANCEL JOB id · SAVEPOINT JOB id ·
+//   STOP JOB id WITH SAVEPOINT · RESTORE JOB id FROM 'chk-10' | '<path>' · SHOW MATERIALIZED VIEWS | SOURCES | SINKS | STREAMS
 //   EXPLAIN (TYPE logical | optimized | stream | streamgraph | job | execution) <statement>
 // The standard parts (column definitions, the SELECT) are handed back to libpg-query.
 
@@ -18,6 +19,8 @@ export type WeirStatement =
   | { readonly kind: 'showJobs' }
   | { readonly kind: 'showCheckpoints'; readonly jobId?: number }
   | { readonly kind: 'cancelJob'; readonly id: number }
+  | { readonly kind: 'savepointJob'; readonly id: number; readonly stop: boolean }
+  | { readonly kind: 'restoreJob'; readonly id: number; readonly from: string }
   | { readonly kind: 'showObjects'; readonly what: 'materialized_view' | 'source' | 'sink' | 'stream' }
   | { readonly kind: 'explain'; readonly type: 'logical' | 'optimized' | 'stream' | 'streamgraph' | 'job' | 'execution'; readonly statementSql: string }
   | { readonly kind: 'dropStreaming'; readonly what: 'source' | 'sink' | 'stream'; readonly names: string[]; readonly ifExists: boolean; readonly cascade: boolean };
@@ -91,6 +94,9 @@ export function parseWeirStatement(text: string): WeirStatement | null {
   if (/^SHOW\s+JOBS$/i.test(s)) return { kind: 'showJobs' };
   if ((m = /^SHOW\s+CHECKPOINTS(?:\s+FOR\s+JOB\s+(\d+))?$/i.exec(s))) return m[1] ? { kind: 'showCheckpoints', jobId: Number(m[1]) } : { kind: 'showCheckpoints' };
   if ((m = /^CANCEL\s+JOB\s+(\d+)$/i.exec(s))) return { kind: 'cancelJob', id: Number(m[1]) };
+  if ((m = /^SAVEPOINT\s+JOB\s+(\d+)$/i.exec(s))) return { kind: 'savepointJob', id: Number(m[1]), stop: false };
+  if ((m = /^STOP\s+JOB\s+(\d+)\s+WITH\s+SAVEPOINT$/i.exec(s))) return { kind: 'savepointJob', id: Number(m[1]), stop: true };
+  if ((m = /^RESTORE\s+JOB\s+(\d+)\s+FROM\s+'((?:[^']|'')*)'$/i.exec(s))) return { kind: 'restoreJob', id: Number(m[1]), from: m[2].replace(/''/g, "'") };
   if ((m = /^SHOW\s+(MATERIALIZED\s+VIEWS|SOURCES|SINKS|STREAMS)$/i.exec(s))) {
     const w = m[1].toUpperCase();
     return { kind: 'showObjects', what: w.startsWith('MAT') ? 'materialized_view' : w === 'SOURCES' ? 'source' : w === 'SINKS' ? 'sink' : 'stream' };

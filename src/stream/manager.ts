@@ -28,9 +28,12 @@ import { type CheckpointConfig, jobCheckpointConfig } from './checkpoint/checkpo
 import type { CheckpointCoordinator } from './checkpoint/checkpoint-coordinator.js';
 import type { CheckpointStats } from './checkpoint/types.js';
 import { checkpointStore, closeCheckpointStores } from './runtime/task-checkpoint.js';
+import type { JobCheckpointServices } from './runtime/job-master.js';
+import { RESTORE_FROM_OPTION, type Recovery, chooseRestorePoint, findCheckpoint } from './checkpoint/restore-point.js';
 import { type EpochCommitter, TableSinkCommitter, ViewCommitter } from './runtime/epoch-committer.js';
+import { RestartBackoff, type RestartStrategyConfig, jobRestartStrategy, restartStrategyConfig } from './runtime/restart-strategy.js';
 
-export type JobStatus = 'RUNNING' | 'FAILED' | 'CANCELED' | 'FINISHED';
+export type JobStatus = 'RUNNING' | 'RESTARTING' | 'FAILED' | 'CANCELED' | 'FINISHED';
 
 export interface JobInfo {
   readonly id: number;
@@ -42,6 +45,8 @@ export interface JobInfo {
   readonly startedAt: number;
   readonly plan: StreamNode;
   readonly parallelism?: number;
+  /** Times the job was restarted from a checkpoint after a failure (its restart strategy). */
+  restarts: number;
 }
 
 /** What a job is planned under: the submitting session's settings, and its parallelism. */
@@ -52,6 +57,8 @@ export interface JobSettings {
   readonly parallelism: number;
   /** The session's checkpoint.* settings overridden by the job's WITH options. */
   readonly checkpoint?: CheckpointConfig;
+  /** The session's restart.* settings overridden by the job's WITH options. */
+  readonly restart?: RestartStrategyConfig;
 }
 
 /** A running job as the manager drives it, whichever runtime runs it. */
@@ -62,11 +69,21 @@ interface RunningJob {
   barrier(epoch: number, flush?: boolean): Promise<void>;
   flushed(): Promise<void>;
   stop(): void;
+  /** Failover: release the failed attempt, keeping its checkpoints for the next one. */
+  detach?(): void;
   /** The job's checkpoint coordinator; null when checkpointing is off (or the local runtime runs it). */
   readonly checkpoints: CheckpointCoordinator | null;
   readonly checkpointConfig: CheckpointConfig | null;
   /** DROP: delete whatever the job checkpointed. */
   discard?(): void;
+}
+
+/** What a failover needs to start the job again. */
+interface JobDefinition {
+  readonly rel: RelationDef;
+  readonly plan: StreamNode;
+  readonly settings: JobSettings;
+  readonly backoff: RestartBackoff;
 }
 
 /** One row of SHOW CHECKPOINTS / the REST API's checkpoint history. */
@@ -83,6 +100,8 @@ function tableInputs(n: StreamNode, out: number[] = []): number[] {
 
 export class StreamingManager {
   private readonly jobs = new Map<number, RunningJob>();
+  private readonly definitions = new Map<number, JobDefinition>();
+  private stopping = false;
   private readonly errors = new Map<number, SqlError>();
   private nextJobId = 1;
   private epoch = 0;
@@ -102,18 +121,27 @@ export class StreamingManager {
   /** The cluster running the jobs (started on first use); null with the local runtime. */
   get runtime(): MiniCluster | null { return this.cluster; }
 
-  /** Start the job that maintains `rel` from `plan`; resolves once the view holds its first epoch. */
-  async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string): Promise<JobInfo> {
+  /**
+   * Start the job that maintains `rel` from `plan`; resolves once the view holds its first epoch.
+   * `recovery` 'latest' (a restart) continues from the job's latest completed checkpoint when it
+   * has one and its sources can be rewound; 'fresh' (CREATE) starts empty, or from the
+   * checkpoint or savepoint named by WITH (restore.from = …).
+   */
+  async start(rel: RelationDef, plan: StreamNode, settingsIn: JobSettings | string, recovery: Recovery = 'fresh'): Promise<JobInfo> {
     const settings: JobSettings = typeof settingsIn === 'string' ? { timeZone: settingsIn, searchPath: '"$user", public', user: 'weir', parallelism: 1 } : settingsIn;
-    const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism };
-    const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings);
+    const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism, restarts: 0 };
+    const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings, recovery);
     this.jobs.set(info.id, job);
     await job.barrier(++this.epoch);
-    if (info.status === 'FAILED') {
+    if (info.status === 'FAILED' || info.status === 'RESTARTING') {
+      info.status = 'FAILED';
       job.stop();
       this.jobs.delete(info.id);
       throw this.errors.get(info.id) ?? new SqlError(SqlState.InternalError, info.error ?? 'the job failed');
     }
+    const backoff = new RestartBackoff(settings.restart ?? restartStrategyConfig({}, false));
+    backoff.started();
+    this.definitions.set(info.id, { rel, plan, settings, backoff });
     this.ensureTimer();
     return info;
   }
@@ -124,13 +152,49 @@ export class StreamingManager {
     this.errors.set(info.id, e);
   }
 
-  private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings): Promise<RunningJob> {
+  /**
+   * A running job failed: record why, and restart it from its latest checkpoint after the delay
+   * its restart strategy gives — or leave it FAILED once the strategy gives up.
+   */
+  private failover(info: JobInfo, e: SqlError): void {
+    this.fail(info, e);
+    const def = this.definitions.get(info.id);
+    const delay = def && !this.stopping ? def.backoff.onFailure() : null;
+    if (delay === null) return;
+    info.status = 'RESTARTING';
+    const timer = setTimeout(() => void this.restart(info, def!), delay);
+    timer.unref();
+  }
+
+  private async restart(info: JobInfo, def: JobDefinition): Promise<void> {
+    // Cancelled or dropped while waiting: stay so.
+    if (info.status !== 'RESTARTING' || this.stopping || this.jobs.get(info.id)?.info !== info) return;
+    try {
+      this.jobs.get(info.id)?.detach?.();
+      const job = await this.startOnCluster(info, def.rel, def.plan, def.settings, 'latest');
+      if (info.status !== 'RESTARTING' || this.stopping) { job.stop(); return; }
+      this.jobs.set(info.id, job);
+      info.status = 'RUNNING';
+      info.restarts++;
+      def.backoff.started();
+    } catch (e) {
+      this.failover(info, e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings, recovery: Recovery): Promise<RunningJob> {
     if (!this.cluster) { this.cluster = new MiniCluster(this.clusterConfig); this.dispatcher = new Dispatcher(this.cluster); }
     const db = this.db;
     const config = settings.checkpoint ?? null;
-    const checkpoint = config && config.intervalMs !== null
-      ? { config, storage: await checkpointStore(db.dataDir), dataDir: db.dataDir, storageJob: String(rel.oid) }
-      : undefined;
+    let checkpoint: JobCheckpointServices | undefined;
+    if (config && config.intervalMs !== null) {
+      const storage = await checkpointStore(db.dataDir);
+      const storageJob = String(rel.oid);
+      const restoreFrom = await chooseRestorePoint(storage, storageJob, rel, plan, config, recovery);
+      checkpoint = { config, storage, dataDir: db.dataDir, storageJob, restoreFrom: restoreFrom ?? undefined };
+    } else if (rel.options?.[RESTORE_FROM_OPTION] !== undefined && recovery === 'fresh') {
+      throw new SqlError(SqlState.InvalidParameterValue, `${RESTORE_FROM_OPTION} needs checkpointing on (checkpoint.interval is off)`);
+    }
     const jm: JobMaster = await this.dispatcher!.submitJob({
       jobId: info.id, relOid: rel.oid, catalog: snapshotCatalog(db.catalog), parallelism: settings.parallelism,
       settings: { timeZone: settings.timeZone, searchPath: settings.searchPath, user: settings.user },
@@ -139,8 +203,8 @@ export class StreamingManager {
         tableRows: (oid: number): Iterable<Row> => db.tables.table(oid)?.rows.values() ?? [],
         subscribe: (l) => { db.tables.listeners.add(l); return () => db.tables.listeners.delete(l); },
       },
-      createCommitter: (node) => this.committer(node),
-      onFailed: (e) => this.fail(info, e),
+      createCommitter: (node) => this.committer(node, checkpoint !== undefined),
+      onFailed: (e) => this.failover(info, e),
       checkpoint,
     });
     return {
@@ -150,18 +214,19 @@ export class StreamingManager {
       stop: () => {
         this.dispatcher!.cancelJob(jm);
         // Cancelled with DELETE_ON_CANCELLATION: the job's checkpoints go too (DROP: discard()).
-        if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined);
+        if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined);
       },
-      discard: () => { if (checkpoint) void checkpoint.storage.dropJob(checkpoint.storageJob).catch(() => undefined); },
+      detach: () => this.dispatcher!.cancelJob(jm),
+      discard: () => { if (checkpoint) void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined); },
       checkpoints: jm.checkpoints, checkpointConfig: checkpoint ? checkpoint.config : null,
     };
   }
 
-  private committer(node: Extract<StreamNode, { op: 'materialize' | 'sink' }>): EpochCommitter | null {
+  private committer(node: Extract<StreamNode, { op: 'materialize' | 'sink' }>, checkpointing: boolean): EpochCommitter | null {
     const db = this.db;
     if (node.op === 'materialize') {
       const table = db.tables.table(node.targetOid) ?? db.tables.createVolatile(node.targetOid, node.columns.map((c) => c.type));
-      return new ViewCommitter(new MvWriter(db.tables, table));
+      return new ViewCommitter(new MvWriter(db.tables, table), checkpointing);
     }
     // Blackhole and external sinks (file, Kafka, PostgreSQL) write from their tasks.
     if (node.connector === 'blackhole' || externalSinkConnector(node.connector)) return null;
@@ -251,7 +316,7 @@ export class StreamingManager {
     const j = this.jobs.get(id);
     if (!j) throw new SqlError(SqlState.UndefinedObject, `job ${id} does not exist`);
     j.stop();
-    if (j.info.status === 'RUNNING') j.info.status = 'CANCELED';
+    if (j.info.status === 'RUNNING' || j.info.status === 'RESTARTING') j.info.status = 'CANCELED';
     return j.info;
   }
 
@@ -262,7 +327,49 @@ export class StreamingManager {
       j.stop();
       j.discard?.();
       this.jobs.delete(id);
+      this.definitions.delete(id);
     }
+  }
+
+  /** SAVEPOINT JOB id / STOP JOB id WITH SAVEPOINT (and the REST trigger): the savepoint's path. */
+  async savepoint(jobId: number, stop: boolean): Promise<string> {
+    const j = this.runningJob(jobId);
+    if (!j.checkpoints) throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${jobId} does not checkpoint (checkpoint.interval is off), so it cannot take a savepoint`);
+    let done;
+    try {
+      done = await j.checkpoints.trigger(true);
+    } catch (e) {
+      throw new SqlError('58000', `savepoint of job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (stop) this.cancel(jobId);
+    return done.externalPath;
+  }
+
+  /** RESTORE JOB id FROM 'chk-10' | '<path>': restart the running job from that checkpoint or savepoint. */
+  async restoreJob(jobId: number, ref: string): Promise<void> {
+    const j = this.runningJob(jobId);
+    const def = this.definitions.get(jobId);
+    if (!def || !j.checkpointConfig) throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${jobId} does not checkpoint (checkpoint.interval is off), so it has nothing to restore from`);
+    const from = await findCheckpoint(await checkpointStore(this.db.dataDir), String(def.rel.oid), ref);
+    const info = j.info;
+    j.detach?.();
+    info.status = 'RESTARTING';
+    try {
+      const job = await this.startOnCluster(info, def.rel, def.plan, def.settings, from);
+      this.jobs.set(jobId, job);
+      info.status = 'RUNNING';
+      def.backoff.started();
+    } catch (e) {
+      this.fail(info, e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e)));
+      throw e;
+    }
+  }
+
+  private runningJob(jobId: number): RunningJob {
+    const j = this.jobs.get(jobId);
+    if (!j) throw new SqlError(SqlState.UndefinedObject, `job ${jobId} does not exist`);
+    if (j.info.status !== 'RUNNING') throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${jobId} is ${j.info.status.toLowerCase()}, not running`);
+    return j;
   }
 
   /** Checkpoint statistics, oldest first: of one job, or of every running job. */
@@ -285,6 +392,7 @@ export class StreamingManager {
   hasJob(jobId: number): boolean { return this.jobs.has(jobId); }
 
   stopAll(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const j of this.jobs.values()) j.stop();
@@ -299,5 +407,6 @@ export function jobSettings(get: (name: string) => string | undefined, user: str
   const parallelism = options.parallelism !== undefined
     ? parseParallelism(options.parallelism, 'parallelism')
     : parseParallelism(get('streaming_parallelism') ?? String(defaultParallelism()), 'streaming_parallelism');
-  return { timeZone: get('TimeZone') ?? 'UTC', searchPath: get('search_path') ?? '"$user", public', user, parallelism, checkpoint: jobCheckpointConfig(get, options) };
+  const checkpoint = jobCheckpointConfig(get, options);
+  return { timeZone: get('TimeZone') ?? 'UTC', searchPath: get('search_path') ?? '"$user", public', user, parallelism, checkpoint, restart: jobRestartStrategy(get, options, checkpoint.intervalMs !== null) };
 }

@@ -14,9 +14,54 @@ export class MvWriter {
   private pendingInserts: Row[] = [];
   private pendingDeletes: Row[] = [];
   private readonly allCols: number[];
+  /** Row keys whose count changed since the last snapshot (checkpointing jobs only). */
+  private changed: Set<string> | null = null;
 
   constructor(private readonly store: TableStore, private readonly table: TableData) {
     this.allCols = table.types.map((_, i) => i);
+  }
+
+  /** Record changed rows from now on, for incremental checkpoints of the view's contents. */
+  trackChanges(): void { this.changed ??= new Set(); }
+
+  /** The rows whose count changed since the last call: key → [row, count] (count 0: gone). */
+  takeChanges(): Map<string, [Row | null, number]> {
+    const out = new Map<string, [Row | null, number]>();
+    if (!this.changed) return out;
+    for (const k of this.changed) out.set(k, this.current(k));
+    this.changed.clear();
+    return out;
+  }
+
+  /** One row key's current row and count (for re-snapshotting keys of a failed checkpoint). */
+  current(k: string): [Row | null, number] {
+    const ids = this.index.get(k);
+    return ids?.length ? [this.table.rows.get(ids[0])!, ids.length] : [null, 0];
+  }
+
+  /**
+   * Recovery: replace the view's contents with `rows` (each with its count) in one step, as a
+   * change readers and downstream views see like any other epoch.
+   */
+  reset(rows: Iterable<readonly [Row, number]>): void {
+    const change: TableChange = { oid: this.table.oid, inserted: [], deleted: [...this.table.rows.values()] };
+    this.table.rows.clear();
+    this.index.clear();
+    this.pendingDeletes = [];
+    this.pendingInserts = [];
+    for (const [r, n] of rows) for (let i = 0; i < n; i++) this.insert(r, change);
+    this.changed?.clear();
+    if (change.deleted.length || change.inserted.length) this.store.notify([change]);
+  }
+
+  private insert(r: Row, change: TableChange): void {
+    const id = this.table.nextRowId++;
+    this.table.rows.set(id, r);
+    const k = rowKey(r, this.allCols);
+    const ids = this.index.get(k);
+    if (ids) ids.push(id); else this.index.set(k, [id]);
+    this.changed?.add(k);
+    change.inserted.push(r);
   }
 
   write(chunk: Chunk): void {
@@ -41,18 +86,12 @@ export class MvWriter {
         throw new SqlError(SqlState.InternalError, `materialized view ${this.table.oid} received a retraction for a row it does not hold`);
       }
       if (ids!.length === 0) this.index.delete(k);
+      this.changed?.add(k);
       const old = this.table.rows.get(id)!;
       this.table.rows.delete(id);
       change.deleted.push(old);
     }
-    for (const r of this.pendingInserts) {
-      const id = this.table.nextRowId++;
-      this.table.rows.set(id, r);
-      const k = rowKey(r, this.allCols);
-      const ids = this.index.get(k);
-      if (ids) ids.push(id); else this.index.set(k, [id]);
-      change.inserted.push(r);
-    }
+    for (const r of this.pendingInserts) this.insert(r, change);
     this.pendingDeletes = [];
     this.pendingInserts = [];
     this.store.notify([change]);

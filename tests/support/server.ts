@@ -12,6 +12,8 @@ export interface TestServer {
   readonly port: number;
   readonly dataDir: string;
   readonly user: string;
+  /** The server's database, for tests that look inside (the streaming runtime's TaskManagers). */
+  readonly db: Database;
   client(opts?: Partial<pg.ClientConfig>): Promise<pg.Client>;
   stop(): Promise<void>;
 }
@@ -25,7 +27,7 @@ export async function startServer(opts: { dataDir?: string; passwordMethod?: 'sc
   const port = await server.listen();
   const clients: pg.Client[] = [];
   return {
-    port, dataDir, user: TEST_USER,
+    port, dataDir, user: TEST_USER, db,
     async client(extra = {}) {
       const c = new pg.Client({ host: '127.0.0.1', port, user: TEST_USER, database: 'weir', ...extra });
       await c.connect();

@@ -96,14 +96,19 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
   switch (w.kind) {
     case 'flush': await s.db.streaming.flush(); return { kind: 'command', tag: 'FLUSH' };
     case 'showJobs': {
-      const rows = s.db.streaming.list().map((j) => [BigInt(j.id), j.name, kindLabel(j.kind), j.status, j.error ?? null, new Date(j.startedAt).toISOString()]);
+      const rows = s.db.streaming.list().map((j) => [BigInt(j.id), j.name, kindLabel(j.kind), j.status, j.error ?? null, new Date(j.startedAt).toISOString(), j.restarts]);
       return {
         kind: 'rows', tag: `SHOW ${rows.length}`, rows,
-        columns: [{ name: 'id', type: T.int8 }, { name: 'name', type: T.text }, { name: 'kind', type: T.text }, { name: 'status', type: T.text }, { name: 'error', type: T.text }, { name: 'started_at', type: T.text }],
+        columns: [{ name: 'id', type: T.int8 }, { name: 'name', type: T.text }, { name: 'kind', type: T.text }, { name: 'status', type: T.text }, { name: 'error', type: T.text }, { name: 'started_at', type: T.text }, { name: 'restarts', type: T.int4 }],
       };
     }
     case 'showCheckpoints': return showCheckpoints(s, w.jobId);
     case 'cancelJob': s.db.streaming.cancel(w.id); return { kind: 'command', tag: 'CANCEL JOB' };
+    case 'savepointJob': {
+      const path = await s.db.streaming.savepoint(w.id, w.stop);
+      return { kind: 'rows', tag: 'SELECT 1', rows: [[path]], columns: [{ name: 'savepoint_path', type: T.text }] };
+    }
+    case 'restoreJob': await s.db.streaming.restoreJob(w.id, w.from); return { kind: 'command', tag: 'RESTORE JOB' };
     case 'showObjects': {
       const rows = s.db.catalog.relations().filter((r) => r.kind === w.what).map((r) => [r.name, r.schema]);
       return { kind: 'rows', tag: `SHOW ${rows.length}`, rows, columns: [{ name: 'name', type: T.text }, { name: 'schema', type: T.text }] };
@@ -288,8 +293,8 @@ export async function restoreStreamingJobs(db: import('../../database.js').Datab
       const input = planner(s).plan(plan);
       const root: StreamNode = rel.kind === 'sink'
         ? { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector: rel.options?.connector ?? 'blackhole', options: rel.options ?? {} }
-        : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, input, targetOid: rel.oid, name: rel.name };
-      await db.streaming.start(rel, root, jobSettings((n) => s.settings.get(n), user, rel.options));
+        : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name: rel.name };
+      await db.streaming.start(rel, root, jobSettings((n) => s.settings.get(n), user, rel.options), 'latest');
     } catch (e) {
       process.stderr.write(`weir: could not restart the job of ${rel.name}: ${e instanceof Error ? e.message : String(e)}\n`);
     }

@@ -19,6 +19,8 @@ export interface CheckpointTarget {
   notifyCheckpointAborted(checkpointId: number): void;
   /** More consecutive failures than tolerated: restart the job from its latest checkpoint. */
   failJob(reason: string): void;
+  /** Fingerprint of the job's graph, recorded in each completed checkpoint. */
+  readonly jobGraph?: string;
 }
 
 /** Where completed checkpoints and their partial state live. */
@@ -134,6 +136,7 @@ export class CheckpointCoordinator {
       jobId: this.jobId, checkpointId: id, isSavepoint: p.stats.isSavepoint, triggeredAt: p.stats.triggeredAt, completedAt,
       tasks: Object.fromEntries(p.handles), sizeBytes: p.stats.sizeBytes,
       externalPath: this.storage.externalPath(this.jobId, id, p.stats.isSavepoint),
+      jobGraph: this.target.jobGraph,
     };
     try {
       await this.storage.writeCompleted(checkpoint);

@@ -138,7 +138,31 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     await batch.write();
   }
 
-  /** Remove everything of a job (DROP, or cancellation with DELETE_ON_CANCELLATION). */
+  /**
+   * Recovery from checkpoint `checkpointId`: drop every checkpoint and state version after it.
+   * They belong to attempts that never completed (or to a history the restore abandons), and the
+   * restored job numbers its next checkpoints from `checkpointId + 1` again.
+   */
+  async truncateAfter(jobId: string, checkpointId: number): Promise<void> {
+    const batch = this.db.batch();
+    for await (const k of this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` })) {
+      if (fromInverted(k.slice(k.lastIndexOf('\0') + 1)) > checkpointId) batch.del(k);
+    }
+    for await (const k of this.db.keys({ gt: `m/${jobId}/${pad(checkpointId)}`, lt: `m/${jobId}/\uffff` })) batch.del(k);
+    await batch.write();
+  }
+
+  /**
+   * Cancellation with DELETE_ON_CANCELLATION, and DROP: remove the job's checkpoints but keep its
+   * savepoints (they belong to the user, as in Flink) and the state versions they read.
+   */
+  async dropCheckpoints(jobId: string): Promise<void> {
+    const all = await this.completed(jobId);
+    if (all.some((c) => c.isSavepoint)) await this.subsume(jobId, 0);
+    else await this.dropJob(jobId);
+  }
+
+  /** Remove everything of a job, savepoints too (a new job reusing the key starts clean). */
   async dropJob(jobId: string): Promise<void> {
     await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });

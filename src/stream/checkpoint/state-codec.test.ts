@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Numeric } from '../../types/numeric.js';
 import { Interval } from '../../types/datetime.js';
 import { MemoryStateTable } from '../state/memory-state.js';
-import { decodeStateValue, encodeStateValue, registerPlainStateClass } from './state-codec.js';
+import { decodeStateValue, encodeStateValue, registerPlainStateClass, restoreFields } from './state-codec.js';
 
 const roundTrip = (v: unknown) => decodeStateValue(encodeStateValue(v));
 
@@ -31,9 +31,21 @@ describe('state codec', () => {
     expect(out.states[0]).toEqual(new Running());
   });
 
-  it('refuses to restore an unregistered class, naming it', () => {
+  it('gives an unregistered class back as its public fields, for its owner to rebuild', () => {
+    class Counter { n = 1; readonly #config: string; constructor(config: string) { this.#config = config; } get config(): string { return this.#config; } }
+    const saved = new Counter('from the checkpoint');
+    saved.n = 42;
+    expect(encodeStateValue(saved)).not.toContain('from the checkpoint'); // private fields are configuration, not state
+    const fresh = restoreFields(new Counter('from the operator'), roundTrip(saved));
+    expect(fresh).toBeInstanceOf(Counter);
+    expect(fresh.n).toBe(42);
+    expect(fresh.config).toBe('from the operator');
+  });
+
+  it('refuses to restore fields of one class into another, naming both', () => {
     class Unknown { x = 1; }
-    expect(() => roundTrip(new Unknown())).toThrow(/class Unknown/);
+    class Other { x = 2; }
+    expect(() => restoreFields(new Other(), roundTrip(new Unknown()))).toThrow(/class Unknown cannot restore a Other/);
   });
 
   it('stores a state-table scope inside a value as a reference, not its entries', () => {

@@ -4,7 +4,8 @@
 //   {"$b":"123"} bigint · {"$n":["-1234",2]} / {"$n":"NaN"} Numeric · {"$i":[m,d,us]} Interval
 //   {"$x":"hex"} Uint8Array · {"$f":"NaN"|"Infinity"|"-Infinity"} · {"$u":1} undefined
 //   {"$m":[[k,v]…]} Map · {"$s":[…]} Set · {"$o":{…}} a record that has a "$…" key of its own
-//   {"$c":"ClassName","f":{…}} a class instance, own fields (revived through registerStateClass)
+//   {"$c":"ClassName","f":{…}} a class instance, own public fields (revived through
+//   registerStateClass, or rebuilt by its owner with restoreFields; #private fields are not encoded)
 //   {"$r":"keyed-state"} a reference to a state table scope (its entries are checkpointed as
 //   their own keys; the owner re-links it on restore)
 // Functions cannot be encoded: a value that holds one throws, naming where.
@@ -18,6 +19,20 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type StateClassReviver = (fields: Record<string, unknown>) => object;
 
 const revivers = new Map<string, StateClassReviver>();
+
+/** Marks a decoded class instance that had no reviver: its own fields, for `restoreFields`. */
+export const STATE_CLASS: unique symbol = Symbol('weir.stateClass');
+
+/**
+ * Copy the fields of a decoded class instance onto a freshly constructed one of the same class
+ * (the operator constructs it with its configuration; the checkpoint supplies the data).
+ */
+export function restoreFields<T extends object>(fresh: T, decoded: unknown): T {
+  const name = (decoded as { [STATE_CLASS]?: string } | null)?.[STATE_CLASS];
+  const expected = (Object.getPrototypeOf(fresh) as { constructor?: { name?: string } }).constructor?.name;
+  if (name !== expected) throw new Error(`checkpointed state of class ${String(name)} cannot restore a ${String(expected)}`);
+  return Object.assign(fresh, decoded as object);
+}
 
 /** Restore support for a class stored in state (the default reviver assigns fields onto its prototype). */
 export function registerStateClass(name: string, reviver: StateClassReviver): void { revivers.set(name, reviver); }
@@ -81,8 +96,11 @@ function dec(j: Json): unknown {
     const fields: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(j.f as Record<string, Json>)) fields[k] = dec(x);
     const revive = revivers.get(name);
-    if (!revive) throw new Error(`cannot restore state of class ${name}: no reviver registered (registerStateClass)`);
-    return revive(fields);
+    if (revive) return revive(fields);
+    // No reviver: the owner rebuilds the instance (restoreFields) — its configuration, kept in
+    // private fields, is the operator's and was never encoded.
+    Object.defineProperty(fields, STATE_CLASS, { value: name });
+    return fields;
   }
   const src = ('$o' in j ? j.$o : j) as Record<string, Json>;
   const out: Record<string, unknown> = {};

@@ -30,6 +30,8 @@ export interface CompletedCheckpoint {
   readonly sizeBytes: number;
   /** The name users restore from (Flink's …/chk-10). */
   readonly externalPath: string;
+  /** Fingerprint of the JobGraph that took it: state restores only into the same graph. */
+  readonly jobGraph?: string;
 }
 
 export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';

@@ -24,7 +24,11 @@ export interface SinkContext {
 export interface SinkWriter {
   /** Accept changes; sends may run in the background, failures surface on the next call. */
   write(chunk: Chunk): void;
-  /** Barrier of checkpoint `checkpointId`: make everything written so far durable but not yet visible. */
+  /**
+   * Barrier of checkpoint `checkpointId`: make everything written so far durable but not yet
+   * visible. The line is drawn synchronously, when the call is made: rows written after the call
+   * (even before the promise settles) belong to the next checkpoint.
+   */
   preCommit(checkpointId: number): Promise<SinkCommittable>;
   /** Checkpoint complete: make a pre-committed transaction visible. Idempotent; retried on failure. */
   commit(committable: SinkCommittable): Promise<void>;

@@ -36,20 +36,42 @@ export class ExternalSinkOperator implements StreamOperator {
   /** Pre-committed checkpoints not yet committed, by checkpoint id (insertion = id order). */
   private readonly pending = new Map<number, PendingCommit>();
 
+  /**
+   * Rows behind barriers whose pre-commit has not been called yet (it waits for the commits
+   * before it), one segment per such barrier: they belong to a later checkpoint, so the writer
+   * sees a segment only once the pre-commit before it drew the line. Otherwise a restore from N
+   * would replay rows that N already wrote.
+   */
+  private readonly behind: Chunk[][] = [];
+
   constructor(private readonly writer: SinkWriter, private readonly checkpointing = false) {}
 
-  processChunk(chunk: Chunk): void { if (chunk.rows.length) this.writer.write(chunk); }
+  processChunk(chunk: Chunk): void {
+    if (!chunk.rows.length) return;
+    if (this.behind.length) this.behind[this.behind.length - 1].push(chunk);
+    else this.writer.write(chunk);
+  }
+
+  /** Pre-commit checkpoint/epoch `id` once the commits before it are done; rows behind the barrier wait until then. */
+  private preCommitInOrder(id: number): Promise<SinkCommittable> {
+    this.behind.push([]);
+    return this.commits.then(() => {
+      const committable = this.writer.preCommit(id); // draws the line synchronously (SinkWriter contract)
+      for (const c of this.behind.shift()!) this.writer.write(c);
+      return committable;
+    });
+  }
 
   processBarrier(b: Barrier, _out: Output): void {
     if (!this.checkpointing) {
-      const epoch = b.checkpointId ?? b.epoch;
-      this.commits = this.commits.then(async () => { await this.writer.commit(await this.writer.preCommit(epoch)); });
+      const committable = this.preCommitInOrder(b.checkpointId ?? b.epoch);
+      this.commits = committable.then(async (c) => { await this.writer.commit(c); });
       this.lastCommit = this.commits;
       return;
     }
     if (b.checkpointId === undefined) return;
     const id = b.checkpointId;
-    const committable = this.commits.then(() => this.writer.preCommit(id));
+    const committable = this.preCommitInOrder(id);
     this.commits = committable.then(() => undefined);
     let settle!: PendingCommit['settle'];
     this.lastCommit = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
@@ -71,6 +93,9 @@ export class ExternalSinkOperator implements StreamOperator {
 
   /** Checkpoint N failed: its barrier is acknowledged; its transaction commits with a later checkpoint. */
   notifyCheckpointAborted(checkpointId: number): void { this.pending.get(checkpointId)?.settle.resolve(); }
+
+  /** Recovery: commit the restored checkpoint's transactions, abort whatever else was left open. */
+  async recover(committables: readonly SinkCommittable[]): Promise<void> { await this.writer.recover(committables); }
 
   /** The commit of the barrier just processed; the task acknowledges the barrier after it. */
   takeCommit(): Promise<void> | null { const c = this.lastCommit; this.lastCommit = null; return c; }

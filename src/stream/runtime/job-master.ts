@@ -22,7 +22,10 @@ import { deserializeError } from './task-errors.js';
 import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
 import type { CheckpointConfig } from '../checkpoint/checkpoint-config.js';
 import type { LevelCheckpointStorage } from '../checkpoint/level-checkpoint-storage.js';
-import type { CheckpointAck, CheckpointDecline, TaskCheckpointing } from './messages.js';
+import type { CheckpointAck, CheckpointDecline, TaskCheckpointing, TaskRestore } from './messages.js';
+import type { CompletedCheckpoint } from '../checkpoint/types.js';
+import type { TaskStateHandle } from './task-checkpoint.js';
+import { VIEW_STATE_PREFIX } from './epoch-committer.js';
 import { needsExternalSink } from './external-sink.js';
 
 /** Buffers each input channel may hold (Flink's exclusive buffers per channel). */
@@ -46,7 +49,12 @@ export interface JobCheckpointServices {
   readonly dataDir: string;
   /** The job's key in the store: stable across restarts (the maintained relation's oid). */
   readonly storageJob: string;
+  /** Start from this checkpoint (recovery, restore.from); absent: start empty. */
+  readonly restoreFrom?: CompletedCheckpoint;
 }
+
+/** The pseudo-task that acknowledges a view's rows in a checkpoint (the main-thread committer). */
+const COMMITTER_TASK = 'view';
 
 export type JobMasterState = 'CREATED' | 'RUNNING' | 'FAILED' | 'CANCELED';
 
@@ -76,13 +84,18 @@ export class JobMaster implements JobMasterGateway {
     const cp = services.checkpoint;
     if (cp) {
       this.checkpoints = new CheckpointCoordinator(cp.storageJob, cp.config, {
+        jobGraph: planned.fingerprint,
         // Checkpoint barriers are the job's regular barriers: the next one carries the id.
         triggerCheckpoint: (id) => { this.queuedCheckpoints.push(id); },
         tasksToAcknowledge: () => this.tasksToAcknowledge(),
-        notifyCheckpointComplete: (id) => { for (const g of this.gateways()) g.notifyCheckpointComplete(this.jobId, id); },
+        notifyCheckpointComplete: (id) => {
+          this.committer?.confirm?.(id);
+          for (const g of this.gateways()) g.notifyCheckpointComplete(this.jobId, id);
+        },
         notifyCheckpointAborted: (id) => { for (const g of this.gateways()) g.notifyCheckpointAborted(this.jobId, id); },
         failJob: (reason) => this.fail(new SqlError('58000', `job ${this.jobId} failed: ${reason}`)),
-      }, cp.storage);
+      }, cp.storage, cp.restoreFrom?.checkpointId ?? 0);
+      if (cp.restoreFrom) this.checkpoints.latest = cp.restoreFrom;
     }
   }
 
@@ -101,8 +114,7 @@ export class JobMaster implements JobMasterGateway {
   async start(): Promise<void> {
     const rm = this.services.resourceManager;
     const job = this.planned.graph;
-    // Until recovery restores from them, a new run starts empty and its first checkpoint is full.
-    if (this.services.checkpoint) await this.services.checkpoint.storage.dropJob(this.services.checkpoint.storageJob);
+    const restore = await this.prepareCheckpointStorage();
     const slots = await rm.requestSlots(this.jobId, requiredSlots(job));
     try {
       const graph = assignSlots(toExecutionGraph(job), slots);
@@ -111,8 +123,12 @@ export class JobMaster implements JobMasterGateway {
       if (sink) {
         this.sinkVertex = sink.id;
         this.committer = this.services.createCommitter(tail(sink) as Extract<StreamNode, { op: 'materialize' | 'sink' }>);
+        // A view starts from the checkpoint's rows, or empty (a failover also drops the old rows).
+        const cp = this.services.checkpoint;
+        const rows = restore && cp ? await cp.storage.readState(restore.jobId, restore.checkpointId, VIEW_STATE_PREFIX) : new Map<string, string>();
+        this.committer?.restore?.(rows, restore !== null && restore.jobId !== cp?.storageJob);
       }
-      const tdds = this.wire(graph);
+      const tdds = this.wire(graph, restore);
       await Promise.all(tdds.map(({ tdd, gateway }) => gateway.submitTask(tdd)));
       if (this.state === 'CREATED') this.state = 'RUNNING';
       if (this.error) throw this.error;
@@ -124,8 +140,32 @@ export class JobMaster implements JobMasterGateway {
     }
   }
 
+  /**
+   * Before scheduling: a fresh job clears whatever its store holds; a restoring job checks the
+   * checkpoint fits its graph and drops what was written after it (attempts that never completed).
+   */
+  private async prepareCheckpointStorage(): Promise<CompletedCheckpoint | null> {
+    const cp = this.services.checkpoint;
+    if (!cp) return null;
+    const from = cp.restoreFrom ?? null;
+    if (!from) { await cp.storage.dropJob(cp.storageJob); return null; }
+    if (from.jobGraph !== undefined && from.jobGraph !== this.planned.fingerprint) {
+      throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} was taken by a different job graph and cannot be restored into this one`,
+        { hint: 'the query, the catalog it reads, or the job\'s parallelism changed since the checkpoint' });
+    }
+    const expected = this.planned.graph.vertices.flatMap((v) => Array.from({ length: v.parallelism }, (_, i) => `${v.id}/${i}`));
+    const missing = expected.filter((k) => !(k in from.tasks));
+    if (missing.length) {
+      throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} holds no state for task(s) ${missing.join(', ')} of this job`,
+        { hint: 'was it taken at a different parallelism?' });
+    }
+    if (from.jobId === cp.storageJob) await cp.storage.truncateAfter(cp.storageJob, from.checkpointId);
+    else await cp.storage.dropJob(cp.storageJob);
+    return from;
+  }
+
   /** Build every subtask's deployment descriptor with the ports of its channels. */
-  private wire(graph: ExecutionGraph): { tdd: TaskDeploymentDescriptor; gateway: TaskExecutorGateway }[] {
+  private wire(graph: ExecutionGraph, restore: CompletedCheckpoint | null): { tdd: TaskDeploymentDescriptor; gateway: TaskExecutorGateway }[] {
     const job = graph.job;
     const key = (vertex: number, subtask: number) => `${vertex}/${subtask}`;
     const inputs = new Map<string, Map<number, InputGateDescriptor & { channels: InputChannelDescriptor[] }>>();
@@ -176,6 +216,7 @@ export class JobMaster implements JobMasterGateway {
         job: this.spec, attemptId, vertexId: ev.vertexId, subtask: ev.subtask, slot: ev.slot!, maxParallelism: job.maxParallelism,
         inputs: [...(inputs.get(key(ev.vertexId, ev.subtask))?.values() ?? [])], outputs: outputs.get(key(ev.vertexId, ev.subtask)) ?? [],
         feed, credits: CHANNEL_CREDITS, checkpointing: this.taskCheckpointing(),
+        restore: restore ? this.taskRestore(restore, `${ev.vertexId}/${ev.subtask}`) : undefined,
       };
       return { tdd, gateway };
     });
@@ -201,8 +242,21 @@ export class JobMaster implements JobMasterGateway {
     return pb.done;
   }
 
-  /** Every subtask that acknowledges a barrier, as "<vertexId>/<subtask>" (checkpoints' TaskKey). */
-  tasksToAcknowledge(): string[] { return this.deployed.map((d) => `${d.ev.vertexId}/${d.ev.subtask}`); }
+  private taskRestore(from: CompletedCheckpoint, task: string): TaskRestore {
+    const handle = from.tasks[task] as Partial<TaskStateHandle> | undefined;
+    return {
+      checkpointId: from.checkpointId, storageJob: from.jobId, position: handle?.position ?? undefined,
+      committables: handle?.committable ? [handle.committable] : [],
+      fullSnapshot: from.jobId !== this.services.checkpoint!.storageJob,
+    };
+  }
+
+  /** Every subtask that acknowledges a checkpoint, as "<vertexId>/<subtask>" (checkpoints' TaskKey), and a view's committer. */
+  tasksToAcknowledge(): string[] {
+    const tasks = this.deployed.map((d) => `${d.ev.vertexId}/${d.ev.subtask}`);
+    if (this.committer?.snapshot) tasks.push(COMMITTER_TASK);
+    return tasks;
+  }
 
   acknowledgeBarrier(ack: BarrierAck): void {
     const pb = this.pending.get(ack.epoch);
@@ -215,12 +269,26 @@ export class JobMaster implements JobMasterGateway {
         const chunks: Chunk[] = [];
         for (const s of [...pb.outputs.keys()].sort((a, b) => a - b)) for (const p of pb.outputs.get(s)!) chunks.push(unpackChunk(p));
         this.committer.commit(ack.epoch, chunks);
+        if (ack.checkpointId !== undefined) this.snapshotCommitter(ack.checkpointId);
       }
       this.lastCompletedEpoch = ack.epoch;
     } catch (e) {
       this.fail(e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e)));
     }
     pb.finish();
+  }
+
+  /** The checkpoint's epoch is committed: the view's rows as of now are its part of the checkpoint. */
+  private snapshotCommitter(checkpointId: number): void {
+    const cp = this.services.checkpoint;
+    const coordinator = this.checkpoints;
+    if (!cp || !coordinator || !this.committer?.snapshot) return;
+    const entries = this.committer.snapshot(checkpointId);
+    cp.storage.writeState(cp.storageJob, checkpointId, entries).then((sizeBytes) => {
+      if (this.state !== 'RUNNING') return;
+      const handle: Record<string, string | number> = { state: VIEW_STATE_PREFIX, keys: entries.size };
+      coordinator.acknowledge({ task: COMMITTER_TASK, checkpointId, handle, sizeBytes, alignmentMs: 0 });
+    }, (e: unknown) => coordinator.decline(checkpointId, COMMITTER_TASK, e instanceof Error ? e.message : String(e)));
   }
 
   acknowledgeCheckpoint(ack: CheckpointAck): void {

@@ -9,6 +9,8 @@ import type { Barrier } from '../operators/operator.js';
 import type { PackedChunk } from './chunk-codec.js';
 import type { CheckpointingMode } from '../checkpoint/checkpoint-config.js';
 import type { TaskAcknowledgement } from '../checkpoint/types.js';
+import type { SourcePosition } from '../connectors/source-reader.js';
+import type { SinkCommittable } from '../connectors/sink-writer.js';
 
 /** The catalog as the job saw it when it was submitted: enough to bind its SELECT again. */
 export interface CatalogSnapshot {
@@ -64,6 +66,21 @@ export interface TaskDeploymentDescriptor {
   readonly credits: number;
   /** Set when the job checkpoints: how barriers align, and where tasks write their state. */
   readonly checkpointing?: TaskCheckpointing;
+  /** Set when the task starts from a checkpoint instead of empty. */
+  readonly restore?: TaskRestore;
+}
+
+/** What a task restores from: its state, source position and sink transactions at one checkpoint. */
+export interface TaskRestore {
+  readonly checkpointId: number;
+  /** The job whose checkpoint it is (another job's, for restore.from = '<path>'). */
+  readonly storageJob: string;
+  /** The source reader's position recorded for this task, if it reads a source. */
+  readonly position?: SourcePosition;
+  /** The sink transactions the checkpoint pre-committed for this task (committed on restore). */
+  readonly committables: readonly SinkCommittable[];
+  /** The restored state is not in this job's store yet: the first checkpoint writes all of it. */
+  readonly fullSnapshot: boolean;
 }
 
 export interface TaskCheckpointing {

@@ -117,5 +117,8 @@ export class OperatorChain {
     for (let i = 0; i < this.ops.length; i++) this.ops[i].processBarrier(b, this.outs[i]);
   }
 
+  /** Recovery: every operator's state tables were loaded; let each rebuild from them. */
+  restoreState(): void { for (const op of this.ops) op.restoreState?.(); }
+
   close(): void { for (const op of this.ops) op.close?.(); }
 }

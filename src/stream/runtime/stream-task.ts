@@ -38,6 +38,8 @@ const SLICE_MS = 8;
 export class StreamTask {
   private running = true;
   private scheduled = false;
+  /** Not started yet: state is still being restored. */
+  private held = false;
   private rr = 0;
   private aligned: boolean[];
   private alignedCount = 0;
@@ -64,9 +66,19 @@ export class StreamTask {
     this.aligned = inputs.map(() => false);
   }
 
+  /** Hold the loop until `ready` (recovery restoring state); a rejection fails the task. */
+  holdUntil(ready: Promise<unknown>): void {
+    this.held = true;
+    ready.then(() => { this.held = false; this.schedule(); }, (e: unknown) => {
+      if (!this.running) return;
+      this.cancel();
+      this.hooks.fail(e);
+    });
+  }
+
   /** Run the loop soon (data arrived, credit came back, a barrier was requested). */
   schedule(): void {
-    if (this.scheduled || !this.running) return;
+    if (this.scheduled || !this.running || this.held) return;
     this.scheduled = true;
     setImmediate(() => this.run());
   }

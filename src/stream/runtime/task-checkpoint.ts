@@ -63,6 +63,7 @@ export interface TaskCheckpointSinks {
 export class TaskCheckpointer {
   /** Deltas of checkpoints not yet confirmed complete, oldest first. */
   private unconfirmed: { readonly id: number; readonly entries: Map<string, string | null> }[] = [];
+  private full = false;
 
   constructor(
     private readonly jobId: number,
@@ -99,13 +100,17 @@ export class TaskCheckpointer {
     })().catch((e: unknown) => this.decline(checkpointId, e));
   }
 
+  /** Restored from another job's checkpoint: the next snapshot writes every key, not a delta. */
+  writeFullSnapshotNext(): void { this.full = true; }
+
   /** Encode every changed key now: values are live objects the next records will mutate. */
   private collect(): Map<string, string | null> {
     const out = new Map<string, string | null>();
+    const full = this.full;
     // Sparse: only stateful operators of the chain have a backend (holes are skipped).
     this.backends.forEach((b, i) => {
       for (const t of b?.all() ?? []) {
-        for (const [k, v] of t.changes()) {
+        for (const [k, v] of full ? t.iterate('') : t.changes()) {
           const key = `${this.taskKey}/${i}/${t.name}/${k}`;
           try {
             out.set(key, v === undefined ? null : encodeStateValue(v));
@@ -115,6 +120,7 @@ export class TaskCheckpointer {
         }
       }
     });
+    this.full = false;
     return out;
   }
 

@@ -19,6 +19,7 @@ import { serializeError } from './task-errors.js';
 import { openSourceReader } from './source-readers.js';
 import { loadExternalSinks, needsExternalSink } from './external-sink.js';
 import { TaskCheckpointer } from './task-checkpoint.js';
+import { restoreTask } from './task-restore.js';
 import type { MemoryStateBackend } from '../state/memory-state.js';
 
 interface JobEntry { readonly planned: PlannedJob; readonly exec: ExecContext; readonly fingerprint: string }
@@ -65,7 +66,8 @@ export class TaskExecutor {
     try {
       const vertex = this.job(tdd).planned.graph.vertices.find((v) => v.id === tdd.vertexId);
       if (vertex && needsExternalSink(vertex.operators)) await loadExternalSinks();
-      this.deploy(tdd);
+      // A restoring task reports RUNNING only once its state is back (a failed restore fails the deployment).
+      await this.deploy(tdd);
       this.send({ type: 'submitTaskResult', requestId });
       this.send({ type: 'updateTaskExecutionState', update: { jobId: tdd.job.jobId, attemptId: tdd.attemptId, state: 'RUNNING' } });
     } catch (e) {
@@ -89,7 +91,7 @@ export class TaskExecutor {
     return j;
   }
 
-  private deploy(tdd: TaskDeploymentDescriptor): void {
+  private deploy(tdd: TaskDeploymentDescriptor): Promise<unknown> {
     const job = this.job(tdd);
     const vertex = job.planned.graph.vertices.find((v) => v.id === tdd.vertexId);
     if (!vertex) throw new SqlError(SqlState.InternalError, `job ${tdd.job.jobId} has no vertex ${tdd.vertexId}`);
@@ -123,7 +125,14 @@ export class TaskExecutor {
       },
     }, checkpointer, cp?.mode !== 'AT_LEAST_ONCE');
     this.tasks.set(tdd.attemptId, { jobId: tdd.job.jobId, task });
-    task.schedule();
+    if (!tdd.restore || !cp) { task.schedule(); return Promise.resolve(); }
+    if (tdd.restore.fullSnapshot) checkpointer!.writeFullSnapshotNext();
+    const restored = restoreTask({
+      taskKey: `${tdd.vertexId}/${tdd.subtask}`, dataDir: cp.dataDir, backends: checkpointState!, chain,
+      reader: source instanceof ConnectorSource ? source.reader : null, sink: chain.externalSink,
+    }, tdd.restore);
+    task.holdUntil(restored);
+    return restored;
   }
 
   private source(head: StreamNode, tdd: TaskDeploymentDescriptor, job: JobEntry, task: () => StreamTask): TaskSource | null {

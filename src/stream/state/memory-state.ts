@@ -72,6 +72,13 @@ export class MemoryStateTable<V> implements StateTable<V> {
     }
   }
 
+  /** Recovery: put an entry read from a checkpoint (a full key, scoped or not) without recording a change. */
+  restoreEntry(fullKey: string, value: V): void {
+    const sep = fullKey.indexOf(SCOPE_SEP);
+    if (sep < 0) { this.top.map.set(fullKey, value); return; }
+    (this.scope(fullKey.slice(0, sep)) as Scope<V>).map.set(fullKey.slice(sep + 1), value);
+  }
+
   /** Lists changes only when the table tracks them (see MemoryStateBackend's option). */
   *changes(): IterableIterator<[string, V | undefined]> {
     for (const k of this.topChanged) yield [k, this.top.map.get(k)];
@@ -107,4 +114,8 @@ export class MemoryStateBackend implements StateBackend {
   }
   /** Every table, for a checkpoint to walk. */
   all(): Iterable<StateTable<unknown>> { return this.tables.values(); }
+  /** Recovery: load one checkpointed entry into table `name` (created if the operator has not yet). */
+  restoreEntry(name: string, fullKey: string, value: unknown): void {
+    (this.table(name) as MemoryStateTable<unknown>).restoreEntry(fullKey, value);
+  }
 }

@@ -90,19 +90,21 @@ export class KafkaSinkWriter implements SinkWriter {
     }).catch((e: unknown) => { this.failure ??= e; });
   }
 
-  async preCommit(checkpointId: number): Promise<SinkCommittable> {
-    await this.chain;
-    this.check();
-    const c: KafkaCommittable = {
-      checkpointId,
-      tag: this.txn ? this.tag : null,
-      offsets: this.offsets,
-      records: this.txnRecords.map((r) => [r.key, r.value]),
-    };
-    // An empty checkpoint opens no Kafka transaction at all: nothing to commit, nothing to fail.
-    this.awaiting = { checkpointId, txn: this.txn };
-    this.txn = null; this.tag = null; this.txnRecords = []; this.offsets = {};
-    return c as unknown as SinkCommittable;
+  preCommit(checkpointId: number): Promise<SinkCommittable> {
+    // The line is drawn now: sends already queued belong to this transaction; later rows are held
+    // until it commits (a producer has one transaction at a time).
+    const records = this.txnRecords;
+    this.txnRecords = [];
+    const awaiting: { checkpointId: number; txn: Transaction | null } = { checkpointId, txn: null };
+    this.awaiting = awaiting;
+    return this.chain.then(() => {
+      this.check();
+      const c: KafkaCommittable = { checkpointId, tag: this.txn ? this.tag : null, offsets: this.offsets, records: records.map((r) => [r.key, r.value]) };
+      // An empty checkpoint opens no Kafka transaction at all: nothing to commit, nothing to fail.
+      awaiting.txn = this.txn;
+      this.txn = null; this.tag = null; this.offsets = {};
+      return c as unknown as SinkCommittable;
+    });
   }
 
   async commit(committable: SinkCommittable): Promise<void> {

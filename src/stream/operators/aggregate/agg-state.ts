@@ -141,38 +141,43 @@ class BoolState implements AggState {
 class ExtremeState implements AggState {
   private best: Datum = null;
   private stale = false;
-  constructor(private readonly sign: 1 | -1, private readonly values: KeyedState<MinputEntry>) {}
+  // The multiset is checkpointed as its own keys (a private field is not part of the encoded state).
+  readonly #values: KeyedState<MinputEntry>;
+  constructor(private readonly sign: 1 | -1, values: KeyedState<MinputEntry>) { this.#values = values; }
   apply(args: Datum[], sign: 1 | -1): void {
     const v = args[0];
     if (v === null) return;
     const k = datumKey(v);
-    const e = this.values.get(k);
+    const e = this.#values.get(k);
     if (sign > 0) {
-      if (e) { e.n++; this.values.put(k, e); } else this.values.put(k, { v, n: 1 });
+      if (e) { e.n++; this.#values.put(k, e); } else this.#values.put(k, { v, n: 1 });
       if (!this.stale && (this.best === null || compareDatum(v, this.best) * this.sign > 0)) this.best = v;
       return;
     }
     if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
     if (--e.n === 0) {
-      this.values.delete(k);
+      this.#values.delete(k);
       if (this.best !== null && datumKey(this.best) === k) this.stale = true;
-    } else this.values.put(k, e);
+    } else this.#values.put(k, e);
   }
   result(): Datum {
     if (this.stale) {
       let best: Datum = null;
-      for (const { v } of this.values.values()) if (best === null || compareDatum(v, best) * this.sign > 0) best = v;
+      for (const { v } of this.#values.values()) if (best === null || compareDatum(v, best) * this.sign > 0) best = v;
       this.best = best;
       this.stale = false;
     }
-    return this.values.size ? this.best : null;
+    return this.#values.size ? this.best : null;
   }
 }
 
 /** Keeps every input (with multiplicity) and recomputes with the batch accumulator. */
 class MultisetState implements AggState {
   private readonly entries = new Map<string, { args: Datum[]; order: Row | undefined; n: number }>();
-  constructor(private readonly call: AggCall, private readonly timeZone: string) {}
+  // The call is the operator's, not the group's: private fields stay out of checkpoints.
+  readonly #call: AggCall;
+  readonly #timeZone: string;
+  constructor(call: AggCall, timeZone: string) { this.#call = call; this.#timeZone = timeZone; }
   apply(args: Datum[], sign: 1 | -1, orderKey?: Row): void {
     const k = args.map(datumKey).join('\u0001') + (orderKey ? '\u0002' + orderKey.map(datumKey).join('\u0001') : '');
     const e = this.entries.get(k);
@@ -181,12 +186,12 @@ class MultisetState implements AggState {
     if (--e.n === 0) this.entries.delete(k);
   }
   result(): Datum {
-    const acc = createAccumulator(this.call, this.timeZone);
+    const acc = createAccumulator(this.#call, this.#timeZone);
     let items = [...this.entries.values()];
-    if (this.call.orderBy.length) {
+    if (this.#call.orderBy.length) {
       items = items.slice().sort((a, b) => {
-        for (let i = 0; i < this.call.orderBy.length; i++) {
-          const s = this.call.orderBy[i];
+        for (let i = 0; i < this.#call.orderBy.length; i++) {
+          const s = this.#call.orderBy[i];
           const x = a.order![i], y = b.order![i];
           if (x === null || y === null) { if (x === y) continue; return (x === null) === s.nullsFirst ? -1 : 1; }
           const c = compareDatum(x, y);
@@ -196,8 +201,8 @@ class MultisetState implements AggState {
       });
     }
     for (const e of items) {
-      if (this.call.distinct) {
-        if (this.call.kind !== 'array_agg' && e.args.every((a) => a === null)) continue;
+      if (this.#call.distinct) {
+        if (this.#call.kind !== 'array_agg' && e.args.every((a) => a === null)) continue;
         acc.add(e.args);
       } else for (let i = 0; i < e.n; i++) acc.add(e.args);
     }

@@ -15,6 +15,7 @@ import { type AggState, type MinputEntry, createAggState } from './agg-state.js'
 import type { StateBackend, StateTable } from '../../state/keyed-state.js';
 import { MemoryStateBackend } from '../../state/memory-state.js';
 import { type PartialKind, createMergeState } from './partial.js';
+import { restoreFields } from '../../checkpoint/state-codec.js';
 
 export interface AggInput {
   readonly call: AggCall;
@@ -68,6 +69,19 @@ export class HashAggOperator implements StreamOperator {
       this.groups.put('', g);
       this.dirty.add(g);
     }
+  }
+
+  restoreState(): void {
+    this.dirty.clear();
+    for (const [k, saved] of [...this.groups.entries()]) {
+      const d = saved as unknown as { key: Datum[]; rows: number; states: unknown[]; emitted: Row | null };
+      const g = this.newGroup(d.key, k);
+      g.rows = d.rows;
+      g.emitted = d.emitted;
+      d.states.forEach((s, j) => restoreFields(g.states[j], s));
+      this.groups.put(k, g);
+    }
+    this.groups.commit();
   }
 
   private newGroup(key: Datum[], k: string): Group {

@@ -1,0 +1,71 @@
+// Which checkpoint a starting job restores from (Flink's `-s <path>` and its recovery rule).
+//   restart after a crash or a failover: the job's latest completed checkpoint (the latest
+//     non-savepoint when checkpoint.prefer_checkpoint_for_recovery is on), if it has one;
+//   CREATE … WITH (restore.from = 'chk-10' | 'savepoint-3' | '<external path>'): that one, which
+//     may belong to another job (a path ends in …/<job>/chk-<id>, as SHOW CHECKPOINTS prints it).
+// Only jobs whose every source can be rewound restore state. A job reading tables or views
+// restarts empty and recomputes from their current rows, which is exact: tables are durable and
+// the views it reads are restored first; their change history is not kept, so no position to
+// rewind to exists.
+
+import { basename, dirname } from 'node:path';
+import { SqlError, SqlState } from '../../errors.js';
+import type { RelationDef } from '../../catalog/catalog.js';
+import { type StreamNode, streamInputs } from '../plan/stream-plan.js';
+import type { CheckpointConfig } from './checkpoint-config.js';
+import type { LevelCheckpointStorage } from './level-checkpoint-storage.js';
+import type { CompletedCheckpoint } from './types.js';
+
+export const RESTORE_FROM_OPTION = 'restore.from';
+
+/** The first source of the plan that cannot be rewound to a checkpointed position, if any. */
+export function unreplayableSource(n: StreamNode): StreamNode | undefined {
+  if (n.op === 'tableSource' || n.op === 'values') return n;
+  for (const c of streamInputs(n)) { const u = unreplayableSource(c); if (u) return u; }
+  return undefined;
+}
+
+function describe(n: StreamNode): string {
+  return n.op === 'tableSource' ? `table ${n.name}` : 'VALUES';
+}
+
+/** How a job starts: empty (or from restore.from), from its latest checkpoint, or from a chosen one. */
+export type Recovery = 'fresh' | 'latest' | CompletedCheckpoint;
+
+export async function chooseRestorePoint(
+  storage: LevelCheckpointStorage, storageJob: string, rel: RelationDef, plan: StreamNode, config: CheckpointConfig, recovery: Recovery,
+): Promise<CompletedCheckpoint | null> {
+  const blocker = unreplayableSource(plan);
+  if (typeof recovery === 'object') {
+    if (blocker) throw notReplayable(blocker);
+    return recovery;
+  }
+  const ref = rel.options?.[RESTORE_FROM_OPTION];
+  if (recovery === 'latest') {
+    if (blocker) return null;
+    const latest = await storage.latest(storageJob, config.preferCheckpointForRecovery);
+    if (latest) return latest;
+  }
+  if (ref === undefined) return null;
+  if (blocker) throw notReplayable(blocker);
+  return findCheckpoint(storage, storageJob, ref);
+}
+
+function notReplayable(blocker: StreamNode): SqlError {
+  return new SqlError(SqlState.FeatureNotSupported, `restoring from a checkpoint needs a job whose sources can all be rewound, but it reads ${describe(blocker)}`,
+    { hint: 'jobs over tables and views recompute from their current rows instead' });
+}
+
+/** 'chk-10' / 'savepoint-3' of `ownJob`, or an external path naming its job. */
+export async function findCheckpoint(storage: LevelCheckpointStorage, ownJob: string, ref: string): Promise<CompletedCheckpoint> {
+  const name = basename(ref.replace(/\/+$/, ''));
+  if (!/^(chk|savepoint)-\d+$/.test(name)) {
+    throw new SqlError(SqlState.InvalidParameterValue, `invalid ${RESTORE_FROM_OPTION}: "${ref}"`, { hint: "name a checkpoint as 'chk-10', 'savepoint-3', or by the path SHOW CHECKPOINTS prints" });
+  }
+  const job = name === ref ? ownJob : basename(dirname(ref.replace(/\/+$/, '')));
+  const found = await storage.find(job, name);
+  if (!found || (found.isSavepoint !== name.startsWith('savepoint'))) {
+    throw new SqlError(SqlState.UndefinedObject, `checkpoint "${ref}" does not exist`, { hint: 'SHOW CHECKPOINTS lists the retained ones' });
+  }
+  return found;
+}

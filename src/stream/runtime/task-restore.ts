@@ -1,0 +1,48 @@
+// A task's part of recovery (Flink's restore of an OperatorSubtaskState): before the task reads
+// its first record, its operators' state tables are reloaded from the checkpoint the JobMaster
+// chose, its source reader seeks to the position the checkpoint recorded, and its sink commits
+// the transaction the checkpoint pre-committed (aborting anything else a previous attempt left
+// open). Only then does the task start.
+
+import { SqlError, SqlState } from '../../errors.js';
+import { decodeStateValue } from '../checkpoint/state-codec.js';
+import type { MemoryStateBackend } from '../state/memory-state.js';
+import type { SourceSplitReader } from '../connectors/source-reader.js';
+import type { ExternalSinkOperator } from './external-sink.js';
+import type { OperatorChain } from './operator-chain.js';
+import type { TaskRestore } from './messages.js';
+import { checkpointStore } from './task-checkpoint.js';
+
+export interface RestoreTarget {
+  /** "<vertexId>/<subtask>": the task's prefix in the checkpointed state. */
+  readonly taskKey: string;
+  readonly dataDir: string;
+  /** Stateful operators' backends by chain index (holes for stateless ones). */
+  readonly backends: readonly (MemoryStateBackend | undefined)[];
+  readonly chain: OperatorChain;
+  readonly reader: SourceSplitReader | null;
+  readonly sink: ExternalSinkOperator | null;
+}
+
+/** Reload state, seek the source, settle the sink; returns the number of state entries loaded. */
+export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<number> {
+  const store = await checkpointStore(t.dataDir);
+  const prefix = `${t.taskKey}/`;
+  const entries = await store.readState(r.storageJob, r.checkpointId, prefix);
+  // Keys are <operator index>/<table name>/<full key> below the task's prefix (task-checkpoint.ts).
+  for (const [key, text] of entries) {
+    const a = key.indexOf('/', prefix.length);
+    const b = a < 0 ? -1 : key.indexOf('/', a + 1);
+    const op = Number(key.slice(prefix.length, a));
+    const backend = b < 0 ? undefined : t.backends[op];
+    if (!backend) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds state "${key}" for no stateful operator of task ${t.taskKey}: the job's graph changed since`);
+    backend.restoreEntry(key.slice(a + 1, b), key.slice(b + 1), decodeStateValue(text));
+  }
+  t.chain.restoreState();
+  if (r.position !== undefined && r.position !== null) {
+    if (!t.reader) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds a source position for task ${t.taskKey}, which reads no source`);
+    t.reader.seek(r.position);
+  }
+  if (t.sink) await t.sink.recover(r.committables);
+  return entries.size;
+}
