@@ -49,6 +49,19 @@ describe('sinks over SQL', () => {
     expect(msgs.some((m) => m.value === null)).toBe(true);
   });
 
+  it('splits a batch of wide rows into produce requests the broker accepts (over 1 MiB in one epoch)', async () => {
+    const topic = uniqueTopic('wide');
+    await createTopic(topic, 1);
+    await c.query('CREATE TABLE wide (id int PRIMARY KEY, payload text)');
+    await c.query(`CREATE SINK wide_out FROM wide WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', format = 'upsert-json')`);
+    await c.query("INSERT INTO wide SELECT g, repeat(md5(g::text), 64) FROM generate_series(1, 3000) g"); // ~6 MB in one statement
+    await c.query('FLUSH');
+    const msgs = await readAll(topic, 3000, 20_000);
+    expect(msgs.length).toBe(3000);
+    expect(new Set(msgs.map((m) => (JSON.parse(m.value!) as { id: number }).id)).size).toBe(3000);
+    expect(((await c.query('SHOW JOBS')).rows as { name: string; status: string }[]).find((j) => j.name === 'wide_out')?.status).toBe('RUNNING');
+  });
+
   it('upserts a view into a PostgreSQL table, deletes included', async () => {
     await target.query('CREATE TABLE counts (k int PRIMARY KEY, n bigint, last text)');
     await c.query('CREATE TABLE events (id int PRIMARY KEY, k int, note text)');

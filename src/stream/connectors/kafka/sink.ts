@@ -82,10 +82,12 @@ export class KafkaSinkWriter implements SinkWriter {
       if (exactlyOnce && !this.txn) { this.txn = await this.producer.transaction(); this.tag = randomUUID(); }
       const headers = this.tag ? { [TXN_HEADER]: this.tag } : undefined;
       const sender = this.txn ?? this.producer;
-      const meta = await sender.send({ topic: this.opts.topic, messages: records.map((r) => ({ key: r.key, value: r.value, headers })) });
-      for (const m of meta) {
-        const first = m.baseOffset ?? m.offset;
-        if (first !== undefined && this.offsets[m.partition] === undefined) this.offsets[m.partition] = first;
+      for (const part of bySize(records)) {
+        const meta = await sender.send({ topic: this.opts.topic, messages: part.map((r) => ({ key: r.key, value: r.value, headers })) });
+        for (const m of meta) {
+          const first = m.baseOffset ?? m.offset;
+          if (first !== undefined && this.offsets[m.partition] === undefined) this.offsets[m.partition] = first;
+        }
       }
     }).catch((e: unknown) => { this.failure ??= e; });
   }
@@ -127,7 +129,9 @@ export class KafkaSinkWriter implements SinkWriter {
     for (const c of cs) {
       if (visible.has(c.tag!)) continue;
       const t = await this.producer.transaction();
-      await t.send({ topic: this.opts.topic, messages: c.records.map(([key, value]) => ({ key, value, headers: { [TXN_HEADER]: c.tag! } })) });
+      for (const part of bySize(c.records.map(([key, value]) => ({ key, value })))) {
+        await t.send({ topic: this.opts.topic, messages: part.map((r) => ({ key: r.key, value: r.value, headers: { [TXN_HEADER]: c.tag! } })) });
+      }
       await t.commit();
     }
   }
@@ -137,6 +141,23 @@ export class KafkaSinkWriter implements SinkWriter {
     if (this.txn) await this.txn.abort().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * A produce request's record batch must stay under the broker's message.max.bytes (1 MiB by
+ * default): a chunk of wide rows is sent as several requests of at most this many characters
+ * (≤ 768 KiB even if every character took three bytes in UTF-8).
+ */
+const MAX_SEND_CHARS = 256 * 1024;
+
+function* bySize(records: readonly KafkaRecord[]): Generator<readonly KafkaRecord[]> {
+  let start = 0, bytes = 0;
+  for (let i = 0; i < records.length; i++) {
+    const n = (records[i].key?.length ?? 0) + (records[i].value?.length ?? 0) + 64;
+    if (bytes + n > MAX_SEND_CHARS && i > start) { yield records.slice(start, i); start = i; bytes = 0; }
+    bytes += n;
+  }
+  if (start < records.length) yield start === 0 ? records : records.slice(start);
 }
 
 export const kafkaSinkConnector: SinkConnector = {
