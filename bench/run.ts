@@ -3,6 +3,7 @@
 //   pgbench_select1, pgbench_pk_lookup  — 16 clients, simple and prepared protocol, real pgbench
 //   copy_from_stdin, insert_multirow    — bulk loading, rows/s
 //   scan_group_by                       — full scan + hash aggregate, rows/s
+//   checkpoint_overhead, kafka_q1, recovery — fault tolerance (bench/fault-tolerance.ts)
 //
 // Environment: WEIR_BENCH_SECONDS (per pgbench run, default 8), WEIR_BENCH_SCALE (row counts,
 // default 1 = 100k accounts, 50k loaded rows, 1M scanned rows), WEIR_BENCH_ONLY (comma-separated
@@ -14,6 +15,7 @@ import { runPgbench, type PgbenchResult } from './pgbench.js';
 import { loadFacts, scanRowsPerSecond } from './scan.js';
 import { type BenchServer, startPg, startWeir } from './servers.js';
 import { round } from './stats.js';
+import { faultToleranceSuite } from './fault-tolerance.js';
 
 const SECONDS = Number(process.env.WEIR_BENCH_SECONDS ?? 8);
 const SCALE = Number(process.env.WEIR_BENCH_SCALE ?? 1);
@@ -109,6 +111,8 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([weir.stop(), pg.stop()]);
   }
+  // Checkpoints, exactly-once sinks and recovery (their own servers; Kafka on 127.0.0.1:9092).
+  await faultToleranceSuite(emit, wanted);
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
