@@ -130,14 +130,16 @@ describe('periodic checkpoints', () => {
     expect(await checkpoints(job)).toEqual([]);
   });
 
-  it('fails a checkpoint that outlives its timeout, and the job after more failures than tolerated', async () => {
-    await c.query(`CREATE MATERIALIZED VIEW hasty WITH (checkpoint.interval = '500ms', checkpoint.timeout = '10ms', checkpoint.min_pause = '0ms', checkpoint.tolerable_failures = '2') AS
+  it('fails a checkpoint that outlives its timeout, and fails the job over after more failures than tolerated', async () => {
+    // One restart allowed: the job fails over once, and stays FAILED after the second round of failures.
+    await c.query(`CREATE MATERIALIZED VIEW hasty WITH (checkpoint.interval = '500ms', checkpoint.timeout = '10ms', checkpoint.min_pause = '0ms', checkpoint.tolerable_failures = '2', restart.strategy = 'fixed-delay', restart.attempts = 1, restart.delay = '10ms') AS
       SELECT auction, max(price) FROM bids GROUP BY auction`);
     const job = await jobId('hasty');
     const failed = await until(async () => (await checkpoints(job)).find((x) => x.status === 'FAILED'), 'a failed checkpoint');
     expect(failed.failure).toMatch(/expired after 10 ms/);
-    const j = await until(async () => ((await c.query('SHOW JOBS')).rows as { id: string; status: string; error: string }[]).find((x) => x.id === job && x.status === 'FAILED'), 'the job to fail');
+    const j = await until(async () => ((await c.query('SHOW JOBS')).rows as { id: string; status: string; error: string; restarts: number }[]).find((x) => x.id === job && x.status === 'FAILED'), 'the job to fail', 30_000);
     expect(j.error).toMatch(/more than 2 consecutive checkpoint failure/);
+    expect(j.restarts).toBe(1);
   });
 });
 

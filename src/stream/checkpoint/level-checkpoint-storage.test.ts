@@ -49,4 +49,27 @@ describe('LevelCheckpointStorage', () => {
     await store.dropJob('j2');
     expect(await store.completed('j2')).toEqual([]);
   });
+
+  it('reads a task from its last full snapshot on (keys an earlier task of the same name left are not its state)', async () => {
+    await store.writeState('j3', 1, [['t/a', 'old'], ['t/b', 'old']]);
+    await store.writeState('j3', 4, [['t/a', 'full']]); // rescaled: a full snapshot at 4 holds only a
+    await store.writeState('j3', 5, [['t/c', 'new']]);
+    expect(Object.fromEntries(await store.readState('j3', 5, 't/', 4))).toEqual({ 't/a': 'full', 't/c': 'new' });
+    expect(Object.fromEntries(await store.readState('j3', 5, 't/'))).toEqual({ 't/a': 'full', 't/b': 'old', 't/c': 'new' });
+  });
+
+  it('truncates everything after the checkpoint a job restores from, and keeps savepoints when dropping checkpoints', async () => {
+    await store.writeState('j4', 1, [['k', 'one']]);
+    await store.writeCompleted(meta('j4', 1));
+    await store.writeState('j4', 2, [['k', 'two']]);
+    await store.writeCompleted(meta('j4', 2, true));
+    await store.writeState('j4', 3, [['k', 'three']]);
+    await store.writeCompleted(meta('j4', 3));
+    await store.truncateAfter('j4', 2);
+    expect((await store.completed('j4')).map((c) => c.checkpointId)).toEqual([1, 2]);
+    expect(Object.fromEntries(await store.readState('j4', 9, ''))).toEqual({ k: 'two' });
+    await store.dropCheckpoints('j4');
+    expect((await store.completed('j4')).map((c) => c.checkpointId)).toEqual([2]);
+    expect(Object.fromEntries(await store.readState('j4', 2, ''))).toEqual({ k: 'two' });
+  });
 });

@@ -56,8 +56,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     return bytes;
   }
 
-  /** Every state key under `prefix` as of checkpoint `checkpointId` (deleted keys left out). */
-  async readState(jobId: string, checkpointId: number, prefix: string): Promise<Map<string, string>> {
+  /**
+   * Every state key under `prefix` as of checkpoint `checkpointId` (deleted keys left out).
+   * Versions older than `since` are ignored: a task that wrote a full snapshot at `since`
+   * (after rescaling) must not see keys an earlier task of the same name left behind.
+   */
+  async readState(jobId: string, checkpointId: number, prefix: string, since = 0): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const base = `v/${jobId}/`;
     let lastKey: string | null = null;
@@ -65,8 +69,10 @@ export class LevelCheckpointStorage implements CheckpointStorage {
       const sep = full.lastIndexOf('\0');
       const key = full.slice(base.length, sep);
       if (key === lastKey) continue; // an older version of a key already decided
-      if (fromInverted(full.slice(sep + 1)) > checkpointId) continue; // newer than the checkpoint
+      const version = fromInverted(full.slice(sep + 1));
+      if (version > checkpointId) continue; // newer than the checkpoint
       lastKey = key;
+      if (version < since) continue; // before the task's full snapshot: not its state
       if (value !== '') out.set(key, value);
     }
     return out;

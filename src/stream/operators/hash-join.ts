@@ -9,7 +9,7 @@ import { datumKey, compareDatum } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
-import type { Barrier, Output, StreamOperator } from './operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 
@@ -21,6 +21,9 @@ const NO_ENTRIES: Entry[] = [];
 
 class Side {
   constructor(readonly byKey: StateTable<Entry[]>, readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {}
+
+  /** The join key's values (NULLs included): what the hash exchange routed the row by. */
+  keyValues(row: Row): Datum[] { return this.keyFs.map((f) => f(row)); }
 
   key(row: Row): string | null {
     let k = '';
@@ -123,4 +126,14 @@ export class HashJoinOperator implements StreamOperator {
   }
 
   processBarrier(_b: Barrier, _out: Output): void { /* joins emit as they go */ }
+
+  /** Rescaling: keep the rows whose join key this subtask owns (the state is plain data otherwise). */
+  restoreState(owns: KeyOwnership): void {
+    if (!owns) return;
+    const sides: [Side, StateTable<Entry[]>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
+    for (const [side, table] of sides) {
+      for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(list[0].row))) table.delete(k);
+      table.commit();
+    }
+  }
 }

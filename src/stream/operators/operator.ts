@@ -4,6 +4,7 @@
 // and its state lives in state tables, so a checkpoint can snapshot it and recovery reload it.
 
 import type { Chunk } from '../chunk.js';
+import type { Datum } from '../../types/value.js';
 
 export interface Barrier {
   /** Monotonic epoch; every source injects the same epoch into all its outputs. */
@@ -16,6 +17,12 @@ export interface Output {
   emit(chunk: Chunk): void;
 }
 
+/**
+ * Rescaling: does this subtask own the key (the values a hash exchange routes by, in order)? Null
+ * when the task restores at the parallelism the checkpoint was taken with (it owns everything).
+ */
+export type KeyOwnership = ((key: readonly Datum[]) => boolean) | null;
+
 export interface StreamOperator {
   /** Process a chunk that arrived on input `input` (0 for single-input operators). */
   processChunk(chunk: Chunk, input: number, out: Output): void;
@@ -24,8 +31,9 @@ export interface StreamOperator {
   /**
    * Recovery: the operator's state tables were just loaded from a checkpoint (values decoded as
    * plain data); rebuild what the tables cannot hold themselves (class instances, links between
-   * tables) and forget anything pending from construction.
+   * tables) and forget anything pending from construction. When rescaling, the tables hold the
+   * state of every old subtask: drop the entries whose key `owns` says belong elsewhere.
    */
-  restoreState?(): void;
+  restoreState?(owns: KeyOwnership): void;
   close?(): void;
 }

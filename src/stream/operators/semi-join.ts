@@ -9,7 +9,7 @@ import { compareDatum, datumKey } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
-import type { Barrier, Output, StreamOperator } from './operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 
@@ -117,4 +117,14 @@ export class SemiJoinOperator implements StreamOperator {
   }
 
   processBarrier(_b: Barrier, _out: Output): void { /* emits as it goes */ }
+
+  /** Rescaling: keep the rows whose key this subtask owns. */
+  restoreState(owns: KeyOwnership): void {
+    if (!owns) return;
+    const keyOfLeft = (row: Row) => this.lk.map((f) => f(row)), keyOfRight = (row: Row) => this.rk.map((f) => f(row));
+    for (const [k, list] of [...this.left.entries()]) if (!owns(keyOfLeft(list[0].row))) this.left.delete(k);
+    for (const [k, list] of [...this.nullLeft.entries()]) if (!owns(keyOfLeft(list[0]))) this.nullLeft.delete(k);
+    for (const [k, list] of [...this.right.entries()]) if (!owns(keyOfRight(list[0]))) this.right.delete(k);
+    for (const t of [this.left, this.nullLeft, this.right]) t.commit();
+  }
 }

@@ -7,7 +7,7 @@ import type { SortSpec } from '../../plan/expr.js';
 import type { Row } from '../../types/value.js';
 import { compareDatum, datumKey, rowKey } from '../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
-import type { Barrier, Output, StreamOperator } from './operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 
@@ -71,6 +71,16 @@ export class TopNOperator implements StreamOperator {
     let lo = 0, hi = rows.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (this.cmp(rows[mid], r) < 0) lo = mid + 1; else hi = mid; }
     return lo;
+  }
+
+  /** Rescaling: keep the partitions this subtask owns. */
+  restoreState(owns: KeyOwnership): void {
+    if (!owns || !this.spec.partitionBy.length) return;
+    for (const [k, p] of [...this.parts.entries()]) {
+      const row = p.rows[0] ?? p.emitted[0];
+      if (row && !owns(this.spec.partitionBy.map((c) => row[c]))) this.parts.delete(k);
+    }
+    this.parts.commit();
   }
 
   processBarrier(_b: Barrier, out: Output): void {

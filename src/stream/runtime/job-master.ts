@@ -27,6 +27,8 @@ import type { CompletedCheckpoint } from '../checkpoint/types.js';
 import type { TaskStateHandle } from './task-checkpoint.js';
 import { VIEW_STATE_PREFIX } from './epoch-committer.js';
 import { needsExternalSink } from './external-sink.js';
+import { fingerprintJobGraph } from './job-plan.js';
+import type { SourcePosition } from '../connectors/source-reader.js';
 
 /** Buffers each input channel may hold (Flink's exclusive buffers per channel). */
 export const CHANNEL_CREDITS = 4;
@@ -84,7 +86,7 @@ export class JobMaster implements JobMasterGateway {
     const cp = services.checkpoint;
     if (cp) {
       this.checkpoints = new CheckpointCoordinator(cp.storageJob, cp.config, {
-        jobGraph: planned.fingerprint,
+        jobGraph: fingerprintJobGraph(planned.graph, false),
         // Checkpoint barriers are the job's regular barriers: the next one carries the id.
         triggerCheckpoint: (id) => { this.queuedCheckpoints.push(id); },
         tasksToAcknowledge: () => this.tasksToAcknowledge(),
@@ -149,19 +151,38 @@ export class JobMaster implements JobMasterGateway {
     if (!cp) return null;
     const from = cp.restoreFrom ?? null;
     if (!from) { await cp.storage.dropJob(cp.storageJob); return null; }
-    if (from.jobGraph !== undefined && from.jobGraph !== this.planned.fingerprint) {
+    // The same graph, possibly at another parallelism (older checkpoints recorded it with).
+    const shape = fingerprintJobGraph(this.planned.graph, false);
+    if (from.jobGraph !== undefined && from.jobGraph !== shape && from.jobGraph !== this.planned.fingerprint) {
       throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} was taken by a different job graph and cannot be restored into this one`,
-        { hint: 'the query, the catalog it reads, or the job\'s parallelism changed since the checkpoint' });
+        { hint: 'the query or the catalog it reads changed since the checkpoint, or the job goes to or from parallelism 1 (planned without exchanges)' });
     }
-    const expected = this.planned.graph.vertices.flatMap((v) => Array.from({ length: v.parallelism }, (_, i) => `${v.id}/${i}`));
-    const missing = expected.filter((k) => !(k in from.tasks));
-    if (missing.length) {
-      throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} holds no state for task(s) ${missing.join(', ')} of this job`,
-        { hint: 'was it taken at a different parallelism?' });
-    }
+    for (const v of this.planned.graph.vertices) this.checkRescalable(from, v);
     if (from.jobId === cp.storageJob) await cp.storage.truncateAfter(cp.storageJob, from.checkpointId);
     else await cp.storage.dropJob(cp.storageJob);
     return from;
+  }
+
+  /** The checkpoint's subtasks of vertex `v`, in subtask order. */
+  private oldTasks(from: CompletedCheckpoint, v: JobVertex): string[] {
+    return Object.keys(from.tasks).filter((k) => k.startsWith(`${v.id}/`)).sort((a, b) => Number(a.split('/')[1]) - Number(b.split('/')[1]));
+  }
+
+  /**
+   * A vertex restores at another parallelism by key groups (keyed state is redistributed, each
+   * new subtask keeping the keys routed to it). Sources whose positions are per partition (Kafka)
+   * merge them; a generator's split positions and an external sink's transactions, which belong
+   * to one subtask, cannot move.
+   */
+  private checkRescalable(from: CompletedCheckpoint, v: JobVertex): void {
+    const old = this.oldTasks(from, v);
+    if (old.length === v.parallelism && old.every((k, i) => k === `${v.id}/${i}`)) return;
+    const refuse = (why: string) => new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} ran ${v.name} with ${old.length} subtask(s), and it cannot be restored with ${v.parallelism}: ${why}`,
+      { hint: `restore with WITH (parallelism = ${old.length})` });
+    if (!old.length) throw refuse('it holds no state for it');
+    if (needsExternalSink(v.operators)) throw refuse('its sink\'s transactions belong to the old subtasks');
+    const positions = old.map((k) => (from.tasks[k] as Partial<TaskStateHandle>).position ?? null);
+    if (positions.some((p) => p !== null && (typeof p !== 'object' || Array.isArray(p)))) throw refuse('its source positions are per split, not per partition');
   }
 
   /** Build every subtask's deployment descriptor with the ports of its channels. */
@@ -216,7 +237,7 @@ export class JobMaster implements JobMasterGateway {
         job: this.spec, attemptId, vertexId: ev.vertexId, subtask: ev.subtask, slot: ev.slot!, maxParallelism: job.maxParallelism,
         inputs: [...(inputs.get(key(ev.vertexId, ev.subtask))?.values() ?? [])], outputs: outputs.get(key(ev.vertexId, ev.subtask)) ?? [],
         feed, credits: CHANNEL_CREDITS, checkpointing: this.taskCheckpointing(),
-        restore: restore ? this.taskRestore(restore, `${ev.vertexId}/${ev.subtask}`) : undefined,
+        restore: restore ? this.taskRestore(restore, vertex, ev.subtask, job.maxParallelism) : undefined,
       };
       return { tdd, gateway };
     });
@@ -242,12 +263,27 @@ export class JobMaster implements JobMasterGateway {
     return pb.done;
   }
 
-  private taskRestore(from: CompletedCheckpoint, task: string): TaskRestore {
-    const handle = from.tasks[task] as Partial<TaskStateHandle> | undefined;
+  private taskRestore(from: CompletedCheckpoint, v: JobVertex, subtask: number, maxParallelism: number): TaskRestore {
+    const handleOf = (task: string) => from.tasks[task] as Partial<TaskStateHandle> | undefined;
+    const foreign = from.jobId !== this.services.checkpoint!.storageJob;
+    const old = this.oldTasks(from, v);
+    if (old.length === v.parallelism) {
+      const handle = handleOf(`${v.id}/${subtask}`);
+      return {
+        checkpointId: from.checkpointId, storageJob: from.jobId, position: handle?.position ?? undefined,
+        committables: handle?.committable ? [handle.committable] : [], fullSnapshot: foreign, since: handle?.since ?? 0,
+      };
+    }
+    // Rescaled: every old subtask's state, filtered by key group; partition positions merged.
+    const merged: Record<string, SourcePosition> = {};
+    let anyPosition = false;
+    for (const k of old) {
+      const p = handleOf(k)?.position;
+      if (p && typeof p === 'object' && !Array.isArray(p)) { Object.assign(merged, p); anyPosition = true; }
+    }
     return {
-      checkpointId: from.checkpointId, storageJob: from.jobId, position: handle?.position ?? undefined,
-      committables: handle?.committable ? [handle.committable] : [],
-      fullSnapshot: from.jobId !== this.services.checkpoint!.storageJob,
+      checkpointId: from.checkpointId, storageJob: from.jobId, position: anyPosition ? merged : undefined, committables: [], fullSnapshot: true, since: 0,
+      rescale: { from: old.map((task) => ({ task, since: handleOf(task)?.since ?? 0 })), subtask, parallelism: v.parallelism, maxParallelism },
     };
   }
 

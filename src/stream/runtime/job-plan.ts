@@ -89,8 +89,8 @@ export function planJob(spec: Omit<JobSpec, 'fingerprint'>): PlannedJob {
 function partitionerText(p: Partitioner): string { return p.kind === 'hash' ? `hash[${p.keys.join(',')}]` : p.kind; }
 
 /** The shape of a job graph as text: vertices with their operators and widths, edges with partitioners. */
-export function fingerprintJobGraph(g: JobGraph): string {
-  const v = g.vertices.map((x) => `${x.id}:${x.parallelism}:${x.operators.map((o) => `${o.op}/${o.columns.length}`).join('>')}`);
+export function fingerprintJobGraph(g: JobGraph, withParallelism = true): string {
+  const v = g.vertices.map((x) => `${x.id}:${withParallelism ? x.parallelism : '*'}:${x.operators.map((o) => `${o.op}/${o.columns.length}`).join('>')}`);
   const e = g.edges.map((x) => `${x.source}->${x.target}#${x.targetInput}:${partitionerText(x.partitioner)}`);
   return `${g.maxParallelism}|${v.join(';')}|${e.join(';')}`;
 }

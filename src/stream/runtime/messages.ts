@@ -81,6 +81,13 @@ export interface TaskRestore {
   readonly committables: readonly SinkCommittable[];
   /** The restored state is not in this job's store yet: the first checkpoint writes all of it. */
   readonly fullSnapshot: boolean;
+  /** The task's state is read from versions at or after this checkpoint (its last full snapshot). */
+  readonly since: number;
+  /**
+   * Rescaling: the old subtasks whose state this task reads (each with its own `since`), and the
+   * key groups it owns now; it keeps only the entries of keys routed to it.
+   */
+  readonly rescale?: { readonly from: readonly { readonly task: string; readonly since: number }[]; readonly subtask: number; readonly parallelism: number; readonly maxParallelism: number };
 }
 
 export interface TaskCheckpointing {

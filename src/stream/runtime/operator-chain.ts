@@ -6,7 +6,7 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { ExecContext } from '../../executor/context.js';
 import type { Chunk } from '../chunk.js';
-import type { Barrier, Output, StreamOperator } from '../operators/operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator } from '../operators/operator.js';
 import { FilterOperator, ProjectOperator } from '../operators/project-filter.js';
 import { HopWindowOperator } from '../operators/hop-window.js';
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
@@ -118,7 +118,7 @@ export class OperatorChain {
   }
 
   /** Recovery: every operator's state tables were loaded; let each rebuild from them. */
-  restoreState(): void { for (const op of this.ops) op.restoreState?.(); }
+  restoreState(owns: KeyOwnership = null): void { for (const op of this.ops) op.restoreState?.(owns); }
 
   close(): void { for (const op of this.ops) op.close?.(); }
 }

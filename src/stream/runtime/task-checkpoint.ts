@@ -50,6 +50,8 @@ export interface TaskStateHandle {
   readonly position: SourcePosition;
   /** The sink's pre-committed transaction (sink tasks). */
   readonly committable: SinkCommittable;
+  /** The checkpoint of the task's last full snapshot: its state is read from versions since then. */
+  readonly since: number;
 }
 
 /** The sink side of a snapshot: the pre-commit for checkpoint N (chained after earlier ones). */
@@ -78,6 +80,7 @@ export class TaskCheckpointer {
   /** Synchronous part, on the barrier; the write and the acknowledgement follow asynchronously. */
   snapshot(checkpointId: number, alignmentMs: number): void {
     let current: Map<string, string | null>;
+    const full = this.full;
     try {
       current = this.collect();
     } catch (e) {
@@ -89,18 +92,26 @@ export class TaskCheckpointer {
     for (const u of this.unconfirmed) for (const [k, v] of u.entries) entries.set(k, v);
     for (const [k, v] of current) entries.set(k, v);
     this.unconfirmed.push({ id: checkpointId, entries: current });
+    if (full) this.since = checkpointId;
+    const since = this.since;
     const position = this.reader ? this.reader.position() : null;
     const preCommit = this.sink?.preCommitted(checkpointId) ?? Promise.resolve(null);
     void (async () => {
       const store = await checkpointStore(this.config.dataDir);
       const bytes = await store.writeState(this.config.storageJob, checkpointId, entries);
       const committable = await preCommit;
-      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committable };
+      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committable, since };
       this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes, alignmentMs });
     })().catch((e: unknown) => this.decline(checkpointId, e));
   }
 
-  /** Restored from another job's checkpoint: the next snapshot writes every key, not a delta. */
+  /** Where restored state is read from since (carried in every handle until a new full snapshot). */
+  private since = 0;
+
+  /** Restored: state versions since `since` make up this task's state. */
+  restoredSince(since: number): void { this.since = since; }
+
+  /** Restored from another job's checkpoint or rescaled: the next snapshot writes every key, not a delta. */
   writeFullSnapshotNext(): void { this.full = true; }
 
   /** Encode every changed key now: values are live objects the next records will mutate. */

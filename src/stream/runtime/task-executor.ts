@@ -126,6 +126,7 @@ export class TaskExecutor {
     }, checkpointer, cp?.mode !== 'AT_LEAST_ONCE');
     this.tasks.set(tdd.attemptId, { jobId: tdd.job.jobId, task });
     if (!tdd.restore || !cp) { task.schedule(); return Promise.resolve(); }
+    checkpointer!.restoredSince(tdd.restore.since);
     if (tdd.restore.fullSnapshot) checkpointer!.writeFullSnapshotNext();
     const restored = restoreTask({
       taskKey: `${tdd.vertexId}/${tdd.subtask}`, dataDir: cp.dataDir, backends: checkpointState!, chain,

@@ -11,6 +11,10 @@ import type { SourceSplitReader } from '../connectors/source-reader.js';
 import type { ExternalSinkOperator } from './external-sink.js';
 import type { OperatorChain } from './operator-chain.js';
 import type { TaskRestore } from './messages.js';
+import type { KeyOwnership } from '../operators/operator.js';
+import type { Row } from '../../types/value.js';
+import { hashKey } from '../graph/key-hash.js';
+import { keyGroupFor, subtaskForKeyGroup } from '../graph/key-groups.js';
 import { checkpointStore } from './task-checkpoint.js';
 
 export interface RestoreTarget {
@@ -27,22 +31,33 @@ export interface RestoreTarget {
 /** Reload state, seek the source, settle the sink; returns the number of state entries loaded. */
 export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<number> {
   const store = await checkpointStore(t.dataDir);
-  const prefix = `${t.taskKey}/`;
-  const entries = await store.readState(r.storageJob, r.checkpointId, prefix);
-  // Keys are <operator index>/<table name>/<full key> below the task's prefix (task-checkpoint.ts).
-  for (const [key, text] of entries) {
-    const a = key.indexOf('/', prefix.length);
-    const b = a < 0 ? -1 : key.indexOf('/', a + 1);
-    const op = Number(key.slice(prefix.length, a));
-    const backend = b < 0 ? undefined : t.backends[op];
-    if (!backend) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds state "${key}" for no stateful operator of task ${t.taskKey}: the job's graph changed since`);
-    backend.restoreEntry(key.slice(a + 1, b), key.slice(b + 1), decodeStateValue(text));
+  // Rescaling reads every old subtask of the vertex; otherwise the task reads its own state.
+  const sources = r.rescale?.from ?? [{ task: t.taskKey, since: r.since }];
+  let loaded = 0;
+  for (const source of sources) {
+    const prefix = `${source.task}/`;
+    const entries = await store.readState(r.storageJob, r.checkpointId, prefix, source.since);
+    // Keys are <operator index>/<table name>/<full key> below the task's prefix (task-checkpoint.ts).
+    for (const [key, text] of entries) {
+      const a = key.indexOf('/', prefix.length);
+      const b = a < 0 ? -1 : key.indexOf('/', a + 1);
+      const op = Number(key.slice(prefix.length, a));
+      const backend = b < 0 ? undefined : t.backends[op];
+      if (!backend) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds state "${key}" for no stateful operator of task ${t.taskKey}: the job's graph changed since`);
+      backend.restoreEntry(key.slice(a + 1, b), key.slice(b + 1), decodeStateValue(text));
+    }
+    loaded += entries.size;
   }
-  t.chain.restoreState();
+  t.chain.restoreState(r.rescale ? ownedBy(r.rescale) : null);
   if (r.position !== undefined && r.position !== null) {
     if (!t.reader) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds a source position for task ${t.taskKey}, which reads no source`);
     t.reader.seek(r.position);
   }
   if (t.sink) await t.sink.recover(r.committables);
-  return entries.size;
+  return loaded;
+}
+
+/** The keys a hash exchange routes to this subtask at its new parallelism. */
+function ownedBy(r: { readonly subtask: number; readonly parallelism: number; readonly maxParallelism: number }): KeyOwnership {
+  return (key) => subtaskForKeyGroup(keyGroupFor(hashKey(key as Row, key.map((_, i) => i)), r.maxParallelism), r.parallelism, r.maxParallelism) === r.subtask;
 }

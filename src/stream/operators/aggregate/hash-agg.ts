@@ -10,7 +10,7 @@ import type { AggCall } from '../../../plan/logical.js';
 import type { Datum, Row } from '../../../types/value.js';
 import { datumEquals, rowKey } from '../../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../../chunk.js';
-import type { Barrier, Output, StreamOperator } from '../operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator } from '../operator.js';
 import { type AggState, type MinputEntry, createAggState } from './agg-state.js';
 import type { StateBackend, StateTable } from '../../state/keyed-state.js';
 import { MemoryStateBackend } from '../../state/memory-state.js';
@@ -71,10 +71,15 @@ export class HashAggOperator implements StreamOperator {
     }
   }
 
-  restoreState(): void {
+  restoreState(owns: KeyOwnership): void {
     this.dirty.clear();
     for (const [k, saved] of [...this.groups.entries()]) {
       const d = saved as unknown as { key: Datum[]; rows: number; states: unknown[]; emitted: Row | null };
+      if (owns && !this.global && !owns(d.key)) {
+        this.groups.delete(k);
+        for (const j of this.extremes) this.minput.dropScope(minputScope(k, j));
+        continue;
+      }
       const g = this.newGroup(d.key, k);
       g.rows = d.rows;
       g.emitted = d.emitted;
@@ -82,6 +87,7 @@ export class HashAggOperator implements StreamOperator {
       this.groups.put(k, g);
     }
     this.groups.commit();
+    this.minput.commit();
   }
 
   private newGroup(key: Datum[], k: string): Group {
