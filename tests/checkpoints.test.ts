@@ -9,6 +9,10 @@ import type pg from 'pg';
 import { startServer, type TestServer } from './support/server.js';
 import { KAFKA_BOOTSTRAP, createTopic, readAll, uniqueTopic } from './support/kafka.js';
 import { checkpointStore } from '../src/stream/runtime/task-checkpoint.js';
+import { sleep, until as untilDone } from './support/until.js';
+
+/** Checkpoint tests wait 15 s by default. */
+const until = <T>(f: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000) => untilDone(f, what, timeoutMs);
 
 let srv: TestServer;
 let c: pg.Client;
@@ -24,19 +28,9 @@ beforeAll(async () => {
 afterAll(async () => { await srv?.stop(); });
 
 interface CheckpointRow { id: string; job_id: string; job: string; status: string; size_bytes: string; duration_ms: string | null; alignment_ms: string; external_path: string | null; failure: string | null }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const jobId = async (name: string) => ((await c.query('SHOW JOBS')).rows as { id: string; name: string }[]).find((j) => j.name === name)!.id;
 const checkpoints = async (job: string) => (await c.query(`SHOW CHECKPOINTS FOR JOB ${job}`)).rows as CheckpointRow[];
 
-async function until<T>(f: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('checkpoint options', () => {
   it('takes session defaults through SET, with Flink keys as aliases, and shows them', async () => {

@@ -19,17 +19,9 @@ export const FAST_CHECKPOINTS = "checkpoint.interval = '250ms', checkpoint.min_p
 export const aggQuery = (src: string) => `SELECT auction % 7 AS k, count(*) AS n, sum(price) AS total, max(price) AS hi, min(price) AS lo, count(DISTINCT bidder) AS bidders FROM ${src} GROUP BY auction % 7`;
 export const rowsQuery = (src: string) => `SELECT auction, bidder, price FROM ${src} WHERE price % 5 = 0`;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { until } from '../support/until.js';
 
-export async function until<T>(f: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+export { sleep, until } from '../support/until.js';
 
 interface CheckpointRow { id: string; job: string; status: string }
 /** Ids of a job's completed checkpoints (SHOW CHECKPOINTS). */

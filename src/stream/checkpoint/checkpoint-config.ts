@@ -55,10 +55,16 @@ const KEYS: Record<string, Field> = {
   'state.checkpoints.num-retained': 'retained', 'checkpoint.retained': 'retained',
 };
 
-/** Flink's configuration key → Weir's short name (the SET aliases). */
-export const CHECKPOINT_FLINK_KEYS: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.keys(KEYS).filter((k) => !k.startsWith('checkpoint.')).map((k) => [k, Object.keys(KEYS).find((s) => s.startsWith('checkpoint.') && KEYS[s] === KEYS[k])!]),
-);
+/**
+ * Flink's configuration key → Weir's short name, for a table of option names → fields in which
+ * the short names start with `shortPrefix` (the SET aliases).
+ */
+export function flinkKeyAliases(keys: Readonly<Record<string, string>>, shortPrefix: string): Record<string, string> {
+  const names = Object.keys(keys);
+  return Object.fromEntries(names.filter((k) => !k.startsWith(shortPrefix)).map((k) => [k, names.find((s) => s.startsWith(shortPrefix) && keys[s] === keys[k])!]));
+}
+
+export const CHECKPOINT_FLINK_KEYS: Readonly<Record<string, string>> = flinkKeyAliases(KEYS, 'checkpoint.');
 
 /** The job's configuration: the session's checkpoint.* settings, then the job's WITH options. */
 export function jobCheckpointConfig(get: (name: string) => string | undefined, options: Readonly<Record<string, string>>): CheckpointConfig {
@@ -73,7 +79,8 @@ export function jobCheckpointConfig(get: (name: string) => string | undefined, o
 /** True for an option name that configures checkpointing. */
 export function isCheckpointOption(name: string): boolean { return name.toLowerCase() in KEYS; }
 
-function bad(name: string, value: string, expected: string): SqlError {
+/** 22023 for an option value, saying what was expected. */
+export function invalidOptionValue(name: string, value: string, expected: string): SqlError {
   return new SqlError(SqlState.InvalidParameterValue, `invalid value for ${name}: "${value}" (expected ${expected})`);
 }
 
@@ -83,13 +90,13 @@ const UNITS: Record<string, number> = { ms: 1, millisecond: 1, milliseconds: 1, 
 export function parseDurationMs(name: string, value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const unit = m ? (m[2] ? UNITS[m[2].toLowerCase()] : 1) : undefined;
-  if (!m || unit === undefined) throw bad(name, value, "a duration such as '500ms', '10s' or '1min'");
+  if (!m || unit === undefined) throw invalidOptionValue(name, value, "a duration such as '500ms', '10s' or '1min'");
   return Math.round(Number(m[1]) * unit);
 }
 
 function parseCount(name: string, value: string, min: number): number {
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || n < min) throw bad(name, value, `an integer ≥ ${min}`);
+  if (!/^\s*\d+\s*$/.test(value) || n < min) throw invalidOptionValue(name, value, `an integer ≥ ${min}`);
   return n;
 }
 
@@ -97,7 +104,7 @@ function parseBool(name: string, value: string): boolean {
   const v = value.trim().toLowerCase();
   if (['true', 'on', 'yes', '1'].includes(v)) return true;
   if (['false', 'off', 'no', '0'].includes(v)) return false;
-  throw bad(name, value, 'true or false');
+  throw invalidOptionValue(name, value, 'true or false');
 }
 
 /** Apply every checkpoint option found in `options` on top of `base`; other options are ignored. */
@@ -111,16 +118,16 @@ export function checkpointConfig(base: CheckpointConfig, options: Readonly<Recor
       case 'intervalMs': {
         const off = /^\s*(off|none|disabled?)\s*$/i.test(value);
         out.intervalMs = off ? null : parseDurationMs(name, value);
-        if (out.intervalMs !== null && out.intervalMs < 10) throw bad(name, value, 'at least 10ms, or off');
+        if (out.intervalMs !== null && out.intervalMs < 10) throw invalidOptionValue(name, value, 'at least 10ms, or off');
         break;
       }
       case 'mode': {
         const v = value.trim().toUpperCase().replace(/[- ]/g, '_');
-        if (v !== 'EXACTLY_ONCE' && v !== 'AT_LEAST_ONCE') throw bad(name, value, "'exactly_once' or 'at_least_once'");
+        if (v !== 'EXACTLY_ONCE' && v !== 'AT_LEAST_ONCE') throw invalidOptionValue(name, value, "'exactly_once' or 'at_least_once'");
         out.mode = v;
         break;
       }
-      case 'timeoutMs': out.timeoutMs = parseDurationMs(name, value); if (out.timeoutMs < 10) throw bad(name, value, 'at least 10ms'); break;
+      case 'timeoutMs': out.timeoutMs = parseDurationMs(name, value); if (out.timeoutMs < 10) throw invalidOptionValue(name, value, 'at least 10ms'); break;
       case 'minPauseMs': out.minPauseMs = parseDurationMs(name, value); break;
       case 'maxConcurrent': out.maxConcurrent = parseCount(name, value, 1); break;
       case 'tolerableFailures': out.tolerableFailures = parseCount(name, value, 0); break;
@@ -128,7 +135,7 @@ export function checkpointConfig(base: CheckpointConfig, options: Readonly<Recor
       case 'preferCheckpointForRecovery': out.preferCheckpointForRecovery = parseBool(name, value); break;
       case 'retention': {
         const v = value.trim().toUpperCase().replace(/[- ]/g, '_');
-        if (v !== 'RETAIN_ON_CANCELLATION' && v !== 'DELETE_ON_CANCELLATION') throw bad(name, value, "'retain_on_cancellation' or 'delete_on_cancellation'");
+        if (v !== 'RETAIN_ON_CANCELLATION' && v !== 'DELETE_ON_CANCELLATION') throw invalidOptionValue(name, value, "'retain_on_cancellation' or 'delete_on_cancellation'");
         out.retention = v;
         break;
       }

@@ -11,8 +11,7 @@
 // Default (as Flink's): exponential-delay for jobs that checkpoint, none for jobs that do not —
 // a job without checkpoints would restart from nothing.
 
-import { SqlError, SqlState } from '../../errors.js';
-import { parseDurationMs } from '../checkpoint/checkpoint-config.js';
+import { flinkKeyAliases, invalidOptionValue as bad, parseDurationMs } from '../checkpoint/checkpoint-config.js';
 
 export type RestartStrategyType = 'none' | 'fixed-delay' | 'exponential-delay';
 
@@ -45,15 +44,9 @@ export const DEFAULT_RESTART_STRATEGY: Omit<RestartStrategyConfig, 'type'> = {
 };
 
 /** Flink's configuration key → Weir's short name (the SET aliases). */
-export const RESTART_FLINK_KEYS: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.keys(KEYS).filter((k) => !k.startsWith('restart.')).map((k) => [k, Object.keys(KEYS).find((s) => s.startsWith('restart.') && KEYS[s] === KEYS[k])!]),
-);
+export const RESTART_FLINK_KEYS: Readonly<Record<string, string>> = flinkKeyAliases(KEYS, 'restart.');
 
 export function isRestartOption(name: string): boolean { return name.toLowerCase() in KEYS; }
-
-function bad(name: string, value: string, expected: string): SqlError {
-  return new SqlError(SqlState.InvalidParameterValue, `invalid value for ${name}: "${value}" (expected ${expected})`);
-}
 
 /** Apply the restart options in `options` over `base` (unset type: by whether the job checkpoints). */
 export function restartStrategyConfig(options: Readonly<Record<string, string>>, checkpointing: boolean, base: Partial<RestartStrategyConfig> = {}): RestartStrategyConfig {
