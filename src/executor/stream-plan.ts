@@ -2,15 +2,18 @@
 // wire layer) pulls one batch, writes it, and waits for the socket to drain before pulling the
 // next. Project / filter / limit over a table scan, VALUES or a set-returning function are
 // evaluated row by row as batches are pulled; any other plan runs to completion first (as
-// runPlanAsync does) and is then handed out in batches.
+// runPlanAsync does, in time slices) and is then handed out in batches.
+//
+// Pulling is synchronous, so a short query (a point lookup) runs start to finish without a
+// promise; only a query that uses up its time slice makes the consumer wait a turn.
 
 import { SqlError } from '../errors.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import type { Datum, Row } from '../types/value.js';
 import type { ExecContext } from './context.js';
 import { compileExpr } from './compile-expr.js';
-import { runPlanAsync } from './run-plan.js';
-import { lookupByPrimaryKey } from './point-lookup.js';
+import { execPlan, type Exec } from './run-plan.js';
+import { lookupByPrimaryKey, runPointQuery } from './point-lookup.js';
 
 const EMPTY: Row = [];
 /** Passed up by a filter that has read a whole time slice without finding a row. */
@@ -19,41 +22,91 @@ type Pull = Iterator<Row | typeof PAUSE>;
 /** Rows per batch: large enough to amortise the per-batch overhead, small enough to bound memory. */
 export const STREAM_BATCH_ROWS = 1024;
 
+/** What PlanStream.next() returns when the time slice is used up: call resume(), then next() again. */
+export const PAUSED: unique symbol = Symbol('paused');
+export type Batch = Row[] | typeof PAUSED | null;
+
 /**
- * Yield the plan's rows in batches of at most `STREAM_BATCH_ROWS`. Between batches the generator
- * gives the event loop a turn when the executor's time slice is used up, so other sessions and
- * CancelRequests are served while a long result streams.
+ * A plan's rows in batches of at most `STREAM_BATCH_ROWS`, pulled with next(): a batch, PAUSED,
+ * or null once the rows are exhausted. Between batches the consumer gives the event loop a turn
+ * (resume()) when the executor's time slice is used up, so other sessions and CancelRequests are
+ * served while a long result streams. Rows computed before an error come out before the error.
  */
-export async function* streamPlanAsync(plan: LogicalPlan, ctx: ExecContext): AsyncGenerator<Row[], void, void> {
-  const rows = rowIterator(plan, ctx);
-  if (!rows) {
-    const all = await runPlanAsync(plan, ctx);
-    for (let i = 0; i < all.length; i += STREAM_BATCH_ROWS) yield all.slice(i, i + STREAM_BATCH_ROWS);
-    return;
+export class PlanStream {
+  private rows: Pull | null = null;
+  /** A plan that is not streamable row by row: executed whole, in time slices. */
+  private exec: Exec<Row[]> | null = null;
+  private all: Row[] | null = null;
+  private pos = 0;
+  private started = false;
+  private ended = false;
+  /** The time slice ran out while a batch was being filled: the next pull pauses first. */
+  private pausePending = false;
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly plan: LogicalPlan, private readonly ctx: ExecContext) {}
+
+  next(): Batch {
+    if (this.failure) { const e = this.failure.error; this.failure = null; this.ended = true; throw e; }
+    if (this.ended) return null;
+    if (this.pausePending) { this.pausePending = false; return PAUSED; }
+    try {
+      if (!this.started) {
+        this.started = true;
+        // A point lookup's row is at hand at once; other plans stream or run in time slices.
+        this.all = runPointQuery(this.plan, this.ctx);
+        if (!this.all) {
+          this.rows = rowIterator(this.plan, this.ctx);
+          if (!this.rows) this.exec = execPlan(this.plan, this.ctx);
+        }
+      }
+      return this.rows ? this.nextStreamed(this.rows) : this.nextMaterialized();
+    } catch (e) {
+      this.ended = true;
+      throw e;
+    }
   }
-  for (;;) {
+
+  /** After PAUSED: let the event loop run, then start a new time slice (checking for cancellation). */
+  async resume(): Promise<void> {
+    await new Promise<void>((res) => setImmediate(res));
+    this.ctx.resumed();
+    this.ctx.checkCancel();
+  }
+
+  private nextMaterialized(): Batch {
+    if (!this.all) {
+      const r = this.exec!.next();
+      if (!r.done) return PAUSED;
+      this.all = r.value;
+    }
+    const all = this.all;
+    if (this.pos >= all.length) { this.ended = true; return null; }
+    const batch = this.pos === 0 && all.length <= STREAM_BATCH_ROWS ? all : all.slice(this.pos, this.pos + STREAM_BATCH_ROWS);
+    this.pos += batch.length;
+    return batch;
+  }
+
+  private nextStreamed(rows: Pull): Batch {
     const batch: Row[] = [];
-    let sliceUsed = false;
     try {
       while (batch.length < STREAM_BATCH_ROWS) {
         const r = rows.next();
-        if (r.done) break;
-        if (r.value === PAUSE) { sliceUsed = true; break; }
+        if (r.done) { this.ended = true; break; }
+        if (r.value === PAUSE) { this.pausePending = true; break; }
         batch.push(r.value);
-        if (ctx.tick()) { sliceUsed = true; break; }
+        if (this.ctx.tick()) { this.pausePending = true; break; }
       }
     } catch (e) {
       // Rows computed before an error are sent before it, as PostgreSQL does.
-      if (batch.length) yield batch;
-      throw e;
+      if (!batch.length) throw e;
+      this.failure = { error: e };
+      return batch;
     }
-    if (batch.length) yield batch;
-    if (!sliceUsed && batch.length < STREAM_BATCH_ROWS) return;
-    if (sliceUsed) {
-      await new Promise<void>((res) => setImmediate(res));
-      ctx.resumed();
-      ctx.checkCancel();
-    }
+    if (batch.length) return batch;
+    if (this.ended) return null;
+    this.pausePending = false;
+    return PAUSED;
   }
 }
 

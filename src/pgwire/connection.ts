@@ -7,32 +7,37 @@
 import type { Socket } from 'node:net';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Database } from '../database.js';
-import { Session, type RowStreamResult } from '../session/session.js';
-import type { PreparedStatement, StatementResult } from '../session/result.js';
-import { typeOid, typeLen, DataType, formatType } from '../types/datatype.js';
-import type { Datum, Row } from '../types/value.js';
-import { formatText, parseText, TextContext } from '../types/text-io.js';
-import { decodeBinary, encodeBinary } from '../types/binary-io.js';
-import type { OutputColumn } from '../plan/logical.js';
+import { Session, SelectCursor } from '../session/session.js';
+import type { StatementResult } from '../session/result.js';
+import type { ParsedStatement } from '../sql/parser.js';
+import type { Row } from '../types/value.js';
+import type { TextContext } from '../types/text-io.js';
+import { PAUSED } from '../executor/stream-plan.js';
 import type { FrontendMessage } from './messages.js';
-import { nodeTag } from '../sql/ast.js';
 import { PROTOCOL_V3 } from './messages.js';
 import { ProtocolError } from './parser.js';
 import { Inbox, type InboundMessage } from './inbox.js';
 import { cleartextAuth, scramAuth } from './password-auth.js';
 import * as out from './serializer.js';
 import { Outbox } from './outbox.js';
+import { ExtendedProtocol, type ExtendedHost } from './extended.js';
+import { rowDescriptionFor, rowEncoderFor, type RowEncoder } from './row-encoder.js';
 
-interface Portal {
-  readonly stmt: PreparedStatement;
-  readonly params: Datum[];
-  readonly formats: readonly number[];
-  /** Rows not yet sent, once the portal has been executed and suspended. */
-  pending?: { rows: Row[]; pos: number; tag: string; columns: OutputColumn[] };
-  /** A SELECT portal's rows, pulled from the executor as Execute messages ask for them. */
-  stream?: { result: RowStreamResult; batch: Row[]; pos: number };
-  done?: boolean;
+/** A simple-protocol SELECT being answered. */
+interface CursorSend {
+  readonly cursor: SelectCursor;
+  readonly ctx: TextContext;
+  /** Set once RowDescription is sent (after the first batch, or at the end when there is none). */
+  encoder: RowEncoder | null;
+  batch: Row[];
+  pos: number;
+  count: number;
+  /** The rows ended and the commit was waited for: only CommandComplete is left. */
+  committed: boolean;
+  ok: boolean;
 }
+
+const NO_ROWS: Row[] = [];
 
 export interface ConnectionOptions {
   /** How to authenticate users that have a password: SCRAM-SHA-256 (default) or cleartext. */
@@ -50,9 +55,10 @@ function adminShutdown(): SqlError {
   return new SqlError(SqlState.AdminShutdown, 'terminating connection due to administrator command');
 }
 
-export class Connection {
+export class Connection implements ExtendedHost {
   private readonly inbox: Inbox;
-  private readonly out: Outbox;
+  readonly out: Outbox;
+  private readonly ext: ExtendedProtocol;
   /** 'idle' while waiting for the next command at ReadyForQuery; shutdown closes idle sessions at once. */
   private phase: 'startup' | 'idle' | 'busy' = 'startup';
   private authTimer: NodeJS.Timeout | null = null;
@@ -61,14 +67,14 @@ export class Connection {
   /** Server shutdown after its grace period: the command in progress was cancelled. */
   private forced = false;
   private closed = false;
-  private session: Session | null = null;
-  private readonly statements = new Map<string, PreparedStatement>();
-  private readonly portals = new Map<string, Portal>();
+  private openedSession: Session | null = null;
   private skipToSync = false;
+  private textCtx: TextContext | null = null;
 
   constructor(private readonly socket: Socket, private readonly db: Database, private readonly opts: ConnectionOptions) {
     this.inbox = new Inbox(socket, opts.maxMessageBytes);
     this.out = new Outbox(socket, opts.writeHighWaterMark);
+    this.ext = new ExtendedProtocol(this);
     socket.setNoDelay(true);
     const authMs = opts.authenticationTimeoutMs ?? 60_000;
     if (authMs > 0) {
@@ -79,6 +85,17 @@ export class Connection {
     socket.on('close', () => this.onClose());
     socket.on('error', () => this.onClose());
     void this.run();
+  }
+
+  get session(): Session { return this.openedSession!; }
+  get isClosed(): boolean { return this.closed; }
+  private get s(): Session { return this.openedSession!; }
+
+  /** Text I/O settings of the session, remade only when its TimeZone changes. */
+  textContext(): TextContext {
+    const tz = this.s.timeZone();
+    if (this.textCtx?.timeZone !== tz) this.textCtx = { timeZone: tz, names: this.s.catalogView };
+    return this.textCtx;
   }
 
   private onData(chunk: Buffer): void {
@@ -96,10 +113,10 @@ export class Connection {
     this.out.close();
     this.clearAuthTimer();
     this.inbox.end();
-    for (const name of [...this.portals.keys()]) this.dropPortal(name);
-    if (this.session) {
-      this.session.cancel();
-      this.db.sessions.delete(this.session.pid);
+    this.ext.closeAll();
+    if (this.openedSession) {
+      this.openedSession.cancel();
+      this.db.sessions.delete(this.openedSession.pid);
     }
   }
 
@@ -121,7 +138,7 @@ export class Connection {
     // A client that never reads must not keep the socket (and its buffer) forever.
     setTimeout(() => this.socket.destroy(), 10_000).unref();
     this.inbox.end();
-    if (this.session) this.session.cancel();
+    if (this.openedSession) this.openedSession.cancel();
   }
 
   /** An error for the client; during a forced shutdown it ends the session instead (57P01). */
@@ -146,23 +163,31 @@ export class Connection {
     if (this.closed) return;
     this.forced = true;
     this.terminating = true;
-    this.session?.cancel();
+    this.openedSession?.cancel();
     // Waiting for client input (COPY FROM STDIN, the rest of an extended batch): end now.
     if (this.inbox.waiting) this.fatal(adminShutdown());
   }
 
+  /**
+   * The message loop. Messages already received are handled without waiting: only a message
+   * whose handling has to wait (a long query, a slow client, COPY, a commit) costs a promise.
+   */
   private async run(): Promise<void> {
     try {
       if (!(await this.startup())) return;
       this.clearAuthTimer();
       for (;;) {
         if (this.terminating && !this.inbox.length) { this.fatal(adminShutdown()); return; }
-        this.phase = this.inbox.length ? 'busy' : 'idle';
-        const m = await this.next();
+        let m: InboundMessage | null | undefined = this.inbox.shift();
+        if (!m) {
+          this.phase = 'idle';
+          m = await this.next();
+        }
         this.phase = 'busy';
         if (!m) return;
         if (m.kind === 'terminate') { this.flush(); this.socket.end(); this.onClose(); return; }
-        await this.handle(m as FrontendMessage);
+        const waiting = this.handle(m as FrontendMessage);
+        if (waiting) await waiting;
         if (this.terminating && (m.kind === 'query' || m.kind === 'sync')) { this.fatal(adminShutdown()); return; }
         // A client that sends commands without reading the answers waits here (pipelining).
         if (this.inbox.length === 0) this.flush();
@@ -171,7 +196,7 @@ export class Connection {
     } catch (e) {
       if (!this.closed) this.fatal(toSqlError(e));
     } finally {
-      if (this.session) this.db.sessions.delete(this.session.pid);
+      if (this.openedSession) this.db.sessions.delete(this.openedSession.pid);
     }
   }
 
@@ -208,7 +233,7 @@ export class Connection {
     const optStr = params.get('options');
     if (optStr) for (const m of optStr.matchAll(/(?:-c\s*|--)([\w.]+)=((?:\\ |\S)+)/g)) startupSettings[m[1]] = m[2].replace(/\\ /g, ' ');
     const s = new Session(this.db, { user, database: params.get('database') ?? user, applicationName: params.get('application_name') ?? '' }, startupSettings);
-    this.session = s;
+    this.openedSession = s;
     this.db.sessions.set(s.pid, {
       cancel: () => s.cancel(), secret: s.secret, user, applicationName: params.get('application_name') ?? '', startedAt: Date.now(),
       query: () => s.currentQuery, state: () => (s.currentQuery ? 'active' : 'idle'),
@@ -222,60 +247,90 @@ export class Connection {
   }
 
   // ---- queries ----
-  private get s(): Session { return this.session!; }
-  private textCtx(): TextContext { return { timeZone: this.s.timeZone(), names: this.s.catalogView }; }
 
-  private async handle(m: FrontendMessage): Promise<void> {
-    if (this.skipToSync && m.kind !== 'sync') return;
+  /** Handle one message; a promise only when it has to wait. Errors are answered here. */
+  private handle(m: FrontendMessage): Promise<void> | undefined {
+    if (this.skipToSync && m.kind !== 'sync') return undefined;
     try {
-      switch (m.kind) {
-        case 'query': return await this.simpleQuery(m.sql);
-        case 'parse': return this.parse(m.name, m.sql, m.paramOids);
-        case 'bind': return this.bind(m);
-        case 'describe': return this.describe(m.target, m.name);
-        case 'execute': return await this.execute(m.portal, m.maxRows);
-        case 'close':
-          if (m.target === 'S') this.statements.delete(m.name); else this.dropPortal(m.name);
-          this.send(out.closeComplete());
-          return;
-        case 'sync':
-          this.skipToSync = false;
-          this.dropPortal('');
-          this.sendParameterStatus();
-          this.send(out.readyForQuery(this.s.transactionStatus));
-          this.flush();
-          return;
-        case 'flush': this.flush(); return;
-        case 'copyData': case 'copyDone': case 'copyFail': return; // stray COPY messages outside COPY are ignored, as PostgreSQL does
-        case 'password': throw new ProtocolError('unexpected password message');
-        case 'functionCall': throw new SqlError(SqlState.FeatureNotSupported, 'the fast-path function call interface is not supported');
-      }
+      const waiting = this.dispatch(m);
+      if (waiting) return waiting.catch((e: unknown) => this.answerError(e, m));
     } catch (e) {
-      const err = this.s.onError(e);
-      // A protocol violation ends the connection with a FATAL error, as in PostgreSQL.
-      if (e instanceof ProtocolError) { this.fatal(err); return; }
-      this.sendError(err);
-      if (m.kind !== 'query') this.skipToSync = true;
+      this.answerError(e, m);
+    }
+    return undefined;
+  }
+
+  private dispatch(m: FrontendMessage): Promise<void> | undefined {
+    switch (m.kind) {
+      case 'query': return this.simpleQuery(m.sql);
+      case 'parse': this.ext.parse(m.name, m.sql, m.paramOids); return undefined;
+      case 'bind': this.ext.bind(m); return undefined;
+      case 'describe': this.ext.describe(m.target, m.name); return undefined;
+      case 'execute': return this.ext.execute(m.portal, m.maxRows);
+      case 'close': this.ext.close(m.target, m.name); return undefined;
+      case 'sync':
+        this.skipToSync = false;
+        this.ext.sync();
+        this.sendParameterStatus();
+        this.send(out.readyForQuery(this.s.transactionStatus));
+        this.flush();
+        return undefined;
+      case 'flush': this.flush(); return undefined;
+      case 'copyData': case 'copyDone': case 'copyFail': return undefined; // stray COPY messages outside COPY are ignored, as PostgreSQL does
+      case 'password': throw new ProtocolError('unexpected password message');
+      case 'functionCall': throw new SqlError(SqlState.FeatureNotSupported, 'the fast-path function call interface is not supported');
     }
   }
 
+  private answerError(e: unknown, m: FrontendMessage): void {
+    const err = this.s.onError(e);
+    // A protocol violation ends the connection with a FATAL error, as in PostgreSQL.
+    if (e instanceof ProtocolError) { this.fatal(err); return; }
+    this.sendError(err);
+    if (m.kind !== 'query') this.skipToSync = true;
+  }
+
   private sendParameterStatus(): void {
-    for (const [k, v] of this.s.pendingParameterStatus.splice(0)) this.send(out.parameterStatus(k, v));
+    const owed = this.s.pendingParameterStatus;
+    if (owed.length) for (const [k, v] of owed.splice(0)) this.send(out.parameterStatus(k, v));
   }
 
   private sendNotices(notices: readonly string[] | undefined): void {
     for (const n of notices ?? []) this.send(out.noticeResponse(n));
   }
 
-  private async simpleQuery(sql: string): Promise<void> {
-    for await (const r of this.s.simpleQuery(sql)) {
+  /** A Query message. One SELECT (the common case) is answered without a promise when its rows are at hand. */
+  private simpleQuery(sql: string): Promise<void> | undefined {
+    let opened: SelectCursor | ParsedStatement[];
+    try {
+      opened = this.s.openSimpleQuery(sql);
+    } catch (e) {
+      this.sendError(this.s.onError(e));
+      this.endQuery();
+      return undefined;
+    }
+    if (Array.isArray(opened)) return this.simpleQueryStatements(opened);
+    const sending = this.sendCursor(opened);
+    if (typeof sending !== 'boolean') return sending.then(() => this.endQuery());
+    this.endQuery();
+    return undefined;
+  }
+
+  /** The statements of a Query message other than a lone SELECT, in one implicit transaction. */
+  private async simpleQueryStatements(stmts: ParsedStatement[]): Promise<void> {
+    for await (const r of this.s.simpleQuery(stmts)) {
       if (r instanceof SqlError) { this.sendError(r); break; }
-      if (r.kind === 'rowStream') {
-        if (!(await this.sendRowStream(r))) break;
+      if (r instanceof SelectCursor) {
+        if (!(await this.sendCursor(r))) break;
       } else if (r.kind === 'rows') {
-        this.send(out.rowDescription(fields(r.columns, [])));
-        await this.sendRows(r.rows, r.columns, []);
-        this.send(out.commandComplete(r.tag));
+        this.send(rowDescriptionFor(r.columns, []));
+        const encoder = rowEncoderFor(r.columns, []);
+        const ctx = this.textContext();
+        for (const row of r.rows) {
+          encoder.write(this.out, row, ctx);
+          if (this.out.congested) await this.out.drain();
+        }
+        out.writeCommandComplete(this.out, r.tag);
       } else {
         try {
           await this.sendResult(r);
@@ -289,43 +344,89 @@ export class Connection {
       this.sendParameterStatus();
       if (this.closed) break;
     }
+    this.endQuery();
+  }
+
+  private endQuery(): void {
     this.sendParameterStatus();
     this.send(out.readyForQuery(this.s.transactionStatus));
     this.flush();
   }
 
-  /** Stream a SELECT's rows, pausing while the client is not reading. False when it failed. */
-  private async sendRowStream(r: RowStreamResult): Promise<boolean> {
-    let count = 0;
-    let described = false;
+  /** Send a SELECT's rows and CommandComplete: true, or false when it failed (the error is sent). */
+  private sendCursor(cursor: SelectCursor): boolean | Promise<boolean> {
+    const st: CursorSend = { cursor, ctx: this.textContext(), encoder: null, batch: NO_ROWS, pos: 0, count: 0, committed: false, ok: false };
+    return this.continueCursor(st);
+  }
+
+  private continueCursor(st: CursorSend): boolean | Promise<boolean> {
+    let waiting: Promise<void> | undefined;
     try {
-      for await (const batch of r.batches) {
-        if (this.closed) { await r.batches.return(); return false; }
-        // RowDescription after the first batch: an error found before any row is then reported
-        // alone, as PostgreSQL reports errors raised while planning.
-        if (!described) { this.send(out.rowDescription(fields(r.columns, []))); described = true; }
-        await this.sendRows(batch, r.columns, []);
-        count += batch.length;
-      }
-      if (!described) this.send(out.rowDescription(fields(r.columns, [])));
+      waiting = this.advanceCursor(st);
     } catch (e) {
-      this.sendError(this.s.onError(e));
-      return false;
+      return this.cursorFailed(st, e);
     }
-    this.send(out.commandComplete(`SELECT ${count}`));
-    return true;
+    if (!waiting) return st.ok;
+    return waiting.then(() => this.continueCursor(st), (e: unknown) => this.cursorFailed(st, e));
+  }
+
+  private cursorFailed(st: CursorSend, e: unknown): false {
+    st.cursor.stop();
+    this.sendError(this.s.onError(e));
+    return false;
+  }
+
+  /** Send as far as possible; returns what to wait for before calling again, or undefined when done. */
+  private advanceCursor(st: CursorSend): Promise<void> | undefined {
+    const o = this.out;
+    if (st.committed) return this.completeCursor(st);
+    for (;;) {
+      if (st.pos < st.batch.length) {
+        st.encoder!.write(o, st.batch[st.pos++], st.ctx);
+        st.count++;
+        if (o.congested) return o.drain();
+        continue;
+      }
+      if (this.closed) { st.cursor.stop(); return undefined; }
+      const next = st.cursor.next();
+      if (next === PAUSED) return st.cursor.resume();
+      if (next === null) {
+        // An autocommit statement commits before it reports completion.
+        const committing = st.cursor.finish();
+        if (committing) { st.committed = true; return committing; }
+        return this.completeCursor(st);
+      }
+      // RowDescription after the first batch: an error found before any row is then reported
+      // alone, as PostgreSQL reports errors raised while planning.
+      this.describeCursor(st);
+      st.batch = next;
+      st.pos = 0;
+    }
+  }
+
+  private describeCursor(st: CursorSend): void {
+    if (st.encoder) return;
+    this.send(rowDescriptionFor(st.cursor.columns, []));
+    st.encoder = rowEncoderFor(st.cursor.columns, []);
+  }
+
+  private completeCursor(st: CursorSend): undefined {
+    this.describeCursor(st);
+    out.writeCommandComplete(this.out, `SELECT ${st.count}`);
+    st.ok = true;
+    return undefined;
   }
 
   /** Results other than row sets: commands, COPY, empty queries. */
-  private async sendResult(r: StatementResult): Promise<void> {
+  async sendResult(r: StatementResult): Promise<void> {
     switch (r.kind) {
-      case 'command': this.sendNotices(r.notices); this.send(out.commandComplete(r.tag)); return;
+      case 'command': this.sendNotices(r.notices); out.writeCommandComplete(this.out, r.tag); return;
       case 'empty': this.send(out.emptyQueryResponse()); return;
       case 'copyOut':
         this.send(out.copyResponse('out', r.binary === true, r.columns));
         for (const c of r.chunks) { this.send(out.copyData(c)); if (this.out.congested) await this.out.drain(); }
         this.send(out.copyDone());
-        this.send(out.commandComplete(r.tag));
+        out.writeCommandComplete(this.out, r.tag);
         return;
       case 'copyIn': {
         this.send(out.copyResponse('in', r.binary === true, r.columns));
@@ -336,7 +437,7 @@ export class Connection {
           if (m.kind === 'copyData') { r.sink.write(m.data); continue; }
           if (m.kind === 'copyDone') {
             const tag = await r.sink.finish();
-            this.send(out.commandComplete(tag));
+            out.writeCommandComplete(this.out, tag);
             return;
           }
           if (m.kind === 'copyFail') { r.sink.abort(); throw new SqlError(SqlState.QueryCanceled, `COPY from stdin failed: ${m.message}`); }
@@ -348,142 +449,4 @@ export class Connection {
       case 'rows': return;
     }
   }
-
-  /** Encode and send rows; waits whenever the socket's buffer is over the high-water mark. */
-  private async sendRows(rows: readonly Row[], columns: OutputColumn[], formats: readonly number[]): Promise<void> {
-    const ctx = this.textCtx();
-    const types = columns.map((c) => c.type);
-    const binary = columns.map((_, i) => (formats.length === 1 ? formats[0] : formats[i] ?? 0) === 1);
-    const n = types.length;
-    const vals: (Buffer | string | null)[] = new Array(n);
-    for (const r of rows) {
-      for (let i = 0; i < n; i++) {
-        const d = r[i];
-        vals[i] = d === null ? null : binary[i] ? encodeBinary(d, types[i], ctx) : formatText(d, types[i], ctx);
-      }
-      this.send(out.dataRow(vals));
-      if (this.out.congested) await this.out.drain();
-    }
-  }
-
-  private parse(name: string, sql: string, paramOids: readonly number[]): void {
-    if (name !== '' && this.statements.has(name)) throw new SqlError(SqlState.DuplicatePreparedStatement, `prepared statement "${name}" already exists`);
-    const p = this.s.prepare(sql, paramOids);
-    this.statements.set(name, p);
-    this.send(out.parseComplete());
-  }
-
-  private bind(m: Extract<FrontendMessage, { kind: 'bind' }>): void {
-    const stmt = this.statements.get(m.statement);
-    if (!stmt) throw new SqlError(SqlState.InvalidSqlStatementName, `prepared statement "${m.statement}" does not exist`);
-    if (m.params.length !== stmt.paramTypes.length) {
-      throw new SqlError(SqlState.ProtocolViolation, `bind message supplies ${m.params.length} parameters, but prepared statement "${m.statement}" requires ${stmt.paramTypes.length}`);
-    }
-    if (m.paramFormats.length > 1 && m.paramFormats.length !== m.params.length) throw new ProtocolError(`bind message has ${m.paramFormats.length} parameter formats but ${m.params.length} parameters`);
-    const ctx = this.textCtx();
-    const params = m.params.map((raw, i) => {
-      if (raw === null) return null;
-      const fmt = m.paramFormats.length === 1 ? m.paramFormats[0] : m.paramFormats[i] ?? 0;
-      const t = stmt.paramTypes[i];
-      try {
-        return fmt === 1 ? decodeBinary(raw, t, ctx) : parseText(raw.toString('utf8'), t, ctx);
-      } catch (e) {
-        if (e instanceof SqlError && !e.message.includes('parameter')) e.message += ` (parameter $${i + 1} of type ${formatType(t)})`;
-        throw e;
-      }
-    });
-    if (m.portal !== '' && this.portals.has(m.portal)) throw new SqlError('42P03', `portal "${m.portal}" already exists`);
-    this.dropPortal(m.portal);
-    this.portals.set(m.portal, { stmt, params, formats: m.resultFormats });
-    this.send(out.bindComplete());
-  }
-
-  private describe(target: 'S' | 'P', name: string): void {
-    if (target === 'S') {
-      const st = this.statements.get(name);
-      if (!st) throw new SqlError(SqlState.InvalidSqlStatementName, `prepared statement "${name}" does not exist`);
-      this.send(out.parameterDescription(st.paramTypes.map(typeOid)));
-      this.send(st.columns ? out.rowDescription(fields(st.columns, [])) : out.noData());
-      return;
-    }
-    const p = this.portals.get(name);
-    if (!p) throw new SqlError(SqlState.InvalidCursorName, `portal "${name}" does not exist`);
-    this.send(p.stmt.columns ? out.rowDescription(fields(p.stmt.columns, p.formats)) : out.noData());
-  }
-
-  private async execute(name: string, maxRows: number): Promise<void> {
-    const p = this.portals.get(name);
-    if (!p) throw new SqlError(SqlState.InvalidCursorName, `portal "${name}" does not exist`);
-    if (!p.pending && !p.stream && !p.done && p.stmt.stmt && nodeTag(p.stmt.stmt.node) === 'SelectStmt') {
-      p.stream = { result: this.s.streamSelect(p.stmt, p.params), batch: [], pos: 0 };
-    }
-    if (p.stream) return this.executeStream(p, p.stream, maxRows);
-    if (!p.pending) {
-      if (p.done) { this.send(out.commandComplete('SELECT 0')); return; }
-      const r = await this.s.execute(p.stmt, p.params);
-      if (r.kind !== 'rows') { await this.sendResult(r); p.done = true; return; }
-      p.pending = { rows: r.rows, pos: 0, tag: r.tag, columns: r.columns };
-    }
-    const pend = p.pending;
-    const limit = maxRows > 0 ? Math.min(pend.rows.length, pend.pos + maxRows) : pend.rows.length;
-    await this.sendRows(pend.rows.slice(pend.pos, limit), pend.columns, p.formats);
-    const sent = limit - pend.pos;
-    pend.pos = limit;
-    if (pend.pos < pend.rows.length) { this.send(out.portalSuspended()); return; }
-    const tag = pend.tag.startsWith('SELECT') ? `SELECT ${sent}` : pend.tag;
-    this.send(out.commandComplete(tag));
-    p.pending = undefined;
-    p.done = true;
-  }
-
-  /**
-   * Send up to `maxRows` rows (0: all) of a streaming SELECT portal, pausing while the client is
-   * not reading; PortalSuspended when the limit is reached, as PostgreSQL does even if no rows are left.
-   */
-  /** Forget a portal; a SELECT it was streaming is stopped (its generator's cleanup runs). */
-  private dropPortal(name: string): void {
-    const p = this.portals.get(name);
-    if (!p) return;
-    this.portals.delete(name);
-    if (p.stream) void p.stream.result.batches.return().catch(() => undefined);
-  }
-
-  private async executeStream(p: Portal, st: NonNullable<Portal['stream']>, maxRows: number): Promise<void> {
-    const columns = st.result.columns;
-    let sent = 0;
-    try {
-      while (maxRows <= 0 || sent < maxRows) {
-        if (st.pos >= st.batch.length) {
-          const next = await st.result.batches.next();
-          if (next.done) {
-            this.send(out.commandComplete(`SELECT ${sent}`));
-            p.stream = undefined;
-            p.done = true;
-            return;
-          }
-          st.batch = next.value;
-          st.pos = 0;
-        }
-        const take = maxRows > 0 ? Math.min(st.batch.length - st.pos, maxRows - sent) : st.batch.length - st.pos;
-        await this.sendRows(st.batch.slice(st.pos, st.pos + take), columns, p.formats);
-        st.pos += take;
-        sent += take;
-        if (this.closed) return;
-      }
-    } catch (e) {
-      p.stream = undefined;
-      p.done = true;
-      throw e;
-    }
-    this.send(out.portalSuspended());
-  }
 }
-
-function fields(columns: readonly OutputColumn[], formats: readonly number[]): out.FieldDescription[] {
-  return columns.map((c, i) => ({
-    name: c.name, tableOid: c.tableOid ?? 0, columnAttr: c.attnum ?? 0, typeOid: typeOid(c.type), typeLen: typeLen(c.type),
-    typmod: c.type.kind === 'scalar' ? c.type.typmod : -1, format: formats.length === 1 ? formats[0] : formats[i] ?? 0,
-  }));
-}
-
-export type { DataType };

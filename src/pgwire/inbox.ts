@@ -17,7 +17,8 @@ export class Inbox {
   private queue: InboundMessage[] = [];
   /** Bytes received since the queue was last empty. */
   private queuedBytes = 0;
-  private waiter: (() => void) | null = null;
+  /** A next() call waiting for input: handed the next message (or null at the end) directly. */
+  private waiter: ((m: InboundMessage | null) => void) | null = null;
   private ended = false;
 
   constructor(private readonly socket: Socket, maxMessageBytes?: number) {
@@ -27,17 +28,23 @@ export class Inbox {
   /** Parse received bytes into the queue. Throws a ProtocolError on malformed input. */
   push(chunk: Buffer): void {
     if (this.ended) return;
-    for (const m of this.parser.push(chunk)) this.queue.push(m);
+    this.parser.push(chunk, this.queue);
     this.queuedBytes += chunk.length;
     if (this.queue.length > MAX_QUEUED_MESSAGES || (this.queue.length && this.queuedBytes > MAX_QUEUED_BYTES)) this.socket.pause();
-    this.waiter?.();
+    if (this.waiter && this.queue.length) this.wake(this.shift()!);
   }
 
   /** No more input will be processed: queued messages are dropped and a waiting next() gets null. */
   end(): void {
     this.ended = true;
     this.queue = [];
-    this.waiter?.();
+    if (this.waiter) this.wake(null);
+  }
+
+  private wake(m: InboundMessage | null): void {
+    const w = this.waiter!;
+    this.waiter = null;
+    w(m);
   }
 
   /** Messages received and not yet taken. */
@@ -46,18 +53,20 @@ export class Inbox {
   /** True while next() is waiting for the client to send something. */
   get waiting(): boolean { return this.waiter !== null; }
 
+  /** The next message if one is queued (no waiting); undefined otherwise. */
+  shift(): InboundMessage | undefined {
+    if (this.ended || !this.queue.length) return undefined;
+    const m = this.queue.shift()!;
+    if (!this.queue.length) this.queuedBytes = 0;
+    if (this.socket.isPaused() && this.queue.length < MAX_QUEUED_MESSAGES / 10 && (!this.queue.length || this.queuedBytes <= MAX_QUEUED_BYTES)) this.socket.resume();
+    return m;
+  }
+
   /** The next message, waiting for it if need be; null once the input has ended. */
-  async next(): Promise<InboundMessage | null> {
-    for (;;) {
-      if (this.ended) return null;
-      if (this.queue.length) {
-        const m = this.queue.shift()!;
-        if (!this.queue.length) this.queuedBytes = 0;
-        if (this.socket.isPaused() && this.queue.length < MAX_QUEUED_MESSAGES / 10 && (!this.queue.length || this.queuedBytes <= MAX_QUEUED_BYTES)) this.socket.resume();
-        return m;
-      }
-      await new Promise<void>((r) => { this.waiter = r; });
-      this.waiter = null;
-    }
+  next(): Promise<InboundMessage | null> {
+    if (this.ended) return Promise.resolve(null);
+    const m = this.shift();
+    if (m) return Promise.resolve(m);
+    return new Promise((resolve) => { this.waiter = resolve; });
   }
 }

@@ -37,19 +37,19 @@ export class MessageParser {
   /** Bytes the next message needs in total (known once its header arrived), 0 when unknown. */
   private needed = 0;
   private startupDone = false;
+  private readonly cursor = new Cursor();
 
   constructor(private readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {}
 
   /** Bytes held for a message that has not fully arrived. */
   get pendingBytes(): number { return this.buffered; }
 
-  /** Feed bytes; returns the complete messages now available. Throws ProtocolError on garbage. */
-  push(chunk: Buffer): (FrontendMessage | StartupPacket)[] {
+  /** Feed bytes; appends the complete messages now available to `out`. Throws ProtocolError on garbage. */
+  push(chunk: Buffer, out: (FrontendMessage | StartupPacket)[] = []): (FrontendMessage | StartupPacket)[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (this.buffered < this.needed) return [];
+    if (this.buffered < this.needed) return out;
     const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
-    const out: (FrontendMessage | StartupPacket)[] = [];
     let off = 0;
     this.needed = 0;
     for (;;) {
@@ -72,14 +72,18 @@ export class MessageParser {
       const limit = lengthLimit(code, this.maxMessageBytes);
       if (len > limit) throw new ProtocolError(`invalid message length: message of ${len} bytes exceeds the limit of ${limit}`);
       if (buf.length - off < len + 1) { this.needed = len + 1; break; }
-      const body = buf.subarray(off + 5, off + 1 + len);
+      this.cursor.reset(buf, off + 5, off + 1 + len);
       off += len + 1;
-      out.push(parseMessage(code, body));
+      out.push(parseMessage(code, this.cursor));
     }
     // Copy the unparsed tail so it does not pin the (possibly large) buffer it came from.
-    const rest = off === buf.length ? null : Buffer.from(buf.subarray(off));
-    this.chunks = rest ? [rest] : [];
-    this.buffered = rest ? rest.length : 0;
+    this.chunks.length = 0;
+    this.buffered = 0;
+    if (off !== buf.length) {
+      const rest = Buffer.from(buf.subarray(off));
+      this.chunks.push(rest);
+      this.buffered = rest.length;
+    }
     return out;
   }
 
@@ -110,19 +114,26 @@ function parseStartup(body: Buffer): StartupPacket {
   return { kind: 'startup', version: code, params };
 }
 
-/** Bounds-checked cursor over a message body. */
+/** Bounds-checked cursor over one message body, reused for every message of a connection. */
 class Cursor {
+  private buf: Buffer = Buffer.alloc(0);
   pos = 0;
-  constructor(private readonly body: Buffer) {}
-  need(n: number): void { if (this.pos + n > this.body.length) throw new ProtocolError('insufficient data left in message'); }
-  int16(): number { this.need(2); const v = this.body.readInt16BE(this.pos); this.pos += 2; return v; }
-  int32(): number { this.need(4); const v = this.body.readInt32BE(this.pos); this.pos += 4; return v; }
-  byte(): number { this.need(1); return this.body[this.pos++]; }
-  bytes(n: number): Buffer { this.need(n); const b = this.body.subarray(this.pos, this.pos + n); this.pos += n; return b; }
+  private end = 0;
+  private start = 0;
+  reset(buf: Buffer, start: number, end: number): void { this.buf = buf; this.start = this.pos = start; this.end = end; }
+  need(n: number): void { if (this.pos + n > this.end) throw new ProtocolError('insufficient data left in message'); }
+  int16(): number { this.need(2); const v = this.buf.readInt16BE(this.pos); this.pos += 2; return v; }
+  int32(): number { this.need(4); const v = this.buf.readInt32BE(this.pos); this.pos += 4; return v; }
+  byte(): number { this.need(1); return this.buf[this.pos++]; }
+  /** The next `n` bytes, as a view (the message's bytes are not reused while it is queued). */
+  bytes(n: number): Buffer { this.need(n); const b = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return b; }
+  /** The whole body, copied (it outlives the message: password, COPY data). */
+  body(): Buffer { return Buffer.from(this.buf.subarray(this.start, this.end)); }
   cstring(): string {
-    const end = this.body.indexOf(0, this.pos);
-    if (end < 0) throw new ProtocolError('invalid string in message');
-    const s = this.body.toString('utf8', this.pos, end);
+    if (this.pos < this.end && this.buf[this.pos] === 0) { this.pos++; return ''; }
+    const end = this.buf.indexOf(0, this.pos);
+    if (end < 0 || end >= this.end) throw new ProtocolError('invalid string in message');
+    const s = this.buf.toString('utf8', this.pos, end);
     this.pos = end + 1;
     return s;
   }
@@ -133,8 +144,7 @@ class Cursor {
   }
 }
 
-function parseMessage(code: number, body: Buffer): FrontendMessage {
-  const c = new Cursor(body);
+function parseMessage(code: number, c: Cursor): FrontendMessage {
   switch (code) {
     case FrontendCode.Query: return { kind: 'query', sql: c.cstring() };
     case FrontendCode.Parse: {
@@ -156,7 +166,7 @@ function parseMessage(code: number, body: Buffer): FrontendMessage {
       for (let i = 0; i < np; i++) {
         const len = c.int32();
         if (len < -1) throw new ProtocolError('invalid parameter length');
-        params.push(len === -1 ? null : Buffer.from(c.bytes(len)));
+        params.push(len === -1 ? null : c.bytes(len));
       }
       const nr = c.count();
       const resultFormats: number[] = [];
@@ -177,8 +187,8 @@ function parseMessage(code: number, body: Buffer): FrontendMessage {
     case FrontendCode.Sync: return { kind: 'sync' };
     case FrontendCode.Flush: return { kind: 'flush' };
     case FrontendCode.Terminate: return { kind: 'terminate' };
-    case FrontendCode.Password: return { kind: 'password', data: Buffer.from(body) };
-    case FrontendCode.CopyData: return { kind: 'copyData', data: Buffer.from(body) };
+    case FrontendCode.Password: return { kind: 'password', data: c.body() };
+    case FrontendCode.CopyData: return { kind: 'copyData', data: c.body() };
     case FrontendCode.CopyDone: return { kind: 'copyDone' };
     case FrontendCode.CopyFail: return { kind: 'copyFail', message: c.cstring() };
     case FrontendCode.FunctionCall: return { kind: 'functionCall' };

@@ -1,7 +1,9 @@
-// Backend (server → client) messages, serialized with pg-protocol's Writer.
+// Backend (server → client) messages. The ones every query sends are constants or are written
+// straight into the connection's Outbox (`write…`); the rest are serialized with pg-protocol's Writer.
 
 import { Writer } from 'pg-protocol/dist/buffer-writer.js';
 import type { SqlError } from '../errors.js';
+import type { Outbox } from './outbox.js';
 
 export const enum BackendCode {
   Authentication = 0x52, // R
@@ -49,14 +51,33 @@ export function authenticationSaslContinue(data: string): Buffer { return w.addI
 export function authenticationSaslFinal(data: string): Buffer { return w.addInt32(12).addString(data).flush(BackendCode.Authentication); }
 export function parameterStatus(name: string, value: string): Buffer { return w.addCString(name).addCString(value).flush(BackendCode.ParameterStatus); }
 export function backendKeyData(pid: number, secret: number): Buffer { return w.addInt32(pid).addInt32(secret).flush(BackendCode.BackendKeyData); }
-export function readyForQuery(status: 'I' | 'T' | 'E'): Buffer { return w.add(Buffer.from(status)).flush(BackendCode.ReadyForQuery); }
-export function parseComplete(): Buffer { return w.flush(BackendCode.ParseComplete); }
-export function bindComplete(): Buffer { return w.flush(BackendCode.BindComplete); }
-export function closeComplete(): Buffer { return w.flush(BackendCode.CloseComplete); }
-export function noData(): Buffer { return w.flush(BackendCode.NoData); }
-export function portalSuspended(): Buffer { return w.flush(BackendCode.PortalSuspended); }
-export function emptyQueryResponse(): Buffer { return w.flush(BackendCode.EmptyQueryResponse); }
+
+/** A message with no body: its five bytes, made once (callers copy, never modify them). */
+function bodiless(code: BackendCode): Buffer { return Buffer.from([code, 0, 0, 0, 4]); }
+const READY = { I: readyMessage('I'), T: readyMessage('T'), E: readyMessage('E') };
+function readyMessage(status: 'I' | 'T' | 'E'): Buffer { return Buffer.from([BackendCode.ReadyForQuery, 0, 0, 0, 5, status.charCodeAt(0)]); }
+const PARSE_COMPLETE = bodiless(BackendCode.ParseComplete);
+const BIND_COMPLETE = bodiless(BackendCode.BindComplete);
+const CLOSE_COMPLETE = bodiless(BackendCode.CloseComplete);
+const NO_DATA = bodiless(BackendCode.NoData);
+const PORTAL_SUSPENDED = bodiless(BackendCode.PortalSuspended);
+const EMPTY_QUERY_RESPONSE = bodiless(BackendCode.EmptyQueryResponse);
+
+export function readyForQuery(status: 'I' | 'T' | 'E'): Buffer { return READY[status]; }
+export function parseComplete(): Buffer { return PARSE_COMPLETE; }
+export function bindComplete(): Buffer { return BIND_COMPLETE; }
+export function closeComplete(): Buffer { return CLOSE_COMPLETE; }
+export function noData(): Buffer { return NO_DATA; }
+export function portalSuspended(): Buffer { return PORTAL_SUSPENDED; }
+export function emptyQueryResponse(): Buffer { return EMPTY_QUERY_RESPONSE; }
 export function commandComplete(tag: string): Buffer { return w.addCString(tag).flush(BackendCode.CommandComplete); }
+
+/** CommandComplete, written into the outbox. */
+export function writeCommandComplete(o: Outbox, tag: string): void {
+  o.begin(BackendCode.CommandComplete);
+  o.cstring(tag);
+  o.end();
+}
 export function copyDone(): Buffer { return w.flush(BackendCode.CopyDone); }
 export function copyData(data: Buffer): Buffer { return w.add(data).flush(BackendCode.CopyData); }
 

@@ -23,7 +23,17 @@ export interface PlanCacheOwner {
   readonly settings: { readonly generation: number };
 }
 
-interface Stamp { readonly catalogVersion: number; readonly settingsGeneration: number }
+export interface Stamp { readonly catalogVersion: number; readonly settingsGeneration: number }
+
+/** The catalog version and settings generation a cache entry is made under. */
+export function stampOf(owner: PlanCacheOwner): Stamp {
+  return { catalogVersion: owner.db.catalog.version, settingsGeneration: owner.settings.generation };
+}
+
+/** Whether an entry made under `s` is still valid: no DDL and no settings change since. */
+export function isCurrentStamp(owner: PlanCacheOwner, s: Stamp): boolean {
+  return s.catalogVersion === owner.db.catalog.version && s.settingsGeneration === owner.settings.generation;
+}
 
 interface CachedPlan extends Stamp { plan: LogicalPlan; optimized: boolean }
 
@@ -77,11 +87,7 @@ export class PlanCache {
     this.plans.set(p, { plan: bound, optimized: false, ...this.stamp() });
   }
 
-  private stamp(): Stamp {
-    return { catalogVersion: this.owner.db.catalog.version, settingsGeneration: this.owner.settings.generation };
-  }
+  private stamp(): Stamp { return stampOf(this.owner); }
 
-  private isCurrent(s: Stamp): boolean {
-    return s.catalogVersion === this.owner.db.catalog.version && s.settingsGeneration === this.owner.settings.generation;
-  }
+  private isCurrent(s: Stamp): boolean { return isCurrentStamp(this.owner, s); }
 }

@@ -7,21 +7,22 @@ import { DataType, T, sameType, typeFromOid } from '../types/datatype.js';
 import type { Datum, Row } from '../types/value.js';
 import type { EvalContext } from '../plan/expr.js';
 import type { LogicalPlan, OutputColumn } from '../plan/logical.js';
-import { ParsedStatement, parseSql } from '../sql/parser.js';
-import { parseSqlCached } from '../sql/parse-cache.js';
+import type { ParsedStatement } from '../sql/parser.js';
+import { cachedParse, parseSqlCached } from '../sql/parse-cache.js';
 import { PlanCache } from './plan-cache.js';
+import { LiteralPlanCache } from './literal-plan-cache.js';
 import { nodeTag } from '../sql/ast.js';
 import { Binder } from '../sql/binder/binder.js';
-import { optimize } from '../optimizer/optimizer.js';
-import { ExecContext } from '../executor/context.js';
+import { ExecContext, type TableAccess } from '../executor/context.js';
 import { runPlan, runPlanAsync } from '../executor/run-plan.js';
-import { streamPlanAsync } from '../executor/stream-plan.js';
+import { PlanStream } from '../executor/stream-plan.js';
 import type { TableOverlay } from '../storage/table-store.js';
 import { DATABASE_NAME } from '../catalog/catalog.js';
 import { SessionCatalog } from './session-catalog.js';
 import { Settings } from './settings.js';
 import type { PreparedStatement, StatementResult } from './result.js';
-import { Transaction } from './transaction.js';
+import { CommittedTables, Transaction } from './transaction.js';
+import { SelectCursor } from './select-cursor.js';
 import { executeUtility, describeUtility } from './statements/utility.js';
 import { executeDdl, isDdl } from './statements/ddl.js';
 import { bindDml, executeDml, isDml } from './statements/dml.js';
@@ -29,12 +30,7 @@ import { executeCopy } from './statements/copy.js';
 import { createMaterializedViewFromAst, executeWeir } from './statements/streaming.js';
 import { SystemTableProvider } from '../catalog/system/provider.js';
 
-/** A SELECT's rows, produced as they are pulled: the wire layer streams them with backpressure. */
-export interface RowStreamResult {
-  readonly kind: 'rowStream';
-  readonly columns: OutputColumn[];
-  readonly batches: AsyncGenerator<Row[], void, void>;
-}
+export { SelectCursor };
 
 export interface SessionInfo { readonly user: string; readonly database: string; readonly applicationName: string }
 
@@ -43,6 +39,13 @@ export class Session {
   readonly catalogView: SessionCatalog;
   /** Analyses and plans of repeated statements (src/session/plan-cache.ts). */
   readonly plans = new PlanCache(this);
+  /** Plans of simple SELECTs that differ only in numeric literals (src/session/literal-plan-cache.ts). */
+  private readonly literalPlans = new LiteralPlanCache(this);
+  /** What a read-only autocommit SELECT reads: committed rows, with no transaction. */
+  private readonly committedTables: CommittedTables;
+  /** Settings every statement reads, parsed once per settings generation. */
+  private statementSettings = { generation: -1, timeZone: 'UTC', timeoutMs: 0 };
+  private readonly cancelled = (): boolean => this.cancelRequested;
   readonly pid: number;
   readonly secret: number;
   txn: Transaction | null = null;
@@ -69,6 +72,7 @@ export class Session {
     this.pid = db.nextPid();
     this.secret = (Math.random() * 0x7fffffff) | 0;
     this.catalogView = new SessionCatalog(this);
+    this.committedTables = new CommittedTables(db);
   }
 
   get transactionStatus(): 'I' | 'T' | 'E' { return this.failed ? 'E' : this.explicitTxn ? 'T' : 'I'; }
@@ -78,7 +82,18 @@ export class Session {
   cancel(): void { this.cancelRequested = true; }
   isCancelled(): boolean { return this.cancelRequested; }
 
-  timeZone(): string { return this.settings.get('TimeZone') ?? 'UTC'; }
+  timeZone(): string { return this.currentSettings().timeZone; }
+
+  private currentSettings(): { timeZone: string; timeoutMs: number } {
+    const cur = this.statementSettings;
+    if (cur.generation === this.settings.generation) return cur;
+    this.statementSettings = {
+      generation: this.settings.generation,
+      timeZone: this.settings.get('TimeZone') ?? 'UTC',
+      timeoutMs: parseDuration(this.settings.get('statement_timeout') ?? '0'),
+    };
+    return this.statementSettings;
+  }
 
   evalContext(): EvalContext {
     return { timeZone: this.timeZone(), statementTime: Date.now() * 1000, session: this.catalogView };
@@ -127,21 +142,14 @@ export class Session {
    * statements before it included); a COMMIT or ROLLBACK ends it, and the statements after it
    * start a new implicit transaction.
    */
-  async *simpleQuery(sql: string): AsyncGenerator<StatementResult | RowStreamResult | SqlError> {
-    let stmts: ParsedStatement[];
-    try {
-      stmts = parseSqlCached(sql);
-    } catch (e) {
-      yield this.onError(e);
-      return;
-    }
+  async *simpleQuery(stmts: ParsedStatement[]): AsyncGenerator<StatementResult | SelectCursor | SqlError> {
     if (stmts.length === 0) { yield { kind: 'empty' }; return; }
     this.implicitBlock = stmts.length > 1;
     try {
       for (const s of stmts) {
         try {
           const p = this.plans.statement(s, [], () => this.analyze(s, []));
-          if (nodeTag(s.node) === 'SelectStmt' && !this.failed) yield this.streamSelect(p, []);
+          if (nodeTag(s.node) === 'SelectStmt' && !this.failed) yield this.openSelect(p, []);
           else yield await this.execute(p, []);
         } catch (e) {
           yield this.onError(e);
@@ -157,27 +165,39 @@ export class Session {
   }
 
   /**
+   * A Query message's text: a cursor when it is one SELECT (the common case, answered without
+   * the generator of simpleQuery()), else its statements for simpleQuery(). Throws syntax and
+   * analysis errors. A SELECT differing from an earlier one only in numeric literals reuses its plan.
+   */
+  openSimpleQuery(sql: string): SelectCursor | ParsedStatement[] {
+    // A text seen before as it is (SELECT 1) has its analysis cached; others may differ from an
+    // earlier one only in their literals.
+    let stmts = cachedParse(sql);
+    if (!stmts) {
+      const lit = this.failed ? null : this.literalPlans.lookup(sql);
+      if (lit) return this.openSelect(lit.prepared, lit.params, sql);
+      stmts = parseSqlCached(sql);
+    }
+    if (stmts.length !== 1 || this.failed || nodeTag(stmts[0].node) !== 'SelectStmt') return stmts;
+    const s = stmts[0];
+    return this.openSelect(this.plans.statement(s, [], () => this.analyze(s, [])), []);
+  }
+
+  /**
    * A SELECT whose rows are produced batch by batch as the consumer pulls them (simple Query, and
    * Execute of a SELECT portal). In autocommit mode the statement commits when the rows end.
+   * `sql` is what pg_stat_activity shows (the client's text when `p` is a literal template).
    */
-  streamSelect(p: PreparedStatement, params: readonly Datum[]): RowStreamResult {
+  openSelect(p: PreparedStatement, params: readonly Datum[], sql = p.sql): SelectCursor {
     if (this.failed) throw new SqlError(SqlState.InFailedTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
     this.cancelRequested = false;
     const plan = this.selectPlan(p);
-    const ctx = this.execContext(params);
     const autocommit = !this.explicitTxn && !this.implicitBlock;
-    const txn = this.txn;
-    const run = async function* (this: Session): AsyncGenerator<Row[], void, void> {
-      this.currentQuery = p.sql;
-      try {
-        yield* streamPlanAsync(plan, ctx);
-        // A suspended portal may finish after other statements ran: commit only its own transaction.
-        if (autocommit && this.txn === txn) await this.commitTxn();
-      } finally {
-        this.currentQuery = '';
-      }
-    };
-    return { kind: 'rowStream', columns: plan.columns, batches: run.call(this) };
+    // With no transaction open, an autocommit SELECT reads the committed rows: it writes nothing,
+    // so it needs no transaction (and its overlays) of its own.
+    const readOnly = autocommit && !this.txn;
+    const ctx = this.execContext(params, readOnly ? this.committedTables : undefined);
+    return new SelectCursor(this, plan.columns, new PlanStream(plan, ctx), sql, this.txn, autocommit);
   }
 
   onError(e: unknown): SqlError {
@@ -229,6 +249,13 @@ export class Session {
     if (t) await t.commit();
   }
 
+  /** commitTxn(), with a promise only when the transaction has writes to make durable. */
+  commitTxnSync(): Promise<void> | undefined {
+    const t = this.txn;
+    this.txn = null;
+    return t?.dirty ? t.commit() : undefined;
+  }
+
   /** The optimized plan of a SELECT, made once per statement and reused while the catalog and settings stay the same. */
   selectPlan(p: PreparedStatement): LogicalPlan {
     return this.plans.plan(p, () => this.binder(p.paramTypes).bindTopQuery(p.stmt!.node.SelectStmt));
@@ -246,10 +273,11 @@ export class Session {
     return runPlan(plan, ctx);
   }
 
-  execContext(params: readonly Datum[]): ExecContext {
-    const txn = this.txn ?? (this.txn = new Transaction(this.db));
-    const ctx = new ExecContext(params, this.evalContext(), { table: (oid) => txn.table(oid) }, new SystemTableProvider(this), () => this.cancelRequested);
-    const timeoutMs = parseDuration(this.settings.get('statement_timeout') ?? '0');
+  /** A statement's execution context; its tables are the transaction's unless `tables` is given. */
+  execContext(params: readonly Datum[], tables?: TableAccess): ExecContext {
+    const access = tables ?? this.txn ?? (this.txn = new Transaction(this.db));
+    const ctx = new ExecContext(params, this.evalContext(), access, new SystemTableProvider(this), this.cancelled);
+    const timeoutMs = this.currentSettings().timeoutMs;
     if (timeoutMs > 0) ctx.deadline = Date.now() + timeoutMs;
     return ctx;
   }

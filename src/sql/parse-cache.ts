@@ -21,15 +21,21 @@ const entries = new Map<string, ParsedStatement[]>();
 const shared = new WeakSet<ParsedStatement>();
 const seen = new Uint32Array(SEEN_SLOTS);
 
-/** parseSql(), answered from the cache when the same text was parsed before. */
-export function parseSqlCached(sql: string): ParsedStatement[] {
+/** The statements of `sql` if the cache holds them (parsed before and seen twice), else undefined. */
+export function cachedParse(sql: string): ParsedStatement[] | undefined {
   const hit = entries.get(sql);
   if (hit) {
     // Move to the young end of the LRU order.
     entries.delete(sql);
     entries.set(sql, hit);
-    return hit;
   }
+  return hit;
+}
+
+/** parseSql(), answered from the cache when the same text was parsed before. */
+export function parseSqlCached(sql: string): ParsedStatement[] {
+  const hit = cachedParse(sql);
+  if (hit) return hit;
   const stmts = parseSql(sql);
   if (sql.length <= MAX_TEXT_LENGTH && seenBefore(sql) && stmts.length > 0 && stmts.every((s) => CACHEABLE.has(nodeTag(s.node)))) {
     if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
