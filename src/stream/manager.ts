@@ -69,8 +69,8 @@ interface RunningJob {
   barrier(epoch: number, flush?: boolean): Promise<void>;
   flushed(): Promise<void>;
   stop(): void;
-  /** Failover: release the failed attempt, keeping its checkpoints for the next one. */
-  detach?(): void;
+  /** Failover: release the failed attempt, keeping its checkpoints for the next one; resolves once its tasks stopped. */
+  detach?(): Promise<void>;
   /** The job's checkpoint coordinator; null when checkpointing is off (or the local runtime runs it). */
   readonly checkpoints: CheckpointCoordinator | null;
   readonly checkpointConfig: CheckpointConfig | null;
@@ -104,6 +104,8 @@ export class StreamingManager {
   private stopping = false;
   private readonly errors = new Map<number, SqlError>();
   private nextJobId = 1;
+  /** Runtime ids of job attempts (JobSpec.jobId), distinct for each restart. */
+  private nextAttemptId = 1;
   private epoch = 0;
   private timer: NodeJS.Timeout | null = null;
   private periodic: Promise<void> | null = null;
@@ -170,7 +172,7 @@ export class StreamingManager {
     // Cancelled or dropped while waiting: stay so.
     if (info.status !== 'RESTARTING' || this.stopping || this.jobs.get(info.id)?.info !== info) return;
     try {
-      this.jobs.get(info.id)?.detach?.();
+      await this.jobs.get(info.id)?.detach?.();
       const job = await this.startOnCluster(info, def.rel, def.plan, def.settings, 'latest');
       if (info.status !== 'RESTARTING' || this.stopping) { job.stop(); return; }
       this.jobs.set(info.id, job);
@@ -196,7 +198,7 @@ export class StreamingManager {
       throw new SqlError(SqlState.InvalidParameterValue, `${RESTORE_FROM_OPTION} needs checkpointing on (checkpoint.interval is off)`);
     }
     const jm: JobMaster = await this.dispatcher!.submitJob({
-      jobId: info.id, relOid: rel.oid, catalog: snapshotCatalog(db.catalog), parallelism: settings.parallelism,
+      jobId: this.nextAttemptId++, relOid: rel.oid, catalog: snapshotCatalog(db.catalog), parallelism: settings.parallelism,
       settings: { timeZone: settings.timeZone, searchPath: settings.searchPath, user: settings.user },
     }, {
       tables: {
@@ -212,7 +214,7 @@ export class StreamingManager {
       barrier: (epoch, flush) => jm.triggerBarrier(epoch, flush),
       flushed: () => jm.flushed(),
       stop: () => {
-        this.dispatcher!.cancelJob(jm);
+        void this.dispatcher!.cancelJob(jm);
         // Cancelled with DELETE_ON_CANCELLATION: the job's checkpoints go too (DROP: discard()).
         if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined);
       },
@@ -350,18 +352,26 @@ export class StreamingManager {
     const j = this.runningJob(jobId);
     const def = this.definitions.get(jobId);
     if (!def || !j.checkpointConfig) throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${jobId} does not checkpoint (checkpoint.interval is off), so it has nothing to restore from`);
-    const from = await findCheckpoint(await checkpointStore(this.db.dataDir), String(def.rel.oid), ref);
+    const store = await checkpointStore(this.db.dataDir);
+    await findCheckpoint(store, String(def.rel.oid), ref);
     const info = j.info;
-    j.detach?.();
     info.status = 'RESTARTING';
+    await j.detach?.();
+    // Read again once the old attempt is gone: its last subsumption may have removed the checkpoint.
+    const from = await findCheckpoint(store, String(def.rel.oid), ref).catch((e: unknown) => e as SqlError);
+    if (from instanceof SqlError) {
+      void this.restart(info, def); // back from the latest checkpoint instead
+      throw from;
+    }
     try {
       const job = await this.startOnCluster(info, def.rel, def.plan, def.settings, from);
       this.jobs.set(jobId, job);
       info.status = 'RUNNING';
       def.backoff.started();
     } catch (e) {
-      this.fail(info, e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e)));
-      throw e;
+      const err = e instanceof SqlError ? e : new SqlError(SqlState.InternalError, e instanceof Error ? e.message : String(e));
+      this.failover(info, err); // the restart strategy decides, as for any failure
+      throw err;
     }
   }
 

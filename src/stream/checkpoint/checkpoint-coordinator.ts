@@ -139,7 +139,7 @@ export class CheckpointCoordinator {
       jobGraph: this.target.jobGraph,
     };
     try {
-      await this.storage.writeCompleted(checkpoint);
+      await this.track(this.storage.writeCompleted(checkpoint));
     } catch (e) {
       this.fail(id, `writing checkpoint ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
       return;
@@ -155,7 +155,7 @@ export class CheckpointCoordinator {
     for (const older of [...this.pending.keys()]) if (older < id) this.fail(older, `checkpoint ${older} subsumed by checkpoint ${id}`, false);
     this.target.notifyCheckpointComplete(id);
     p.done.resolve(checkpoint);
-    await this.storage.subsume(this.jobId, this.config.retained).catch(() => undefined);
+    await this.track(this.storage.subsume(this.jobId, this.config.retained)).catch(() => undefined);
   }
 
   private fail(id: number, reason: string, counts = true): void {
@@ -166,7 +166,7 @@ export class CheckpointCoordinator {
     p.stats.status = 'FAILED';
     p.stats.durationMs = this.now() - p.stats.triggeredAt;
     p.stats.failure = reason;
-    void this.storage.discard(this.jobId, id).catch(() => undefined);
+    void this.track(this.storage.discard(this.jobId, id)).catch(() => undefined);
     this.target.notifyCheckpointAborted(id);
     p.done.reject(new Error(reason));
     if (!counts || p.stats.isSavepoint) return;
@@ -183,6 +183,24 @@ export class CheckpointCoordinator {
   }
 
   history(): readonly CheckpointStats[] { return this.stats; }
+
+  /** Storage operations still running (metadata, discards, subsumption). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    const done = () => { this.inFlight.delete(p); };
+    p.then(done, done);
+    return p;
+  }
+
+  /**
+   * Resolves once no storage operation of this coordinator runs any more. A restarted attempt
+   * waits for it: a subsumption or discard finishing late would delete what the restore reads.
+   */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
 
   /** Stop triggering; pending checkpoints are aborted. */
   stop(): void {

@@ -22,14 +22,15 @@ export class Dispatcher {
     try {
       await jm.start();
     } catch (e) {
-      this.cluster.unregisterJobMaster(jm.jobId);
+      void jm.terminated.then(() => this.cluster.unregisterJobMaster(jm.jobId));
       throw e as SqlError;
     }
     return jm;
   }
 
-  cancelJob(jm: JobMaster): void {
+  /** Cancel; the JobMaster keeps hearing from its tasks until they all stopped (`jm.terminated`). */
+  cancelJob(jm: JobMaster): Promise<void> {
     jm.cancel();
-    this.cluster.unregisterJobMaster(jm.jobId);
+    return jm.terminated.then(() => this.cluster.unregisterJobMaster(jm.jobId));
   }
 }

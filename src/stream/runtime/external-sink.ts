@@ -44,7 +44,18 @@ export class ExternalSinkOperator implements StreamOperator {
    */
   private readonly behind: Chunk[][] = [];
 
+  /** Cancelled or failed: nothing further is pre-committed or committed. */
+  private closed = false;
+
   constructor(private readonly writer: SinkWriter, private readonly checkpointing = false) {}
+
+  /** Run `step` after the commits before it, unless the task was cancelled meanwhile. */
+  private then<T>(step: () => Promise<T> | T): Promise<T> {
+    return this.commits.then(() => {
+      if (this.closed) throw new SqlError(SqlState.QueryCanceled, 'the sink task was cancelled');
+      return step();
+    });
+  }
 
   processChunk(chunk: Chunk): void {
     if (!chunk.rows.length) return;
@@ -55,7 +66,7 @@ export class ExternalSinkOperator implements StreamOperator {
   /** Pre-commit checkpoint/epoch `id` once the commits before it are done; rows behind the barrier wait until then. */
   private preCommitInOrder(id: number): Promise<SinkCommittable> {
     this.behind.push([]);
-    return this.commits.then(() => {
+    return this.then(() => {
       const committable = this.writer.preCommit(id); // draws the line synchronously (SinkWriter contract)
       for (const c of this.behind.shift()!) this.writer.write(c);
       return committable;
@@ -86,7 +97,7 @@ export class ExternalSinkOperator implements StreamOperator {
     for (const [id, p] of [...this.pending]) {
       if (id > checkpointId) break;
       this.pending.delete(id);
-      this.commits = this.commits.then(async () => { await this.writer.commit(await p.committable); });
+      this.commits = this.then(async () => { await this.writer.commit(await p.committable); });
       this.commits.then(() => p.settle.resolve(), (e: unknown) => p.settle.reject(e));
     }
   }
@@ -100,7 +111,19 @@ export class ExternalSinkOperator implements StreamOperator {
   /** The commit of the barrier just processed; the task acknowledges the barrier after it. */
   takeCommit(): Promise<void> | null { const c = this.lastCommit; this.lastCommit = null; return c; }
 
-  close(): void { void this.commits.finally(() => this.writer.close()).catch(() => undefined); }
+  /**
+   * Cancelled: no commit starts any more; one already running finishes (a commit is not
+   * interruptible), and `idle()` tells when — a restarted attempt must not write concurrently.
+   */
+  close(): void {
+    this.closed = true;
+    this.idleAfterClose ??= this.commits.catch(() => undefined).then(() => this.writer.close()).catch(() => undefined);
+  }
+
+  private idleAfterClose: Promise<void> | null = null;
+
+  /** Resolves once the sink is closed and nothing of it runs any more. */
+  idle(): Promise<void> { return this.idleAfterClose ?? Promise.resolve(); }
 }
 
 export function openExternalSink(node: Extract<StreamNode, { op: 'sink' }>, subtask: number, parallelism: number, checkpointing = false): ExternalSinkOperator | null {

@@ -30,6 +30,9 @@ import { needsExternalSink } from './external-sink.js';
 import { fingerprintJobGraph } from './job-plan.js';
 import type { SourcePosition } from '../connectors/source-reader.js';
 
+/** How long a stopping job waits for its tasks to report they stopped (a wedged worker does not hold a restart forever). */
+const TERMINATION_GRACE_MS = 10_000;
+
 /** Buffers each input channel may hold (Flink's exclusive buffers per channel). */
 export const CHANNEL_CREDITS = 4;
 
@@ -95,7 +98,7 @@ export class JobMaster implements JobMasterGateway {
           for (const g of this.gateways()) g.notifyCheckpointComplete(this.jobId, id);
         },
         notifyCheckpointAborted: (id) => { for (const g of this.gateways()) g.notifyCheckpointAborted(this.jobId, id); },
-        failJob: (reason) => this.fail(new SqlError('58000', `job ${this.jobId} failed: ${reason}`)),
+        failJob: (reason) => this.fail(new SqlError('58000', `the job failed: ${reason}`)),
       }, cp.storage, cp.restoreFrom?.checkpointId ?? 0);
       if (cp.restoreFrom) this.checkpoints.latest = cp.restoreFrom;
     }
@@ -320,7 +323,10 @@ export class JobMaster implements JobMasterGateway {
     const coordinator = this.checkpoints;
     if (!cp || !coordinator || !this.committer?.snapshot) return;
     const entries = this.committer.snapshot(checkpointId);
-    cp.storage.writeState(cp.storageJob, checkpointId, entries).then((sizeBytes) => {
+    const write = cp.storage.writeState(cp.storageJob, checkpointId, entries);
+    this.viewWrites.add(write);
+    void write.finally(() => this.viewWrites.delete(write)).catch(() => undefined);
+    write.then((sizeBytes) => {
       if (this.state !== 'RUNNING') return;
       const handle: Record<string, string | number> = { state: VIEW_STATE_PREFIX, keys: entries.size };
       coordinator.acknowledge({ task: COMMITTER_TASK, checkpointId, handle, sizeBytes, alignmentMs: 0 });
@@ -337,10 +343,38 @@ export class JobMaster implements JobMasterGateway {
 
   updateTaskExecutionState(update: TaskStateUpdate): void {
     if (update.state === 'FAILED') this.fail(update.error ? deserializeError(update.error) : new SqlError(SqlState.InternalError, `task ${update.attemptId} failed`));
+    if (update.state === 'CANCELED') this.taskTerminated(update.attemptId);
   }
 
   taskManagerLost(taskManager: string, reason: string): void {
-    if (this.deployed.some((d) => d.ev.slot?.taskManager === taskManager) || this.state === 'CREATED') this.fail(new SqlError('58000', reason));
+    const onIt = this.deployed.filter((d) => d.ev.slot?.taskManager === taskManager);
+    if (onIt.length || this.state === 'CREATED') this.fail(new SqlError('58000', reason));
+    // A lost TaskManager runs nothing any more.
+    for (const d of onIt) this.taskTerminated(d.attemptId);
+  }
+
+  /** Writes of the view's rows to checkpoints still running. */
+  private readonly viewWrites = new Set<Promise<number>>();
+
+  /** Attempts not yet known to have stopped running, once the job is stopping. */
+  private readonly running = new Set<string>();
+  private terminatedNow: (() => void) | null = null;
+  private readonly tasksStopped: Promise<void> = new Promise((resolve) => { this.terminatedNow = resolve; });
+
+  /**
+   * Resolves once nothing of this attempt runs any more: its tasks stopped (a sink commit or state
+   * write in flight included, or after a grace period), and its own checkpoint storage operations
+   * finished. A restarted attempt starts only then, so two attempts never write at once.
+   */
+  get terminated(): Promise<void> {
+    return this.tasksStopped.then(async () => {
+      await this.checkpoints?.idle();
+      while (this.viewWrites.size) await Promise.allSettled([...this.viewWrites]);
+    });
+  }
+
+  private taskTerminated(attemptId: string): void {
+    if (this.running.delete(attemptId) && this.running.size === 0 && this.state !== 'RUNNING') this.terminatedNow?.();
   }
 
   /** Resolves when everything committed so far is durable. */
@@ -363,8 +397,10 @@ export class JobMaster implements JobMasterGateway {
     this.checkpoints?.stop();
     for (const f of this.feeds.splice(0)) f.close();
     const tms = new Set<TaskExecutorGateway>();
-    for (const d of this.deployed) { d.gateway.cancelTask(d.attemptId); tms.add(d.gateway); }
+    for (const d of this.deployed) { d.gateway.cancelTask(d.attemptId); tms.add(d.gateway); this.running.add(d.attemptId); }
     for (const tm of tms) tm.releaseJob(this.jobId);
+    if (this.running.size === 0) this.terminatedNow?.();
+    setTimeout(() => this.terminatedNow?.(), TERMINATION_GRACE_MS).unref();
     this.services.resourceManager.releaseSlots(this.jobId);
     for (const pb of this.pending.values()) pb.finish();
     this.pending.clear();

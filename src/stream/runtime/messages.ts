@@ -24,6 +24,11 @@ export interface CatalogSnapshot {
  * catalog and settings it was bound under, and the worker plans and lowers it again.
  */
 export interface JobSpec {
+  /**
+   * The runtime's id of this attempt of the job: new for every (re)start, so messages of a failed
+   * attempt still in flight (acknowledgements, channel ids) can never reach its successor.
+   * SHOW JOBS keeps its own id across attempts.
+   */
   readonly jobId: number;
   /** The materialized view / stream / sink this job maintains (its query is in the snapshot). */
   readonly relOid: number;

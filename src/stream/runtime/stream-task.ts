@@ -186,6 +186,11 @@ export class StreamTask {
     } else this.chain.externalSink?.notifyCheckpointAborted(checkpointId);
   }
 
+  /** After cancel(): resolves when nothing of the task runs any more (a sink commit or a state write in flight finished). */
+  async terminated(): Promise<void> {
+    await Promise.all([this.chain.externalSink?.idle(), this.checkpointer?.idle()]);
+  }
+
   /** Stop at once: no more input is read, channels and operators are released. */
   cancel(): void {
     if (!this.running) return;

@@ -77,6 +77,14 @@ export class TaskCheckpointer {
     private readonly out: TaskCheckpointSinks,
   ) {}
 
+  /** State writes still running. */
+  private readonly writes = new Set<Promise<void>>();
+
+  /** Resolves once no state write of this task runs any more (a restarted attempt waits for it). */
+  async idle(): Promise<void> {
+    while (this.writes.size) await Promise.allSettled([...this.writes]);
+  }
+
   /** Synchronous part, on the barrier; the write and the acknowledgement follow asynchronously. */
   snapshot(checkpointId: number, alignmentMs: number): void {
     let current: Map<string, string | null>;
@@ -96,13 +104,15 @@ export class TaskCheckpointer {
     const since = this.since;
     const position = this.reader ? this.reader.position() : null;
     const preCommit = this.sink?.preCommitted(checkpointId) ?? Promise.resolve(null);
-    void (async () => {
+    const write = (async () => {
       const store = await checkpointStore(this.config.dataDir);
       const bytes = await store.writeState(this.config.storageJob, checkpointId, entries);
       const committable = await preCommit;
       const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committable, since };
       this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes, alignmentMs });
     })().catch((e: unknown) => this.decline(checkpointId, e));
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
   }
 
   /** Where restored state is read from since (carried in every handle until a new full snapshot). */

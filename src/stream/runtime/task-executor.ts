@@ -47,7 +47,7 @@ export class TaskExecutor {
         if (!t) return;
         this.tasks.delete(m.attemptId);
         t.task.cancel();
-        this.send({ type: 'updateTaskExecutionState', update: { jobId: t.jobId, attemptId: m.attemptId, state: 'CANCELED' } });
+        this.reportTerminated(t.jobId, m.attemptId, t.task);
         return;
       }
       case 'triggerBarrier': this.tasks.get(m.attemptId)?.task.triggerBarrier(m.barrier); return;
@@ -55,10 +55,15 @@ export class TaskExecutor {
         for (const t of this.tasks.values()) if (t.jobId === m.jobId) t.task.notifyCheckpoint(m.checkpointId, m.type === 'notifyCheckpointComplete');
         return;
       case 'releaseJob':
-        for (const [id, t] of this.tasks) if (t.jobId === m.jobId) { t.task.cancel(); this.tasks.delete(id); }
+        for (const [id, t] of this.tasks) if (t.jobId === m.jobId) { t.task.cancel(); this.tasks.delete(id); this.reportTerminated(t.jobId, id, t.task); }
         this.jobs.delete(m.jobId);
         return;
     }
+  }
+
+  /** CANCELED is terminal: sent once nothing of the task runs any more. */
+  private reportTerminated(jobId: number, attemptId: string, task: StreamTask): void {
+    void task.terminated().then(() => this.send({ type: 'updateTaskExecutionState', update: { jobId, attemptId, state: 'CANCELED' } }));
   }
 
   /** Deploy and answer; the JobMaster sends nothing else for the task before the answer. */
@@ -122,6 +127,7 @@ export class TaskExecutor {
       fail: (e) => {
         this.tasks.delete(tdd.attemptId);
         this.send({ type: 'updateTaskExecutionState', update: { jobId: tdd.job.jobId, attemptId: tdd.attemptId, state: 'FAILED', error: serializeError(e) } });
+        this.reportTerminated(tdd.job.jobId, tdd.attemptId, task!);
       },
     }, checkpointer, cp?.mode !== 'AT_LEAST_ONCE');
     this.tasks.set(tdd.attemptId, { jobId: tdd.job.jobId, task });

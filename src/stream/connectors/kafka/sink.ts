@@ -51,7 +51,7 @@ export class KafkaSinkWriter implements SinkWriter {
     this.producer = opts.delivery === 'exactly-once'
       ? kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: opts.transactionTimeoutMs, allowAutoTopicCreation: true })
       : kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
-    // Connecting a transactional producer runs InitProducerId, which fences an older instance.
+    // The first transaction (recover() begins an empty one) runs InitProducerId, fencing an older instance.
     this.connected = this.producer.connect();
     this.connected.catch((e: unknown) => { this.failure = e; });
   }
@@ -122,10 +122,18 @@ export class KafkaSinkWriter implements SinkWriter {
   }
 
   async recover(committed: readonly SinkCommittable[]): Promise<void> {
-    await this.connected; // fenced: the previous instance's open transaction is aborted now
+    await this.connected;
+    if (this.opts.delivery === 'exactly-once') {
+      // kafkajs sends InitProducerId with the transactional id on the first transaction, not on
+      // connect: begin (and end) an empty one now, which fences the previous instance and makes
+      // the broker abort (or finish committing) whatever it left open.
+      await this.chain;
+      const fence = await this.producer.transaction();
+      await fence.abort();
+    }
     const cs = (committed as unknown as KafkaCommittable[]).filter((c) => c.tag && c.records.length);
     if (!cs.length) return;
-    const visible = await committedTags(this.opts, cs.map((c) => ({ tag: c.tag!, offsets: c.offsets })));
+    const visible = await committedTags(this.opts, cs.map((c) => ({ tag: c.tag!, offsets: c.offsets })), undefined, this.opts.transactionTimeoutMs + 5_000);
     for (const c of cs) {
       if (visible.has(c.tag!)) continue;
       const t = await this.producer.transaction();

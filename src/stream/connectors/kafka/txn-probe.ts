@@ -1,7 +1,11 @@
 // Did a transaction commit? Read, with isolation read_committed, the record at the first offset
 // the transaction wrote in each partition: a committed transaction's records are visible there
-// with its weir-txn tag; an aborted one's are skipped by the reader. Called only after fencing,
-// so no transaction of the sink is still open (which would block read_committed at the LSO).
+// with its weir-txn tag; an aborted one's are skipped by the reader. Called after this subtask's
+// producer fenced its predecessor; but another subtask of the sink (writing the same partitions)
+// may still have a transaction open, which holds the last stable offset (LSO) back. Until the LSO
+// has passed a transaction's offsets, read_committed cannot tell committed from not yet decided,
+// so the probe waits for it (a wrong "not committed" would write the transaction twice), at most
+// for `settleMs`: the transaction timeout, past which the broker has aborted any open one.
 
 import { randomUUID } from 'node:crypto';
 import { kafkaClient } from './client.js';
@@ -9,17 +13,31 @@ import type { KafkaCommonOptions } from './options.js';
 
 const HEADER = 'weir-txn';
 
-export async function committedTags(opts: KafkaCommonOptions, txns: readonly { tag: string; offsets: Record<string, string> }[], timeoutMs = 10_000): Promise<Set<string>> {
+export async function committedTags(opts: KafkaCommonOptions, txns: readonly { tag: string; offsets: Record<string, string> }[], timeoutMs = 10_000, settleMs = 60_000): Promise<Set<string>> {
   const kafka = kafkaClient(opts.brokers, 'weir-sink-recovery');
   const admin = kafka.admin();
   await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(opts.topic)).map((w) => [w.partition, BigInt(w.high)]));
-  await admin.disconnect();
+  // kafkajs reads partition ends as a read_committed client: the LSO.
+  let ends: Map<number, bigint>;
+  try {
+    const deadline = Date.now() + settleMs;
+    for (;;) {
+      ends = new Map((await admin.fetchTopicOffsets(opts.topic)).map((w) => [w.partition, BigInt(w.high)]));
+      const undecided = txns.some((t) => Object.entries(t.offsets).some(([p, o]) => (ends.get(Number(p)) ?? 0n) <= BigInt(o)));
+      if (!undecided) break;
+      // No transaction stays open past its timeout (the broker aborts it): still short of the
+      // offsets after that, the records are not there at all (a recreated topic) — not committed.
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
   // Per partition: the offsets to look at, and which tag each should carry.
   const wanted = new Map<number, Map<string, string>>();
   for (const t of txns) for (const [p, o] of Object.entries(t.offsets)) {
     const part = Number(p);
-    if ((ends.get(part) ?? 0n) <= BigInt(o)) continue; // nothing at or past that offset: not committed
+    if ((ends!.get(part) ?? 0n) <= BigInt(o)) continue; // nothing at or past that offset: not committed
     if (!wanted.has(part)) wanted.set(part, new Map());
     wanted.get(part)!.set(o, t.tag);
   }
@@ -31,9 +49,11 @@ export async function committedTags(opts: KafkaCommonOptions, txns: readonly { t
     await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
     const pending = new Set(wanted.keys());
     await new Promise<void>((resolve, reject) => {
-      // A partition whose probed records were all aborted may deliver nothing more at all:
-      // after the timeout, what was not found did not commit.
-      const timer = setTimeout(resolve, timeoutMs);
+      // A partition whose probed records were all aborted may deliver nothing more at all: after
+      // the timeout, what was not found did not commit. The clock starts once the consumer has
+      // joined (its group join can take seconds on a busy machine), so a slow start is no "no".
+      let timer: NodeJS.Timeout | undefined;
+      consumer.on(consumer.events.GROUP_JOIN, () => { timer ??= setTimeout(resolve, timeoutMs); });
       consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
@@ -44,7 +64,8 @@ export async function committedTags(opts: KafkaCommonOptions, txns: readonly { t
             if (tag && w.get(m.offset) === tag) found.add(tag);
           }
           // Once past the highest offset asked about, this partition is decided.
-          const last = batch.messages.length ? BigInt(batch.messages[batch.messages.length - 1].offset) : -1n;
+          // Aborted records and control markers count as read too (lastOffset includes them).
+          const last = BigInt(batch.lastOffset());
           const maxWanted = [...w.keys()].reduce((a, b) => (BigInt(b) > a ? BigInt(b) : a), 0n);
           if (last >= maxWanted || BigInt(batch.highWatermark) - 1n <= last) pending.delete(batch.partition);
           if (!pending.size) { clearTimeout(timer); resolve(); }
