@@ -30,10 +30,19 @@ export class StreamingRestBackend implements RestBackend {
   jobs(): readonly RestJob[] {
     return this.manager.list().map((j) => {
       const parallelism = j.parallelism ?? 1;
-      const graph = lowerStreamPlan(j.plan, { jobName: j.name, parallelism }).jobGraph;
+      // The graph the job's attempt really runs (two-phase aggregation included), with its metrics.
+      const view = this.manager.runtimeView?.(j.id);
+      const graph = view?.graph ?? lowerStreamPlan(j.plan, { jobName: j.name, parallelism }).jobGraph;
       return {
         id: restJobId(j.id), name: j.name, state: state(j.status), startTime: j.startedAt, endTime: null, failure: j.error,
-        vertices: graph.vertices.map((v) => ({ id: String(v.id).padStart(32, '0'), name: v.name, parallelism: v.parallelism, status: state(j.status), backPressuredRatio: null, recordsIn: null, recordsOut: null })),
+        vertices: graph.vertices.map((v) => {
+          const metrics = j.status === 'RUNNING' ? view?.vertexMetrics(v.id) ?? null : null;
+          return {
+            id: String(v.id).padStart(32, '0'), name: v.name, parallelism: v.parallelism, status: state(j.status),
+            backPressuredRatio: metrics ? metrics.map((m) => Math.round(m.backPressuredRatio * 1000) / 1000) : null,
+            recordsIn: metrics ? metrics.reduce((n, m) => n + m.rowsIn, 0) : null, recordsOut: null,
+          };
+        }),
       };
     });
   }

@@ -29,6 +29,8 @@ import type { CheckpointCoordinator } from './checkpoint/checkpoint-coordinator.
 import type { CheckpointStats } from './checkpoint/types.js';
 import { checkpointStore, closeCheckpointStores } from './runtime/task-checkpoint.js';
 import type { JobCheckpointServices } from './runtime/job-master.js';
+import type { JobGraph } from './graph/types.js';
+import type { TaskMetrics } from './runtime/messages.js';
 import { RESTORE_FROM_OPTION, type Recovery, chooseRestorePoint, findCheckpoint } from './checkpoint/restore-point.js';
 import { type EpochCommitter, TableSinkCommitter, ViewCommitter } from './runtime/epoch-committer.js';
 import { RestartBackoff, type RestartStrategyConfig, jobRestartStrategy, restartStrategyConfig } from './runtime/restart-strategy.js';
@@ -69,6 +71,8 @@ interface RunningJob {
   barrier(epoch: number, flush?: boolean): Promise<void>;
   flushed(): Promise<void>;
   stop(): void;
+  /** The running attempt's JobGraph and its subtasks' latest metrics (cluster runtime only). */
+  readonly runtimeView?: JobRuntimeView;
   /** Failover: release the failed attempt, keeping its checkpoints for the next one; resolves once its tasks stopped. */
   detach?(): Promise<void>;
   /** The job's checkpoint coordinator; null when checkpointing is off (or the local runtime runs it). */
@@ -76,6 +80,12 @@ interface RunningJob {
   readonly checkpointConfig: CheckpointConfig | null;
   /** DROP: delete whatever the job checkpointed. */
   discard?(): void;
+}
+
+/** What the REST API shows of a running job: the graph it runs and each vertex's task metrics. */
+export interface JobRuntimeView {
+  readonly graph: JobGraph;
+  vertexMetrics(vertexId: number): readonly TaskMetrics[] | null;
 }
 
 /** What a failover needs to start the job again. */
@@ -219,6 +229,7 @@ export class StreamingManager {
         if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined);
       },
       detach: () => this.dispatcher!.cancelJob(jm),
+      runtimeView: { graph: jm.jobGraph, vertexMetrics: (v) => jm.vertexMetrics(v) },
       discard: () => { if (checkpoint) void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined); },
       checkpoints: jm.checkpoints, checkpointConfig: checkpoint ? checkpoint.config : null,
     };
@@ -397,6 +408,9 @@ export class StreamingManager {
 
   /** Where a job's latest completed checkpoint lives (Flink's external path), if any. */
   lastCheckpointExternalPath(jobId: number): string | null { return this.jobs.get(jobId)?.checkpoints?.latest?.externalPath ?? null; }
+
+  /** The graph a job's current attempt runs, with task metrics; undefined for the local runtime. */
+  runtimeView(jobId: number): JobRuntimeView | undefined { return this.jobs.get(jobId)?.runtimeView; }
 
   /** Does the job exist (running or failed)? */
   hasJob(jobId: number): boolean { return this.jobs.has(jobId); }

@@ -76,6 +76,9 @@ describe.each(['remote', 'local'] as const)('credit-based flow control over a %s
     // … so the source is at most credit + backlog + the buffer in processing ahead of the sink.
     expect(maxLead).toBeLessThanOrEqual((credits + 2) * 256);
     expect(sender.sent).toBeLessThanOrEqual(sink.consumed / 256 + credits + 1);
+    // The producer spent most of the time waiting for credit: that is its back-pressure ratio.
+    expect(producer.takeBackPressuredRatio()).toBeGreaterThan(0.5);
+    expect(consumer.takeBackPressuredRatio()).toBe(0);
   });
 });
 

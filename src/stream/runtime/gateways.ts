@@ -4,7 +4,7 @@
 
 import type { SlotId } from '../graph/types.js';
 import type { Barrier } from '../operators/operator.js';
-import type { BarrierAck, CheckpointAck, CheckpointDecline, TaskDeploymentDescriptor, TaskStateUpdate } from './messages.js';
+import type { BarrierAck, CheckpointAck, CheckpointDecline, TaskDeploymentDescriptor, TaskStateUpdate, TaskMetrics } from './messages.js';
 
 /** A TaskManager, as the JobMaster and ResourceManager see it. */
 export interface TaskExecutorGateway {
@@ -28,6 +28,8 @@ export interface JobMasterGateway {
   acknowledgeBarrier(ack: BarrierAck): void;
   acknowledgeCheckpoint(ack: CheckpointAck): void;
   declineCheckpoint(decline: CheckpointDecline): void;
+  /** Periodic task metrics (back-pressure, rows in). */
+  reportTaskMetrics(metrics: TaskMetrics): void;
   /** A TaskManager running some of this job's subtasks is gone. */
   taskManagerLost(taskManager: string, reason: string): void;
 }

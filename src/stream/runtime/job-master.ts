@@ -8,7 +8,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { SqlError, SqlState } from '../../errors.js';
 import { assignSlots, requiredSlots, slotName, toExecutionGraph } from '../graph/execution-graph.js';
-import type { ExecutionGraph, ExecutionVertex, JobVertex } from '../graph/types.js';
+import type { ExecutionGraph, ExecutionVertex, JobGraph, JobVertex } from '../graph/types.js';
 import type { StreamNode } from '../plan/stream-plan.js';
 import type { Chunk } from '../chunk.js';
 import { unpackChunk } from './chunk-codec.js';
@@ -22,7 +22,7 @@ import { deserializeError } from './task-errors.js';
 import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
 import type { CheckpointConfig } from '../checkpoint/checkpoint-config.js';
 import type { LevelCheckpointStorage } from '../checkpoint/level-checkpoint-storage.js';
-import type { CheckpointAck, CheckpointDecline, TaskCheckpointing, TaskRestore } from './messages.js';
+import type { CheckpointAck, CheckpointDecline, TaskCheckpointing, TaskMetrics, TaskRestore } from './messages.js';
 import type { CompletedCheckpoint } from '../checkpoint/types.js';
 import type { TaskStateHandle } from './task-checkpoint.js';
 import { VIEW_STATE_PREFIX } from './epoch-committer.js';
@@ -332,6 +332,27 @@ export class JobMaster implements JobMasterGateway {
       coordinator.acknowledge({ task: COMMITTER_TASK, checkpointId, handle, sizeBytes, alignmentMs: 0 });
     }, (e: unknown) => coordinator.decline(checkpointId, COMMITTER_TASK, e instanceof Error ? e.message : String(e)));
   }
+
+  /** The latest metrics of every subtask, by vertex id (REST's back-pressure and record counts). */
+  private readonly taskMetrics = new Map<number, TaskMetrics[]>();
+
+  reportTaskMetrics(m: TaskMetrics): void {
+    if (this.state !== 'RUNNING') return;
+    let v = this.taskMetrics.get(m.vertexId);
+    if (!v) { v = []; this.taskMetrics.set(m.vertexId, v); }
+    v[m.subtask] = m;
+  }
+
+  /** A vertex's subtasks' latest metrics; null until every subtask reported once. */
+  vertexMetrics(vertexId: number): readonly TaskMetrics[] | null {
+    const v = this.taskMetrics.get(vertexId);
+    const parallelism = this.planned.graph.vertices.find((x) => x.id === vertexId)?.parallelism ?? 0;
+    if (!v || v.length < parallelism || v.some((x) => !x)) return null;
+    return v;
+  }
+
+  /** The JobGraph this attempt runs. */
+  get jobGraph(): JobGraph { return this.planned.graph; }
 
   acknowledgeCheckpoint(ack: CheckpointAck): void {
     if (this.state === 'RUNNING') this.checkpoints?.acknowledge(ack);

@@ -109,6 +109,17 @@ export interface CheckpointAck extends TaskAcknowledgement { readonly jobId: num
 /** TaskManager → JobMaster: a task could not take its part of a checkpoint. */
 export interface CheckpointDecline { readonly jobId: number; readonly checkpointId: number; readonly task: string; readonly reason: string }
 
+/** TaskManager → JobMaster, every second: how a running task is doing (Flink's task metrics). */
+export interface TaskMetrics {
+  readonly jobId: number;
+  readonly vertexId: number;
+  readonly subtask: number;
+  /** Fraction of the last interval its output waited for credit (0..1). */
+  readonly backPressuredRatio: number;
+  /** Rows it has read so far. */
+  readonly rowsIn: number;
+}
+
 /** TaskManager → JobMaster: a barrier passed this task (sinks attach the epoch's output). */
 export interface BarrierAck {
   readonly jobId: number;
@@ -143,7 +154,8 @@ export type FromTaskExecutor =
   | { readonly type: 'updateTaskExecutionState'; readonly update: TaskStateUpdate }
   | { readonly type: 'acknowledgeBarrier'; readonly ack: BarrierAck }
   | { readonly type: 'acknowledgeCheckpoint'; readonly ack: CheckpointAck }
-  | { readonly type: 'declineCheckpoint'; readonly decline: CheckpointDecline };
+  | { readonly type: 'declineCheckpoint'; readonly decline: CheckpointDecline }
+  | { readonly type: 'taskMetrics'; readonly metrics: readonly TaskMetrics[] };
 
 /** Main-thread table feed → table-source task, in commit order. */
 export type FeedMessage = { readonly rows: PackedChunk } | { readonly barrier: Barrier };

@@ -56,6 +56,7 @@ export class RemoteTaskExecutor implements TaskExecutorGateway {
         case 'acknowledgeBarrier': this.jobMaster(m.ack.jobId)?.acknowledgeBarrier(m.ack); return;
         case 'acknowledgeCheckpoint': this.jobMaster(m.ack.jobId)?.acknowledgeCheckpoint(m.ack); return;
         case 'declineCheckpoint': this.jobMaster(m.decline.jobId)?.declineCheckpoint(m.decline); return;
+        case 'taskMetrics': for (const t of m.metrics) this.jobMaster(t.jobId)?.reportTaskMetrics(t); return;
       }
     });
     const lose = (reason: string) => {

@@ -52,6 +52,10 @@ export class StreamTask {
   private readonly pendingBarriers: Barrier[] = [];
   chunksIn = 0;
   rowsIn = 0;
+  /** Back-pressure accounting: time the task could not go on because an output lacked credit. */
+  private blockedSince: number | null = null;
+  private blockedMs = 0;
+  private windowStart = performance.now();
 
   constructor(
     readonly name: string,
@@ -121,7 +125,8 @@ export class StreamTask {
     try {
       while (this.running) {
         // Back-pressure: nothing more is read while a downstream channel has no room.
-        if (this.writer.blocked) return;
+        if (this.writer.blocked) { this.blockedSince ??= performance.now(); return; }
+        if (this.blockedSince !== null) { this.blockedMs += performance.now() - this.blockedSince; this.blockedSince = null; }
         const progressed = this.source ? this.sourceStep() : this.inputStep();
         if (!progressed) return;
         if (performance.now() > deadline) { this.schedule(); return; }
@@ -184,6 +189,20 @@ export class StreamTask {
       this.checkpointer?.confirm(checkpointId);
       this.chain.externalSink?.notifyCheckpointComplete(checkpointId);
     } else this.chain.externalSink?.notifyCheckpointAborted(checkpointId);
+  }
+
+  /**
+   * The fraction of wall time since the last call that the task was back-pressured (an output had
+   * no credit), as Flink's backPressuredTimeMsPerSecond / 1000; starts a new window.
+   */
+  takeBackPressuredRatio(): number {
+    const now = performance.now();
+    let blocked = this.blockedMs;
+    if (this.blockedSince !== null) { blocked += now - this.blockedSince; this.blockedSince = now; }
+    const ratio = now > this.windowStart ? Math.min(1, blocked / (now - this.windowStart)) : 0;
+    this.blockedMs = 0;
+    this.windowStart = now;
+    return ratio;
   }
 
   /** After cancel(): resolves when nothing of the task runs any more (a sink commit or a state write in flight finished). */

@@ -22,6 +22,9 @@ import { TaskCheckpointer } from './task-checkpoint.js';
 import { restoreTask } from './task-restore.js';
 import type { MemoryStateBackend } from '../state/memory-state.js';
 
+/** How often task metrics are reported. */
+const METRICS_INTERVAL_MS = 1000;
+
 interface JobEntry { readonly planned: PlannedJob; readonly exec: ExecContext; readonly fingerprint: string }
 
 function streamingExecContext(timeZone: string): ExecContext {
@@ -33,11 +36,18 @@ function streamingExecContext(timeZone: string): ExecContext {
 
 export class TaskExecutor {
   private readonly jobs = new Map<number, JobEntry>();
-  private readonly tasks = new Map<string, { readonly jobId: number; readonly task: StreamTask }>();
+  private readonly tasks = new Map<string, { readonly jobId: number; readonly task: StreamTask; readonly vertexId: number; readonly subtask: number }>();
   /** Channels whose two ends both run here. */
   private readonly pipes = new LocalPipes();
 
-  constructor(private readonly send: (m: FromTaskExecutor) => void) {}
+  constructor(private readonly send: (m: FromTaskExecutor) => void) {
+    // Every second, each running task's back-pressure and rows read (Flink's metric reporter).
+    setInterval(() => {
+      if (!this.tasks.size) return;
+      const metrics = [...this.tasks.values()].map(({ jobId, task, vertexId, subtask }) => ({ jobId, vertexId, subtask, backPressuredRatio: task.takeBackPressuredRatio(), rowsIn: task.rowsIn }));
+      this.send({ type: 'taskMetrics', metrics });
+    }, METRICS_INTERVAL_MS).unref();
+  }
 
   handle(m: ToTaskExecutor): void {
     switch (m.type) {
@@ -130,7 +140,7 @@ export class TaskExecutor {
         this.reportTerminated(tdd.job.jobId, tdd.attemptId, task!);
       },
     }, checkpointer, cp?.mode !== 'AT_LEAST_ONCE');
-    this.tasks.set(tdd.attemptId, { jobId: tdd.job.jobId, task });
+    this.tasks.set(tdd.attemptId, { jobId: tdd.job.jobId, task, vertexId: tdd.vertexId, subtask: tdd.subtask });
     if (!tdd.restore || !cp) { task.schedule(); return Promise.resolve(); }
     checkpointer!.restoredSince(tdd.restore.since);
     if (tdd.restore.fullSnapshot) checkpointer!.writeFullSnapshotNext();
