@@ -50,7 +50,7 @@ export class ExternalSinkOperator implements StreamOperator {
   constructor(private readonly writer: SinkWriter, private readonly checkpointing = false) {}
 
   /** Run `step` after the commits before it, unless the task was cancelled meanwhile. */
-  private then<T>(step: () => Promise<T> | T): Promise<T> {
+  private afterCommits<T>(step: () => Promise<T> | T): Promise<T> {
     return this.commits.then(() => {
       if (this.closed) throw new SqlError(SqlState.QueryCanceled, 'the sink task was cancelled');
       return step();
@@ -66,7 +66,7 @@ export class ExternalSinkOperator implements StreamOperator {
   /** Pre-commit checkpoint/epoch `id` once the commits before it are done; rows behind the barrier wait until then. */
   private preCommitInOrder(id: number): Promise<SinkCommittable> {
     this.behind.push([]);
-    return this.then(() => {
+    return this.afterCommits(() => {
       const committable = this.writer.preCommit(id); // draws the line synchronously (SinkWriter contract)
       for (const c of this.behind.shift()!) this.writer.write(c);
       return committable;
@@ -97,7 +97,7 @@ export class ExternalSinkOperator implements StreamOperator {
     for (const [id, p] of [...this.pending]) {
       if (id > checkpointId) break;
       this.pending.delete(id);
-      this.commits = this.then(async () => { await this.writer.commit(await p.committable); });
+      this.commits = this.afterCommits(async () => { await this.writer.commit(await p.committable); });
       this.commits.then(() => p.settle.resolve(), (e: unknown) => p.settle.reject(e));
     }
   }
