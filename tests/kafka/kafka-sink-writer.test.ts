@@ -1,21 +1,30 @@
 // The exactly-once Kafka sink writer against the real broker: nothing is visible to
 // read_committed consumers before the checkpoint commits; an empty checkpoint commits fine;
-// rows arriving between barrier and commit go into the next transaction; after a crash, a
-// restored checkpoint's transaction is written exactly once whether or not it had committed,
-// and a transaction no checkpoint covers never becomes visible.
+// rows arriving between barrier and commit belong to the next checkpoint; after a crash — before
+// the commit, after it, or in the middle of it — a restored checkpoint's rows are in Kafka
+// exactly once, and rows no checkpoint covers never appear; a transaction timeout shorter than
+// the checkpoint interval loses nothing; a recreated topic gets the restored rows again.
 
 import { describe, expect, it } from 'vitest';
 import { T } from '../../src/types/datatype.js';
 import { type Chunk, Op } from '../../src/stream/chunk.js';
 import { kafkaSinkConnector } from '../../src/stream/connectors/kafka/sink.js';
 import type { SinkContext, SinkWriter } from '../../src/stream/connectors/sink-writer.js';
-import { KAFKA_BOOTSTRAP, createTopic, readAll, uniqueTopic } from '../support/kafka.js';
+import { KAFKA_BOOTSTRAP, createTopic, readAll, uniqueTopic, withAdmin } from '../support/kafka.js';
+import { sleep, until } from '../support/until.js';
 
 const COLUMNS = [{ name: 'k', type: T.int4 }, { name: 'v', type: T.text }];
 
 function open(topic: string, sinkId: string, extra: Record<string, string> = {}, keyColumns: number[] | null = null): SinkWriter {
   const ctx: SinkContext = { sinkId, subtask: 0, parallelism: 1, columns: COLUMNS, keyColumns };
   return kafkaSinkConnector.open({ connector: 'kafka', topic, 'properties.bootstrap.server': KAFKA_BOOTSTRAP, ...extra }, ctx);
+}
+
+/** A writer as a task has it once deployed: connected, its predecessors fenced. */
+async function started(topic: string, sinkId: string): Promise<SinkWriter> {
+  const w = open(topic, sinkId);
+  await w.recover([]);
+  return w;
 }
 
 const inserts = (from: number, to: number): Chunk => {
@@ -28,7 +37,7 @@ const keys = (msgs: { value: string | null }[]) => msgs.map((m) => (JSON.parse(m
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('exactly-once kafka sink writer', () => {
-  it('makes rows visible only when their checkpoint commits; empty checkpoints and held rows work', async () => {
+  it('makes rows visible only when their checkpoint commits; empty checkpoints and rows after a barrier work', async () => {
     const topic = uniqueTopic('sink-2pc');
     await createTopic(topic, 2);
     const w = open(topic, uniqueTopic('s'));
@@ -48,12 +57,12 @@ describe('exactly-once kafka sink writer', () => {
     await w.close();
   });
 
-  it('after a crash, writes a restored pre-committed transaction exactly once', async () => {
+  it('after a crash, publishes a restored checkpoint exactly once, whether or not it had committed', async () => {
     const topic = uniqueTopic('sink-recover');
     await createTopic(topic, 2);
     const sinkId = uniqueTopic('s');
     // Crash 1: checkpoint 1 completed, but the process died before the Kafka commit.
-    const a = open(topic, sinkId);
+    const a = await started(topic, sinkId);
     a.write(inserts(0, 30));
     const c1 = JSON.parse(JSON.stringify(await a.preCommit(1)));
     a.write(inserts(1000, 1010)); // rows no checkpoint covers: must never appear
@@ -65,11 +74,64 @@ describe('exactly-once kafka sink writer', () => {
     await b.commit(c2);
     const c = open(topic, sinkId);
     await c.recover([c2]);
-    await c.close();
-    await a.close().catch(() => undefined);
-    await b.close().catch(() => undefined);
-    const all = keys(await readAll(topic, 40, 4000));
-    expect(all).toEqual(range(0, 40));
+    // Crash 3: a restored checkpoint carries an earlier one still uncommitted (it failed, or its
+    // commit was running); the earlier one had been published, the later one not.
+    c.write(inserts(40, 50));
+    const c3 = JSON.parse(JSON.stringify(await c.preCommit(3)));
+    c.write(inserts(50, 60));
+    const c4 = JSON.parse(JSON.stringify(await c.preCommit(4)));
+    await c.commit(c3);
+    const d = open(topic, sinkId);
+    await d.recover([c3, c4]);
+    await Promise.all([a, b, c, d].map((w) => w.close().catch(() => undefined)));
+    expect(keys(await readAll(topic, 60, 4000))).toEqual(range(0, 60));
+  });
+
+  it('a crash in the middle of a commit: the next writer fences it and the rows appear once', async () => {
+    const topic = uniqueTopic('sink-midcommit');
+    await createTopic(topic, 2);
+    const sinkId = uniqueTopic('s');
+    const a = await started(topic, sinkId);
+    a.write(inserts(0, 5000));
+    const c1 = JSON.parse(JSON.stringify(await a.preCommit(1)));
+    const dying = a.commit(c1).catch(() => 'fenced'); // still sending when the successor starts
+    const b = open(topic, sinkId);
+    await b.recover([c1]);
+    await dying;
+    await Promise.all([a.close(), b.close()]);
+    expect(keys(await readAll(topic, 5000, 4000))).toEqual(range(0, 5000));
+  });
+
+  it('a transaction timeout shorter than the checkpoint interval loses nothing', async () => {
+    const topic = uniqueTopic('sink-short-timeout');
+    await createTopic(topic, 1);
+    const w = open(topic, uniqueTopic('s'), { 'properties.transaction.timeout.ms': '1000' });
+    w.write(inserts(0, 20));
+    await sleep(2500); // a checkpoint interval longer than the transaction timeout
+    w.write(inserts(20, 40));
+    const c1 = await w.preCommit(1);
+    await sleep(1500);
+    await w.commit(c1);
+    await w.close();
+    expect(keys(await readAll(topic, 40, 3000))).toEqual(range(0, 40));
+  });
+
+  it('a recreated topic gets the restored checkpoint again', async () => {
+    const topic = uniqueTopic('sink-recreated');
+    await createTopic(topic, 1);
+    const sinkId = uniqueTopic('s');
+    const a = open(topic, sinkId);
+    a.write(inserts(0, 10));
+    const c1 = JSON.parse(JSON.stringify(await a.preCommit(1)));
+    await a.commit(c1);
+    await a.close();
+    await withAdmin((admin) => admin.deleteTopics({ topics: [topic] }));
+    await until(async () => !(await withAdmin((admin) => admin.listTopics())).includes(topic), 'the topic to be deleted');
+    await createTopic(topic, 1);
+    const b = open(topic, sinkId);
+    await b.recover([c1]);
+    await b.close();
+    expect(keys(await readAll(topic, 10, 3000))).toEqual(range(0, 10));
   });
 
   it('encodes retractions as tombstones (upsert-json) and Debezium envelopes', async () => {
@@ -100,7 +162,7 @@ describe('exactly-once kafka sink writer', () => {
 
   it('refuses configurations that would lose data', () => {
     const base = { connector: 'kafka', topic: 't', 'properties.bootstrap.server': KAFKA_BOOTSTRAP };
-    expect(() => kafkaSinkConnector.validate({ ...base, 'properties.transaction.timeout.ms': '5000', 'checkpoint.interval.ms': '10000' }, COLUMNS, null)).toThrow(/transaction.timeout.ms/);
+    expect(() => kafkaSinkConnector.validate({ ...base, 'properties.transaction.timeout.ms': '0' }, COLUMNS, null)).toThrow(/transaction.timeout.ms/);
     expect(() => kafkaSinkConnector.validate({ ...base, format: 'upsert-json' }, COLUMNS, null)).toThrow(/needs a key/);
     expect(() => kafkaSinkConnector.validate({ ...base, 'sink.delivery': 'maybe' }, COLUMNS, null)).toThrow(/sink.delivery/);
   });

@@ -16,7 +16,7 @@ export const createBidSource = (c: pg.Client, name: string) =>
 /** Checkpoint often, so a crash finds several completed checkpoints behind it. */
 export const FAST_CHECKPOINTS = "checkpoint.interval = '250ms', checkpoint.min_pause = '0ms'";
 
-export const aggQuery = (src: string) => `SELECT auction % 7 AS k, count(*) AS n, sum(price) AS total, max(price) AS hi, min(price) AS lo, count(DISTINCT bidder) AS bidders FROM ${src} GROUP BY auction % 7`;
+export const aggQuery = (src: string) => `SELECT auction % 7 AS k, count(*) AS n, sum(price) AS total, max(price) AS hi, min(price) AS lo, count(DISTINCT bidder) AS bidders, count(*) FILTER (WHERE price % 5 = 0) AS fives FROM ${src} GROUP BY auction % 7`;
 export const rowsQuery = (src: string) => `SELECT auction, bidder, price FROM ${src} WHERE price % 5 = 0`;
 
 import { until } from '../support/until.js';
@@ -47,6 +47,9 @@ export async function expectSameAsUninterrupted(c: pg.Client, view: string, sink
   await c.query(`CREATE MATERIALIZED VIEW rows_ref AS ${rowsQuery('bid_ref')}`);
   const total = async (v: string) => Number((await c.query(`SELECT coalesce(sum(n), 0)::int AS n FROM ${v}`)).rows[0].n);
   await until(async () => (await total('agg_ref')) === EXPECTED_BIDS, 'the reference to finish', 90_000);
+  // rows_ref runs its own generator: it finishes when it holds as many rows as agg_ref counted.
+  const fives = Number((await c.query('SELECT sum(fives)::int AS n FROM agg_ref')).rows[0].n);
+  await until(async () => Number((await c.query('SELECT count(*)::int AS n FROM rows_ref')).rows[0].n) === fives, 'the reference rows to finish', 90_000);
   await until(async () => (await total(view)) >= EXPECTED_BIDS, 'the recovered view to finish', 90_000);
   await c.query('FLUSH');
   expect((await c.query(`SELECT * FROM ${view} ORDER BY k`)).rows).toEqual((await c.query('SELECT * FROM agg_ref ORDER BY k')).rows);

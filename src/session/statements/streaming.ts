@@ -180,8 +180,6 @@ async function createSink(s: Session, w: Extract<WeirStatement, { kind: 'createS
   } else if (connector !== 'blackhole' && !externalSinkConnector(connector)) {
     throw unknownSink(connector);
   }
-  const interval = jobSettings((n) => s.settings.get(n), s.info.user, options).checkpoint?.intervalMs;
-  if (interval != null && options['checkpoint.interval.ms'] === undefined) options['checkpoint.interval.ms'] = String(interval);
   const querySql = w.from ? `SELECT * FROM ${w.from}` : w.querySql!;
   const { plan } = bindSelect(s, querySql);
   await createMaintained(s, 'sink', schema, w.name, querySql, plan, options, (input, rel) => {

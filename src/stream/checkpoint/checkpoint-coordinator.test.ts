@@ -67,6 +67,23 @@ describe('CheckpointCoordinator', () => {
     c.stop();
   });
 
+  it('a checkpoint failed while its metadata is being written is discarded after the write, not before', async () => {
+    const t = tasks('c5');
+    // Metadata writes take a while, so the job stops in the middle of one.
+    const slow = Object.create(store) as LevelCheckpointStorage;
+    slow.writeCompleted = async (cp) => { await sleep(100); await store.writeCompleted(cp); };
+    const c = new CheckpointCoordinator('c5', DEFAULT_CHECKPOINT_CONFIG, t.target, slow);
+    t.bind(c);
+    const outcome = c.trigger(false).then(() => 'completed', (e: Error) => e.message);
+    await sleep(50);
+    c.stop();
+    expect(await outcome).toMatch(/stopped/);
+    await c.idle();
+    expect(await store.find('c5', 'chk-1')).toBeNull(); // no metadata naming discarded state
+    expect(await store.readState('c5', 1, '')).toEqual(new Map());
+    expect(t.events).toEqual(['trigger 1', 'aborted 1']);
+  });
+
   it('triggers periodically within max-concurrent and min-pause, and continues numbering after a restore', async () => {
     const t = tasks('c3');
     const config = checkpointConfig(DEFAULT_CHECKPOINT_CONFIG, { 'execution.checkpointing.interval': '20ms', 'execution.checkpointing.min-pause': '150ms' });

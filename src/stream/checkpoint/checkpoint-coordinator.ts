@@ -40,6 +40,8 @@ interface Pending {
   readonly handles: Map<TaskKey, StateHandle>;
   readonly timer: NodeJS.Timeout;
   readonly done: { resolve(c: CompletedCheckpoint): void; reject(e: Error): void };
+  /** Its metadata is being written: a discard must wait for that write, or the write could land after it. */
+  writing?: boolean;
 }
 
 const HISTORY = 50;
@@ -138,13 +140,19 @@ export class CheckpointCoordinator {
       externalPath: this.storage.externalPath(this.jobId, id, p.stats.isSavepoint),
       jobGraph: this.target.jobGraph,
     };
+    p.writing = true;
     try {
       await this.track(this.storage.writeCompleted(checkpoint));
     } catch (e) {
+      p.writing = false;
       this.fail(id, `writing checkpoint ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
-    if (!this.pending.delete(id)) return; // failed (timeout) while the metadata was being written
+    if (!this.pending.delete(id)) {
+      // Failed (timeout, job stopped) while the metadata was being written: discard it now.
+      void this.track(this.storage.discard(this.jobId, id)).catch(() => undefined);
+      return;
+    }
     p.stats.status = 'COMPLETED';
     p.stats.durationMs = completedAt - p.stats.triggeredAt;
     p.stats.externalPath = checkpoint.externalPath;
@@ -166,7 +174,7 @@ export class CheckpointCoordinator {
     p.stats.status = 'FAILED';
     p.stats.durationMs = this.now() - p.stats.triggeredAt;
     p.stats.failure = reason;
-    void this.track(this.storage.discard(this.jobId, id)).catch(() => undefined);
+    if (!p.writing) void this.track(this.storage.discard(this.jobId, id)).catch(() => undefined);
     this.target.notifyCheckpointAborted(id);
     p.done.reject(new Error(reason));
     if (!counts || p.stats.isSavepoint) return;

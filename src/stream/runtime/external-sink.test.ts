@@ -28,7 +28,7 @@ describe('ExternalSinkOperator with checkpointing', () => {
     const acked = op.takeCommit()!;
     let done = false;
     void acked.then(() => { done = true; });
-    expect(await op.preCommitted(7)).toEqual({ txn: 7 });
+    expect(await op.preCommitted(7)).toEqual([{ txn: 7 }]);
     await tick();
     expect(done).toBe(false);
     expect(log).toEqual(['write 1', 'preCommit 7']);
@@ -47,9 +47,30 @@ describe('ExternalSinkOperator with checkpointing', () => {
     expect(log).toEqual(['preCommit 1']);
     op.processBarrier({ epoch: 2, checkpointId: 2 }, out);
     const second = op.takeCommit()!;
+    // Checkpoint 2 records both: a crash after it completes must still commit the first.
+    expect(await op.preCommitted(2)).toEqual([{ txn: 1 }, { txn: 2 }]);
     op.notifyCheckpointComplete(2);
     await second;
     expect(log).toEqual(['preCommit 1', 'preCommit 2', 'commit 1', 'commit 2']);
+  });
+
+  it('keeps a checkpoint\'s transaction in later checkpoints until its commit has finished', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => { release = r; });
+    const writer = { ...recordingWriter(log), commit: async (c: SinkCommittable) => { await blocked; log.push(`commit ${(c as { txn: number }).txn}`); } };
+    const op = new ExternalSinkOperator(writer, true);
+    op.processBarrier({ epoch: 1, checkpointId: 1 }, out);
+    const first = op.takeCommit()!;
+    op.notifyCheckpointComplete(1); // the commit starts and hangs
+    op.processBarrier({ epoch: 2, checkpointId: 2 }, out);
+    expect(await op.preCommitted(2)).toEqual([{ txn: 1 }, { txn: 2 }]);
+    op.notifyCheckpointComplete(1); // a repeated notice starts no second commit
+    release();
+    await first;
+    op.processBarrier({ epoch: 3, checkpointId: 3 }, out);
+    expect(await op.preCommitted(3)).toEqual([{ txn: 2 }, { txn: 3 }]);
+    expect(log).toEqual(['preCommit 1', 'preCommit 2', 'commit 1', 'preCommit 3']);
   });
 
   it('without checkpointing commits every barrier at once', async () => {

@@ -1,11 +1,13 @@
 // A sink to an external system (file, Kafka, PostgreSQL), run inside its subtask: rows go to the
 // connector's SinkWriter as they arrive. With checkpointing on, checkpoint barrier N pre-commits
-// (the committable goes into the task's checkpoint) and the transaction commits only when the
-// JobMaster reports N complete; plain barriers leave rows in the open transaction. The task
-// acknowledges a checkpoint barrier once N is committed (or aborted: its committable then commits
-// with the next completed checkpoint, as Flink does), so FLUSH — which makes its barrier a
-// checkpoint for such jobs — returns after the external system shows the rows. With checkpointing
-// off, every barrier pre-commits and commits at once. Commits run one after another, in order.
+// (the line between N and N+1 is drawn at the barrier) and N's committable is committed only when
+// the JobMaster reports N complete. A checkpoint that fails leaves its committable pending: it
+// commits, in order, with the next checkpoint that completes, and until then every checkpoint
+// carries it in its state (as Flink's TwoPhaseCommitSinkFunction keeps pendingCommitTransactions),
+// so a crash after that later checkpoint still commits it. The task acknowledges a checkpoint
+// barrier once N is committed (or aborted), so FLUSH — which makes its barrier a checkpoint for
+// such jobs — returns after the external system shows the rows. With checkpointing off, every
+// barrier pre-commits and commits at once. Commits run one after another, in order.
 
 import { SqlError, SqlState } from '../../errors.js';
 import type { Chunk } from '../chunk.js';
@@ -28,23 +30,17 @@ interface PendingCommit {
   readonly committable: Promise<SinkCommittable>;
   /** Settles the checkpoint barrier's acknowledgement: committed, aborted, or failed. */
   readonly settle: { resolve(): void; reject(e: unknown): void };
+  /** Its commit has started: a later completion must not start it again. */
+  committing: boolean;
 }
 
 export class ExternalSinkOperator implements StreamOperator {
   private commits: Promise<void> = Promise.resolve();
   private lastCommit: Promise<void> | null = null;
-  /** Pre-committed checkpoints not yet committed, by checkpoint id (insertion = id order). */
+  /** Pre-committed checkpoints whose commit has not finished, by checkpoint id (insertion = id order). */
   private readonly pending = new Map<number, PendingCommit>();
 
-  /**
-   * Rows behind barriers whose pre-commit has not been called yet (it waits for the commits
-   * before it), one segment per such barrier: they belong to a later checkpoint, so the writer
-   * sees a segment only once the pre-commit before it drew the line. Otherwise a restore from N
-   * would replay rows that N already wrote.
-   */
-  private readonly behind: Chunk[][] = [];
-
-  /** Cancelled or failed: nothing further is pre-committed or committed. */
+  /** Cancelled or failed: nothing further is committed. */
   private closed = false;
 
   constructor(private readonly writer: SinkWriter, private readonly checkpointing = false) {}
@@ -58,46 +54,44 @@ export class ExternalSinkOperator implements StreamOperator {
   }
 
   processChunk(chunk: Chunk): void {
-    if (!chunk.rows.length) return;
-    if (this.behind.length) this.behind[this.behind.length - 1].push(chunk);
-    else this.writer.write(chunk);
-  }
-
-  /** Pre-commit checkpoint/epoch `id` once the commits before it are done; rows behind the barrier wait until then. */
-  private preCommitInOrder(id: number): Promise<SinkCommittable> {
-    this.behind.push([]);
-    return this.afterCommits(() => {
-      const committable = this.writer.preCommit(id); // draws the line synchronously (SinkWriter contract)
-      for (const c of this.behind.shift()!) this.writer.write(c);
-      return committable;
-    });
+    if (chunk.rows.length) this.writer.write(chunk);
   }
 
   processBarrier(b: Barrier, _out: Output): void {
     if (!this.checkpointing) {
-      const committable = this.preCommitInOrder(b.checkpointId ?? b.epoch);
-      this.commits = committable.then(async (c) => { await this.writer.commit(c); });
+      const committable = this.writer.preCommit(b.checkpointId ?? b.epoch);
+      this.commits = this.afterCommits(async () => { await this.writer.commit(await committable); });
       this.lastCommit = this.commits;
       return;
     }
     if (b.checkpointId === undefined) return;
     const id = b.checkpointId;
-    const committable = this.preCommitInOrder(id);
-    this.commits = committable.then(() => undefined);
+    const committable = this.writer.preCommit(id); // draws the line synchronously (SinkWriter contract)
+    committable.catch(() => undefined); // a failed pre-commit fails the checkpoint that awaits it
     let settle!: PendingCommit['settle'];
     this.lastCommit = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
-    this.pending.set(id, { committable, settle });
+    this.pending.set(id, { committable, settle, committing: false });
   }
 
-  /** The pre-commit of checkpoint `checkpointId` (for the task's state handle). */
-  preCommitted(checkpointId: number): Promise<SinkCommittable> | null { return this.pending.get(checkpointId)?.committable ?? null; }
+  /**
+   * What checkpoint `checkpointId` records for the sink: its own pre-commit and every earlier one
+   * not yet committed (a failed checkpoint's, or one still completing), in order. Recovery
+   * commits them all; commits are idempotent, so one that did happen meanwhile is harmless.
+   */
+  preCommitted(checkpointId: number): Promise<SinkCommittable[]> | null {
+    const upTo = [...this.pending].filter(([id]) => id <= checkpointId).map(([, p]) => p.committable);
+    return upTo.length ? Promise.all(upTo) : null;
+  }
 
   /** Checkpoint N is complete: commit every pending transaction up to N, in order. */
   notifyCheckpointComplete(checkpointId: number): void {
-    for (const [id, p] of [...this.pending]) {
+    for (const [id, p] of this.pending) {
       if (id > checkpointId) break;
-      this.pending.delete(id);
-      this.commits = this.afterCommits(async () => { await this.writer.commit(await p.committable); });
+      if (p.committing) continue;
+      p.committing = true;
+      // It stays pending (and in every checkpoint's state) until the commit has finished: a
+      // checkpoint taken meanwhile may complete before it, and a crash then must still commit it.
+      this.commits = this.afterCommits(async () => { await this.writer.commit(await p.committable); this.pending.delete(id); });
       this.commits.then(() => p.settle.resolve(), (e: unknown) => p.settle.reject(e));
     }
   }

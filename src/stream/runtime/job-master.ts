@@ -274,7 +274,7 @@ export class JobMaster implements JobMasterGateway {
       const handle = handleOf(`${v.id}/${subtask}`);
       return {
         checkpointId: from.checkpointId, storageJob: from.jobId, position: handle?.position ?? undefined,
-        committables: handle?.committable ? [handle.committable] : [], fullSnapshot: foreign, since: handle?.since ?? 0,
+        committables: handle?.committables ?? [], fullSnapshot: foreign, since: handle?.since ?? 0,
       };
     }
     // Rescaled: every old subtask's state, filtered by key group; partition positions merged.

@@ -39,7 +39,7 @@ describe('TaskCheckpointer', () => {
     cp.snapshot(2, 0);
     await settled(2);
     expect(acks.map((a) => a.checkpointId)).toEqual([1, 2]);
-    expect(acks[0]).toMatchObject({ task: '2/0', alignmentMs: 3, handle: { state: '2/0/', keys: 100, position: { offset: 42 }, committable: null } });
+    expect(acks[0]).toMatchObject({ task: '2/0', alignmentMs: 3, handle: { state: '2/0/', keys: 100, position: { offset: 42 }, committables: null } });
     expect(acks[1].handle).toMatchObject({ keys: 2 });
     expect(acks[1].sizeBytes * 10).toBeLessThan(acks[0].sizeBytes);
     const store = await checkpointStore(dataDir);

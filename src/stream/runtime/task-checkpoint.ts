@@ -48,14 +48,14 @@ export interface TaskStateHandle {
   readonly keys: number;
   /** The source reader's position after the barrier (source tasks). */
   readonly position: SourcePosition;
-  /** The sink's pre-committed transaction (sink tasks). */
-  readonly committable: SinkCommittable;
+  /** The sink's pre-committed transactions not yet committed, oldest first (sink tasks). */
+  readonly committables: SinkCommittable[] | null;
   /** The checkpoint of the task's last full snapshot: its state is read from versions since then. */
   readonly since: number;
 }
 
-/** The sink side of a snapshot: the pre-commit for checkpoint N (chained after earlier ones). */
-export interface PreCommitting { preCommitted(checkpointId: number): Promise<SinkCommittable> | null }
+/** The sink side of a snapshot: checkpoint N's pre-commit with the earlier ones still uncommitted. */
+export interface PreCommitting { preCommitted(checkpointId: number): Promise<SinkCommittable[]> | null }
 
 export interface TaskCheckpointSinks {
   acknowledge(ack: CheckpointAck): void;
@@ -107,8 +107,8 @@ export class TaskCheckpointer {
     const write = (async () => {
       const store = await checkpointStore(this.config.dataDir);
       const bytes = await store.writeState(this.config.storageJob, checkpointId, entries);
-      const committable = await preCommit;
-      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committable, since };
+      const committables = await preCommit;
+      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committables, since };
       this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes, alignmentMs });
     })().catch((e: unknown) => this.decline(checkpointId, e));
     this.writes.add(write);

@@ -1,152 +1,152 @@
-// connector = 'kafka' as an exactly-once sink by two-phase commit. Each sink subtask owns one
-// transactional producer with a stable id (weir-<sink>-<subtask>). Rows go into the open Kafka
-// transaction as they arrive; on checkpoint barrier N the writer flushes (pre-commit) and returns
-// a committable; when checkpoint N completes, the transaction commits. Rows that arrive between
-// the barrier and the commit wait in memory, because a producer has one transaction at a time.
+// connector = 'kafka' as a sink. Exactly-once (the default) publishes each completed checkpoint's
+// rows in one Kafka transaction. Flink's KafkaSink instead writes into a transaction kept open
+// from one checkpoint to the next and, after a crash, resumes it by its producer id and epoch —
+// which kafkajs cannot do. So here the rows of checkpoint N are kept in N's committable (the
+// checkpoint holds them: a write-ahead log) and sent only once N completes, in a transaction that
+// also commits a marker naming the committable (publish-marker.ts). After a crash the new writer's
+// InitProducerId fences the old one (the broker aborts a transaction it left half-sent, or
+// finishes one it was committing); then the marker says which restored committables were
+// published, and the rest are published now. Nothing is lost or doubled, read_committed readers
+// never wait on a transaction left open, and a transaction lives only while one checkpoint's
+// rows are sent, so Kafka's transaction timeout does not limit the checkpoint interval.
 //
-// kafkajs cannot resume another producer's transaction (Flink does it by reflection), so the
-// committable carries the transaction's records (a write-ahead copy). On recovery the new
-// producer's InitProducerId fences the old one and aborts whatever it left open; then, for each
-// committable of the restored checkpoint, a read_committed look at the transaction's first
-// offsets shows whether it had committed (its records carry a weir-txn header with a unique tag);
-// if not, its records are written again in a fresh transaction. Nothing is lost or doubled.
+// sink.delivery = 'at-least-once' sends rows as they arrive (idempotent producer, no
+// transaction) and flushes them on every barrier.
 
 import { randomUUID } from 'node:crypto';
-import type { Producer, Transaction } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { SqlError, SqlState } from '../../../errors.js';
 import type { Chunk } from '../../chunk.js';
 import type { SinkCommittable, SinkConnector, SinkContext, SinkWriter } from '../sink-writer.js';
 import { kafkaClient } from './client.js';
 import { encodeChangelog, type KafkaRecord } from './changelog-encoding.js';
+import { addMarker, lastPublishedTag, markerGroup } from './publish-marker.js';
 import { type KafkaSinkOptions, kafkaSinkOptions } from './sink-options.js';
-import { committedTags } from './txn-probe.js';
-
-export const TXN_HEADER = 'weir-txn';
 
 interface KafkaCommittable {
   readonly checkpointId: number;
-  readonly tag: string | null;
-  /** First offset the transaction wrote in each partition. */
-  readonly offsets: Record<string, string>;
-  readonly records: [string | null, string | null][];
+  /** Unique per committable; the marker of its publish carries it. */
+  readonly tag: string;
+  readonly records: [key: string | null, value: string | null][];
 }
 
+/** A publish that failed (broker unreachable, a leader moving) is retried this many times. */
+const PUBLISH_ATTEMPTS = 4;
+
 export class KafkaSinkWriter implements SinkWriter {
+  private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly connected: Promise<void>;
-  private chain: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
-  private txn: Transaction | null = null;
-  private tag: string | null = null;
-  private txnRecords: KafkaRecord[] = [];
-  private offsets: Record<string, string> = {};
-  /** Pre-committed, waiting for its checkpoint to complete. */
-  private awaiting: { checkpointId: number; txn: Transaction | null } | null = null;
-  private held: KafkaRecord[] = [];
+  private readonly exactlyOnce: boolean;
   readonly transactionalId: string;
+  private readonly marker: string;
+  /** Exactly-once: the rows since the last barrier. */
+  private records: KafkaRecord[] = [];
+  /** At-least-once: sends in flight, in order; the first failure sticks and fails the next call. */
+  private sends: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
 
   constructor(private readonly opts: KafkaSinkOptions, private readonly ctx: SinkContext) {
+    this.exactlyOnce = opts.delivery === 'exactly-once';
     this.transactionalId = `weir-${ctx.sinkId}-${ctx.subtask}`;
-    const kafka = kafkaClient(opts.brokers, 'weir-sink');
-    this.producer = opts.delivery === 'exactly-once'
-      ? kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: opts.transactionTimeoutMs, allowAutoTopicCreation: true })
-      : kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
-    // The first transaction (recover() begins an empty one) runs InitProducerId, fencing an older instance.
-    this.connected = this.producer.connect();
-    this.connected.catch((e: unknown) => { this.failure = e; });
+    this.marker = markerGroup(ctx.sinkId, ctx.subtask);
+    this.kafka = kafkaClient(opts.brokers, 'weir-sink');
+    this.producer = this.exactlyOnce
+      ? this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: opts.transactionTimeoutMs, allowAutoTopicCreation: true })
+      : this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    this.connected = this.producer.connect().then(() => (this.exactlyOnce ? this.fence() : undefined));
+    this.connected.catch((e: unknown) => { this.failure ??= e; });
+  }
+
+  /**
+   * kafkajs sends InitProducerId (with the transactional id) on the first transaction, not on
+   * connect: begin and end an empty one, so a predecessor is fenced at once and any transaction
+   * it left open stops holding read_committed readers back.
+   */
+  private async fence(): Promise<void> {
+    const t = await this.producer.transaction();
+    await t.abort();
   }
 
   private check(): void {
-    if (this.failure) {
-      const e = this.failure;
-      throw e instanceof SqlError ? e : new SqlError(SqlState.ConnectionFailure, `kafka sink on topic "${this.opts.topic}": ${e instanceof Error ? e.message : String(e)}`);
-    }
+    if (this.failure) throw this.sinkError(this.failure);
+  }
+
+  private sinkError(e: unknown): SqlError {
+    return e instanceof SqlError ? e : new SqlError(SqlState.ConnectionFailure, `kafka sink on topic "${this.opts.topic}": ${e instanceof Error ? e.message : String(e)}`);
   }
 
   write(chunk: Chunk): void {
     this.check();
+    if (this.exactlyOnce) {
+      encodeChangelog(chunk, this.opts.encoding, this.ctx.columns, this.ctx.keyColumns, this.records);
+      return;
+    }
     const records: KafkaRecord[] = [];
     encodeChangelog(chunk, this.opts.encoding, this.ctx.columns, this.ctx.keyColumns, records);
     if (!records.length) return;
-    if (this.awaiting) { for (const r of records) this.held.push(r); return; }
-    this.enqueue(records);
-  }
-
-  /** Send in order, one step after another; the first failure sticks and fails the next call. */
-  private enqueue(records: KafkaRecord[]): void {
-    const exactlyOnce = this.opts.delivery === 'exactly-once';
-    if (exactlyOnce) for (const r of records) this.txnRecords.push(r);
-    this.chain = this.chain.then(async () => {
+    this.sends = this.sends.then(async () => {
       if (this.failure) return;
       await this.connected;
-      if (exactlyOnce && !this.txn) { this.txn = await this.producer.transaction(); this.tag = randomUUID(); }
-      const headers = this.tag ? { [TXN_HEADER]: this.tag } : undefined;
-      const sender = this.txn ?? this.producer;
-      for (const part of bySize(records)) {
-        const meta = await sender.send({ topic: this.opts.topic, messages: part.map((r) => ({ key: r.key, value: r.value, headers })) });
-        for (const m of meta) {
-          const first = m.baseOffset ?? m.offset;
-          if (first !== undefined && this.offsets[m.partition] === undefined) this.offsets[m.partition] = first;
-        }
-      }
+      for (const part of bySize(records)) await this.producer.send({ topic: this.opts.topic, messages: part.map((r) => ({ key: r.key, value: r.value })) });
     }).catch((e: unknown) => { this.failure ??= e; });
   }
 
   preCommit(checkpointId: number): Promise<SinkCommittable> {
-    // The line is drawn now: sends already queued belong to this transaction; later rows are held
-    // until it commits (a producer has one transaction at a time).
-    const records = this.txnRecords;
-    this.txnRecords = [];
-    const awaiting: { checkpointId: number; txn: Transaction | null } = { checkpointId, txn: null };
-    this.awaiting = awaiting;
-    return this.chain.then(() => {
-      this.check();
-      const c: KafkaCommittable = { checkpointId, tag: this.txn ? this.tag : null, offsets: this.offsets, records: records.map((r) => [r.key, r.value]) };
-      // An empty checkpoint opens no Kafka transaction at all: nothing to commit, nothing to fail.
-      awaiting.txn = this.txn;
-      this.txn = null; this.tag = null; this.offsets = {};
-      return c as unknown as SinkCommittable;
-    });
+    // The line is drawn now: rows written after this call belong to the next checkpoint.
+    const records = this.records;
+    this.records = [];
+    const c: KafkaCommittable = { checkpointId, tag: randomUUID(), records: records.map((r) => [r.key, r.value]) };
+    if (this.exactlyOnce) return Promise.resolve(c as unknown as SinkCommittable);
+    return this.sends.then(() => { this.check(); return c as unknown as SinkCommittable; });
   }
 
   async commit(committable: SinkCommittable): Promise<void> {
     const c = committable as unknown as KafkaCommittable;
-    const a = this.awaiting;
-    if (a && a.checkpointId === c.checkpointId) {
-      if (a.txn) await a.txn.commit();
-      this.awaiting = null;
-      const held = this.held;
-      this.held = [];
-      if (held.length) this.enqueue(held);
+    if (!this.exactlyOnce || !c.records.length) return;
+    await this.connected;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.publish(c);
+        return;
+      } catch (e) {
+        // Whether a failed commit took effect is unknown (the reply may be what was lost): the
+        // marker tells. A fenced or broken producer fails the job, whose recovery publishes.
+        if (attempt >= PUBLISH_ATTEMPTS) throw this.sinkError(e);
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+        if (await lastPublishedTag(this.kafka, this.marker, this.opts.topic).catch(() => null) === c.tag) return;
+      }
+    }
+  }
+
+  private async publish(c: KafkaCommittable): Promise<void> {
+    const t = await this.producer.transaction();
+    try {
+      for (const part of bySize(c.records)) {
+        await t.send({ topic: this.opts.topic, messages: part.map(([key, value]) => ({ key, value })) });
+      }
+      await addMarker(t, this.marker, this.opts.topic, c.checkpointId, c.tag);
+      await t.commit();
+    } catch (e) {
+      if (t.isActive()) await t.abort().catch(() => undefined);
+      throw e;
     }
   }
 
   async recover(committed: readonly SinkCommittable[]): Promise<void> {
-    await this.connected;
-    if (this.opts.delivery === 'exactly-once') {
-      // kafkajs sends InitProducerId with the transactional id on the first transaction, not on
-      // connect: begin (and end) an empty one now, which fences the previous instance and makes
-      // the broker abort (or finish committing) whatever it left open.
-      await this.chain;
-      const fence = await this.producer.transaction();
-      await fence.abort();
-    }
-    const cs = (committed as unknown as KafkaCommittable[]).filter((c) => c.tag && c.records.length);
-    if (!cs.length) return;
-    const visible = await committedTags(this.opts, cs.map((c) => ({ tag: c.tag!, offsets: c.offsets })), undefined, this.opts.transactionTimeoutMs + 5_000);
-    for (const c of cs) {
-      if (visible.has(c.tag!)) continue;
-      const t = await this.producer.transaction();
-      for (const part of bySize(c.records.map(([key, value]) => ({ key, value })))) {
-        await t.send({ topic: this.opts.topic, messages: part.map((r) => ({ key: r.key, value: r.value, headers: { [TXN_HEADER]: c.tag! } })) });
-      }
-      await t.commit();
-    }
+    await this.connected; // fenced: no earlier instance can still publish
+    if (!this.exactlyOnce) return;
+    const cs = committed as unknown as KafkaCommittable[];
+    if (!cs.some((c) => c.records.length)) return;
+    // Committables are published in order, so those up to the marked one are in Kafka already.
+    const last = await lastPublishedTag(this.kafka, this.marker, this.opts.topic);
+    for (const c of cs.slice(cs.findIndex((x) => x.tag === last) + 1)) await this.commit(c as unknown as SinkCommittable);
   }
 
   async close(): Promise<void> {
-    await this.chain.catch(() => undefined);
-    if (this.txn) await this.txn.abort().catch(() => undefined);
+    this.records = [];
+    await this.sends.catch(() => undefined);
+    await this.connected.catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
 }
@@ -158,10 +158,13 @@ export class KafkaSinkWriter implements SinkWriter {
  */
 const MAX_SEND_CHARS = 256 * 1024;
 
-function* bySize(records: readonly KafkaRecord[]): Generator<readonly KafkaRecord[]> {
+type Sized = KafkaRecord | readonly [string | null, string | null];
+const sizeOf = (r: Sized) => (Array.isArray(r) ? (r[0]?.length ?? 0) + (r[1]?.length ?? 0) : ((r as KafkaRecord).key?.length ?? 0) + ((r as KafkaRecord).value?.length ?? 0));
+
+function* bySize<R extends Sized>(records: readonly R[]): Generator<readonly R[]> {
   let start = 0, bytes = 0;
   for (let i = 0; i < records.length; i++) {
-    const n = (records[i].key?.length ?? 0) + (records[i].value?.length ?? 0) + 64;
+    const n = sizeOf(records[i]) + 64;
     if (bytes + n > MAX_SEND_CHARS && i > start) { yield records.slice(start, i); start = i; bytes = 0; }
     bytes += n;
   }
@@ -170,11 +173,6 @@ function* bySize(records: readonly KafkaRecord[]): Generator<readonly KafkaRecor
 
 export const kafkaSinkConnector: SinkConnector = {
   name: 'kafka',
-  validate(options, _columns, keyColumns) { kafkaSinkOptions(options, keyColumns !== null, checkpointInterval(options)); },
-  open(options, ctx) { return new KafkaSinkWriter(kafkaSinkOptions(options, ctx.keyColumns !== null, checkpointInterval(options)), ctx); },
+  validate(options, _columns, keyColumns) { kafkaSinkOptions(options, keyColumns !== null); },
+  open(options, ctx) { return new KafkaSinkWriter(kafkaSinkOptions(options, ctx.keyColumns !== null), ctx); },
 };
-
-function checkpointInterval(o: Readonly<Record<string, string>>): number | null {
-  const v = o['checkpoint.interval.ms'];
-  return v === undefined ? null : Number(v);
-}
