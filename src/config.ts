@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly slotsPerTaskManager?: number;
   /** Flink-compatible REST API port (0: ephemeral), or null when disabled with `off`. */
   readonly restPort: number | null;
+  /** Heap size per TaskManager past which streaming state spills to disk; undefined: the default. */
+  readonly stateMemoryBytes?: number;
 }
 
 /** Weir's default port: not PostgreSQL's 5432, so both can run side by side. */
@@ -32,7 +34,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Se
         `       [--max-message-size BYTES (default 256MB)] [--authentication-timeout DURATION (default 60s)] [--shutdown-grace DURATION (default 30s)]\n` +
         `       [--task-managers N (default: one per core)] [--slots N (per task manager, default 64)]\n` +
         `       [--rest-port N|off (Flink-compatible REST API, default ${DEFAULT_REST_PORT})]\n` +
-        `environment: WEIR_PORT, WEIR_HOST, WEIR_DATA_DIR, WEIR_PASSWORD_METHOD, WEIR_MAX_MESSAGE_SIZE, WEIR_AUTHENTICATION_TIMEOUT, WEIR_SHUTDOWN_GRACE, WEIR_REST_PORT\n`);
+        `       [--state-memory SIZE (per task manager: streaming state past it spills to disk, default 512MB)]\n` +
+        `environment: WEIR_PORT, WEIR_HOST, WEIR_DATA_DIR, WEIR_PASSWORD_METHOD, WEIR_MAX_MESSAGE_SIZE, WEIR_AUTHENTICATION_TIMEOUT, WEIR_SHUTDOWN_GRACE, WEIR_REST_PORT, WEIR_STATE_MEMORY\n`);
       process.exit(0);
     }
     const m = /^--([\w-]+)(?:=(.*))?$/.exec(a);
@@ -52,10 +55,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Se
     taskManagers: optionalCount('task-managers', get('task-managers', 'WEIR_TASK_MANAGERS', '')),
     slotsPerTaskManager: optionalCount('slots', get('slots', 'WEIR_SLOTS', '')),
     restPort: parseRestPort(get('rest-port', 'WEIR_REST_PORT', String(DEFAULT_REST_PORT))),
+    stateMemoryBytes: optionalMemory('state-memory', get('state-memory', 'WEIR_STATE_MEMORY', '')),
   };
 }
 
-const BYTE_UNITS: Record<string, number> = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+const BYTE_UNITS: Record<string, number> = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 const MS_UNITS: Record<string, number> = { ms: 1, s: 1000, min: 60_000 };
 
 /** A size such as `1048576`, `64kB`, `256MB` or `1GB` (PostgreSQL's memory units). */
@@ -64,6 +68,15 @@ function parseBytes(name: string, v: string): number {
   const n = m ? Number(m[1]) * (BYTE_UNITS[m[2] ?? 'B'] ?? NaN) : NaN;
   // At least 1 kB so ordinary statements fit; at most PostgreSQL's 1 GB.
   if (!(n >= 1024 && n <= 1024 ** 3)) throw new Error(`invalid ${name}: ${v} (1kB to 1GB)`);
+  return n;
+}
+
+/** A memory size for state (`64MB`, `4GB`; at least 1 MB), or undefined when not given. */
+function optionalMemory(name: string, v: string): number | undefined {
+  if (v === '') return undefined;
+  const m = /^\s*(\d+)\s*(B|kB|MB|GB|TB)?\s*$/.exec(v);
+  const n = m ? Number(m[1]) * (BYTE_UNITS[m[2] ?? 'B'] ?? NaN) : NaN;
+  if (!(n >= 1024 ** 2)) throw new Error(`invalid ${name}: ${v} (a size such as 512MB or 4GB, at least 1MB)`);
   return n;
 }
 

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   // The streaming runtime reads its cluster size from the environment (see stream/runtime/cluster.ts).
   if (cfg.taskManagers) process.env.WEIR_TASK_MANAGERS = String(cfg.taskManagers);
   if (cfg.slotsPerTaskManager) process.env.WEIR_SLOTS = String(cfg.slotsPerTaskManager);
+  if (cfg.stateMemoryBytes) process.env.WEIR_STATE_MEMORY = String(cfg.stateMemoryBytes);
   const db = await Database.open({ dataDir: cfg.dataDir, bootstrapUser: process.env.WEIR_BOOTSTRAP_USER ?? safeUser() });
   const server = new PgServer(db, {
     host: cfg.host, port: cfg.port, passwordMethod: cfg.passwordMethod,

@@ -4,6 +4,7 @@
 // WEIR_STREAM_RUNTIME=local runs jobs in this thread with LocalJob instead (the first runtime,
 // kept for comparison).
 
+import { join } from 'node:path';
 import { SqlError, SqlState } from '../errors.js';
 import type { Database } from '../database.js';
 import type { RelationDef } from '../catalog/catalog.js';
@@ -195,7 +196,10 @@ export class StreamingManager {
   }
 
   private async startOnCluster(info: JobInfo, rel: RelationDef, plan: StreamNode, settings: JobSettings, recovery: Recovery): Promise<RunningJob> {
-    if (!this.cluster) { this.cluster = new MiniCluster(this.clusterConfig); this.dispatcher = new Dispatcher(this.cluster); }
+    if (!this.cluster) {
+      this.cluster = new MiniCluster({ ...this.clusterConfig, spillDir: this.clusterConfig.spillDir ?? join(this.db.dataDir, 'spill') });
+      this.dispatcher = new Dispatcher(this.cluster);
+    }
     const db = this.db;
     const config = settings.checkpoint ?? null;
     let checkpoint: JobCheckpointServices | undefined;

@@ -20,6 +20,7 @@ import type { StreamNode } from '../plan/stream-plan.js';
 import { type PackedChunk, packChunk } from './chunk-codec.js';
 import { ExternalSinkOperator, openExternalSink } from './external-sink.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
+import type { StateMemory } from '../state/state-memory.js';
 
 const PASS: StreamOperator = {
   processChunk(chunk, _i, out) { out.emit(chunk); },
@@ -46,13 +47,18 @@ export interface SubtaskInfo {
   readonly parallelism: number;
   /** Checkpointing on: operators get change-tracking state (collected here, by chain index) and sinks commit on completion. */
   readonly checkpointState?: MemoryStateBackend[];
+  /** The TaskManager bounds state memory: operators' state may spill (backends collected in `backends`). */
+  readonly stateMemory?: StateMemory;
+  readonly backends?: MemoryStateBackend[];
 }
 
 function createOperator(node: StreamNode, ctx: ExecContext, where: SubtaskInfo, index: number): StreamOperator {
   const state = (): MemoryStateBackend | undefined => {
-    if (!where.checkpointState) return undefined;
-    const b = new MemoryStateBackend({ trackChanges: true });
-    where.checkpointState[index] = b;
+    const memory = where.stateMemory;
+    if (!where.checkpointState && !memory) return undefined;
+    const b = new MemoryStateBackend({ trackChanges: where.checkpointState !== undefined, spill: memory ? () => memory.port() : undefined });
+    if (where.checkpointState) where.checkpointState[index] = b;
+    where.backends?.push(b);
     return b;
   };
   switch (node.op) {

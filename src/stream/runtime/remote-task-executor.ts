@@ -14,6 +14,12 @@ import { SqlError, SqlState } from '../../errors.js';
 const SUBMIT_TIMEOUT_MS = 60_000;
 
 /** The TaskManager entry module next to this file, as TypeScript source or compiled JavaScript. */
+/** Where a TaskManager spills state, and from which heap size on (state-memory.ts). */
+export interface TaskManagerStateConfig { readonly memoryBytes: number; readonly spillDir: string }
+
+/** What a TaskManager worker is started with. */
+export interface TaskManagerWorkerData { readonly entry: string; readonly id: string; readonly state: TaskManagerStateConfig | null }
+
 function entryUrl(): string {
   const self = import.meta.url;
   return new URL(self.endsWith('.ts') ? './task-manager-main.ts' : './task-manager-main.js', self).href;
@@ -38,8 +44,10 @@ export class RemoteTaskExecutor implements TaskExecutorGateway {
     readonly id: string,
     private readonly jobMaster: (jobId: number) => JobMasterGateway | undefined,
     private readonly onLost: (id: string, reason: string) => void,
+    state: TaskManagerStateConfig | null = null,
   ) {
-    this.worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry: entryUrl() }, execArgv: [], name: id });
+    const workerData: TaskManagerWorkerData = { entry: entryUrl(), id, state };
+    this.worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData, execArgv: [], name: id });
     this.worker.unref();
     let registered!: () => void, failed!: (e: Error) => void;
     this.registered = new Promise((res, rej) => { registered = res; failed = rej; });

@@ -30,6 +30,8 @@ export interface StreamTaskHooks {
   /** The barrier passed this task; a view's or table sink's chain hands over the epoch's output. */
   acknowledge(barrier: Barrier, output: PackedChunk[] | undefined): void;
   fail(error: unknown): void;
+  /** The chain has processed a barrier and let go of what it touched: state may spill now. */
+  afterBarrier?(): void;
 }
 
 /** A time slice: long enough to amortize scheduling, short enough to keep other tasks live. */
@@ -106,6 +108,7 @@ export class StreamTask {
     this.chain.processBarrier(b);
     this.writer.broadcastBarrier(b);
     if (b.checkpointId !== undefined) this.checkpointer?.snapshot(b.checkpointId, alignmentMs);
+    this.hooks.afterBarrier?.();
     const output = this.chain.collector?.takeEpoch();
     // An external sink acknowledges once the epoch is committed to its system; acknowledgements
     // stay in epoch order because the sink's commits are chained.

@@ -124,6 +124,9 @@ export class TaskCheckpointer {
   /** Restored from another job's checkpoint or rescaled: the next snapshot writes every key, not a delta. */
   writeFullSnapshotNext(): void { this.full = true; }
 
+  /** A full snapshot is due (it iterates every table, so no state may be spilled until then). */
+  get fullSnapshotPending(): boolean { return this.full; }
+
   /** Encode every changed key now: values are live objects the next records will mutate. */
   private collect(): Map<string, string | null> {
     const out = new Map<string, string | null>();

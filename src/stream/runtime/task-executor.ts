@@ -21,6 +21,7 @@ import { loadExternalSinks, needsExternalSink } from './external-sink.js';
 import { TaskCheckpointer } from './task-checkpoint.js';
 import { restoreTask } from './task-restore.js';
 import type { MemoryStateBackend } from '../state/memory-state.js';
+import type { StateMemory } from '../state/state-memory.js';
 
 /** How often task metrics are reported. */
 const METRICS_INTERVAL_MS = 1000;
@@ -40,7 +41,7 @@ export class TaskExecutor {
   /** Channels whose two ends both run here. */
   private readonly pipes = new LocalPipes();
 
-  constructor(private readonly send: (m: FromTaskExecutor) => void) {
+  constructor(private readonly send: (m: FromTaskExecutor) => void, private readonly stateMemory: StateMemory | null = null) {
     // Every second, each running task's back-pressure and rows read (Flink's metric reporter).
     setInterval(() => {
       if (!this.tasks.size) return;
@@ -123,7 +124,10 @@ export class TaskExecutor {
     const writer = new RecordWriterOutput(partitions);
     const cp = tdd.checkpointing;
     const checkpointState: MemoryStateBackend[] | undefined = cp ? [] : undefined;
-    const chain = new OperatorChain(createChainOperators(isSourceNode(head) ? vertex.operators.slice(1) : vertex.operators, job.exec, { subtask: tdd.subtask, parallelism: vertex.parallelism, checkpointState }), writer);
+    const backends: MemoryStateBackend[] = [];
+    const where = { subtask: tdd.subtask, parallelism: vertex.parallelism, checkpointState, stateMemory: this.stateMemory ?? undefined, backends };
+    const chain = new OperatorChain(createChainOperators(isSourceNode(head) ? vertex.operators.slice(1) : vertex.operators, job.exec, where), writer);
+    const memory = this.stateMemory?.forTask(backends) ?? null;
     const inputs = [...tdd.inputs].sort((a, b) => a.targetInput - b.targetInput)
       .flatMap((g) => g.channels.map((c) => (c.localId ? this.pipes.receiver(c.localId, tdd.credits, g.targetInput, wake) : new CreditReceiver(c.port!, g.targetInput, tdd.credits, wake))));
     const source = this.source(head, tdd, job, () => task!);
@@ -139,7 +143,9 @@ export class TaskExecutor {
         this.send({ type: 'updateTaskExecutionState', update: { jobId: tdd.job.jobId, attemptId: tdd.attemptId, state: 'FAILED', error: serializeError(e) } });
         this.reportTerminated(tdd.job.jobId, tdd.attemptId, task!);
       },
+      afterBarrier: memory ? () => { memory.relieve(checkpointer?.fullSnapshotPending ?? false); } : undefined,
     }, checkpointer, cp?.mode !== 'AT_LEAST_ONCE');
+    if (memory) void task.terminated().then(() => memory.release());
     this.tasks.set(tdd.attemptId, { jobId: tdd.job.jobId, task, vertexId: tdd.vertexId, subtask: tdd.subtask });
     if (!tdd.restore || !cp) { task.schedule(); return Promise.resolve(); }
     checkpointer!.restoredSince(tdd.restore.since);

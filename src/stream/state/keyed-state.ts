@@ -1,9 +1,10 @@
 // The contract between streaming operators and their state, after RisingWave's StateTable: every
 // piece of operator state that must survive a restart (aggregation groups, min/max multisets,
 // join rows by key, Top-N partitions) lives in a named table of string keys → values, reached
-// only through these methods. The in-memory backend (memory-state.ts) is what runs today; a
-// LevelDB backend can implement the same interface for checkpoints: `changes()` lists exactly
-// what was put or deleted since the last `commit()`, so a checkpoint writes a delta.
+// only through these methods. Tables live in memory (memory-state.ts); `changes()` lists exactly
+// what was put or deleted since the last `commit()`, so a checkpoint writes a delta; and when a
+// TaskManager's heap passes its budget, cold entries spill to a LevelDB of its own and come back
+// on their next `get` (state-memory.ts).
 //
 // Keys are strings built with `datumKey`/`rowKey` (order-independent lookups; no range scans on
 // values). A table can be split into scopes — one group's min/max multiset, one join key's rows —
@@ -39,9 +40,19 @@ export interface StateTable<V> extends KeyedState<V> {
   readonly changedCount: number;
   /** The changes are durable (a checkpoint wrote them): start a new change set. */
   commit(): void;
+  /** The owner of `scope` was spilled: the scope may be spilled with it (memory-only tables ignore this). */
+  spillScope(scope: string): void;
+}
+
+/** How a table's values survive being spilled (state-memory.ts): values are live objects. */
+export interface TableOptions<V> {
+  /** A spilled value comes back decoded, as plain fields: make it a live value again. */
+  revive?(key: string, decoded: unknown): V;
+  /** The value of `key` was spilled: spill the scopes it refers to (see spillScope). */
+  onSpill?(key: string): void;
 }
 
 /** Creates the state tables of one operator instance. */
 export interface StateBackend {
-  table<V>(name: string): StateTable<V>;
+  table<V>(name: string, options?: TableOptions<V>): StateTable<V>;
 }

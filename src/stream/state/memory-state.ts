@@ -2,8 +2,17 @@
 // keys. Change tracking (for incremental checkpoints) is opt-in: with it, each table keeps the set
 // of keys changed since the last commit (a key changed again in the same epoch costs a Set lookup,
 // no allocation); without it — nothing commits yet — put is a plain Map.set and nothing grows.
+//
+// With a spill port (a TaskManager with a state memory budget), `evict()` writes the least
+// recently used entries out, encoded as checkpoints encode them, and drops them from memory; a
+// later `get` reads one back (synchronously) and revives it. Entries changed since the last
+// checkpoint stay in memory, so a checkpoint's delta is always read from memory. A scope is
+// spilled as one value, when its owner is (`spillScope`). Whole-table iteration (restore,
+// rescaling, a full snapshot) happens only while nothing is spilled (the task pins its state).
 
-import { SCOPE_SEP, type KeyedState, type StateBackend, type StateTable } from './keyed-state.js';
+import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
+import { SCOPE_SEP, type KeyedState, type StateBackend, type StateTable, type TableOptions } from './keyed-state.js';
+import type { SpillPort } from './spill-store.js';
 
 /** Keys of one scope, with the change set of that scope. */
 class Scope<V> implements KeyedState<V> {
@@ -16,6 +25,7 @@ class Scope<V> implements KeyedState<V> {
     this.changed?.add(key);
     return true;
   }
+  markChanged(key: string): void { this.changed?.add(key); }
   get size(): number { return this.map.size; }
   entries(): IterableIterator<[string, V]> { return this.map.entries(); }
   values(): IterableIterator<V> { return this.map.values(); }
@@ -27,15 +37,59 @@ export class MemoryStateTable<V> implements StateTable<V> {
   private readonly scopes = new Map<string, Scope<V>>();
   /** Changed keys per scope; a dropped scope keeps its set until commit so its deletes are listed. */
   private readonly scopeChanged = new Map<string, Set<string>>();
+  /** Something of this table is in the spill store: a miss must look there. */
+  private spilled = false;
+  /** Keep `top` in least-recently-used order (from the first eviction on; free until then). */
+  private lru = false;
 
-  constructor(readonly name: string, private readonly tracking: boolean) { this.top = new Scope<V>(tracking ? this.topChanged : null); }
+  constructor(
+    readonly name: string,
+    private readonly tracking: boolean,
+    private spill: SpillPort | null = null,
+    private readonly options: TableOptions<V> = {},
+  ) { this.top = new Scope<V>(tracking ? this.topChanged : null); }
 
-  get(key: string): V | undefined { return this.top.map.get(key); }
+  get(key: string): V | undefined {
+    const map = this.top.map;
+    const v = map.get(key);
+    if (v !== undefined) {
+      if (this.lru) { map.delete(key); map.set(key, v); }
+      return v;
+    }
+    return this.spilled ? this.load(key) : undefined;
+  }
+
   put(key: string, value: V): void { this.top.put(key, value); }
-  delete(key: string): boolean { return this.top.delete(key); }
+
+  delete(key: string): boolean {
+    if (this.top.delete(key)) {
+      if (this.spilled) this.spill!.write(key, null); // an older copy may be out there
+      return true;
+    }
+    if (!this.spilled || this.spill!.read(key) === undefined) return false;
+    this.spill!.write(key, null);
+    this.top.markChanged(key);
+    return true;
+  }
+
+  /** Entries in memory (spilled ones are not counted). */
   get size(): number { return this.top.map.size; }
-  entries(): IterableIterator<[string, V]> { return this.top.map.entries(); }
-  values(): IterableIterator<V> { return this.top.map.values(); }
+  entries(): IterableIterator<[string, V]> { this.assertResident(); return this.top.map.entries(); }
+  values(): IterableIterator<V> { this.assertResident(); return this.top.map.values(); }
+
+  private assertResident(): void {
+    if (this.spilled) throw new Error(`state table ${this.name} has spilled entries and cannot be iterated synchronously`);
+  }
+
+  /** A spilled entry, read back into memory (the spilled copy stays until overwritten or deleted). */
+  private load(key: string): V | undefined {
+    const text = this.spill!.read(key);
+    if (text === undefined) return undefined;
+    const decoded = decodeStateValue(text);
+    const v = this.options.revive ? this.options.revive(key, decoded) : (decoded as V);
+    this.top.map.set(key, v);
+    return v;
+  }
 
   scope(scope: string): KeyedState<V> {
     let s = this.scopes.get(scope);
@@ -43,20 +97,64 @@ export class MemoryStateTable<V> implements StateTable<V> {
       let changed = this.scopeChanged.get(scope);
       if (!changed && this.tracking) { changed = new Set(); this.scopeChanged.set(scope, changed); }
       s = new Scope<V>(changed ?? null);
+      const text = this.spilled ? this.spill!.read(SCOPE_SEP + scope) : undefined;
+      if (text !== undefined) for (const [k, v] of decodeStateValue(text) as [string, V][]) s.map.set(k, v);
       this.scopes.set(scope, s);
     }
     return s;
   }
 
   dropScope(scope: string): void {
-    const s = this.scopes.get(scope);
+    // A spilled scope is read back first: its keys must be listed as deleted.
+    const s = this.scopes.get(scope) ?? (this.spilled ? (this.scope(scope) as Scope<V>) : undefined);
     if (!s) return;
     const changed = this.scopeChanged.get(scope);
     if (changed) for (const k of s.map.keys()) changed.add(k);
     this.scopes.delete(scope);
+    if (this.spilled) this.spill!.write(SCOPE_SEP + scope, null);
   }
 
+  spillScope(scope: string): void {
+    const s = this.scopes.get(scope);
+    if (!s || !this.spill || this.scopeChanged.get(scope)?.size) return; // changed since the checkpoint: stays
+    this.spill.write(SCOPE_SEP + scope, encodeStateValue([...s.map]));
+    this.scopes.delete(scope);
+    this.scopeChanged.delete(scope);
+    this.spilled = true;
+  }
+
+  /**
+   * Spill about `fraction` of the entries in memory, least recently used first, leaving those
+   * changed since the last checkpoint. Returns how many were spilled.
+   */
+  evict(fraction: number): number {
+    if (!this.spill) return 0;
+    this.lru = true;
+    let budget = Math.ceil(this.top.map.size * fraction), spilled = 0;
+    for (const [k, v] of this.top.map) {
+      if (budget-- <= 0) break;
+      if (this.topChanged.has(k)) continue;
+      let text: string;
+      try {
+        text = encodeStateValue(v);
+      } catch {
+        this.spill = null; // a value the codec cannot write: this table stays in memory
+        break;
+      }
+      this.spill.write(k, text);
+      this.top.map.delete(k);
+      this.spilled = true;
+      this.options.onSpill?.(k);
+      spilled++;
+    }
+    return spilled;
+  }
+
+  /** The task ended: its spilled entries go too. */
+  releaseSpill(): void { if (this.spilled) this.spill?.clear(); }
+
   *iterate(prefix: string): IterableIterator<[string, V]> {
+    this.assertResident();
     for (const [k, v] of this.top.map) if (k.startsWith(prefix)) yield [k, v];
     const sep = prefix.indexOf(SCOPE_SEP);
     if (sep >= 0) {
@@ -103,17 +201,26 @@ export class MemoryStateTable<V> implements StateTable<V> {
   }
 }
 
+export interface MemoryStateOptions {
+  /** Record changed keys for incremental checkpoints (whoever sets it commits). */
+  readonly trackChanges?: boolean;
+  /** Where cold entries may be spilled (a TaskManager with a state memory budget). */
+  readonly spill?: () => SpillPort;
+}
+
 export class MemoryStateBackend implements StateBackend {
   private readonly tables = new Map<string, MemoryStateTable<unknown>>();
-  /** `trackChanges`: record changed keys for incremental checkpoints (whoever sets it commits). */
-  constructor(private readonly opts: { readonly trackChanges?: boolean } = {}) {}
-  table<V>(name: string): StateTable<V> {
+  constructor(private readonly opts: MemoryStateOptions = {}) {}
+  table<V>(name: string, options?: TableOptions<V>): StateTable<V> {
     let t = this.tables.get(name);
-    if (!t) { t = new MemoryStateTable<unknown>(name, this.opts.trackChanges ?? false); this.tables.set(name, t); }
+    if (!t) {
+      t = new MemoryStateTable<unknown>(name, this.opts.trackChanges ?? false, this.opts.spill?.() ?? null, options as TableOptions<unknown>);
+      this.tables.set(name, t);
+    }
     return t as MemoryStateTable<V>;
   }
   /** Every table, for a checkpoint to walk. */
-  all(): Iterable<StateTable<unknown>> { return this.tables.values(); }
+  all(): Iterable<MemoryStateTable<unknown>> { return this.tables.values(); }
   /** Recovery: load one checkpointed entry into table `name` (created if the operator has not yet). */
   restoreEntry(name: string, fullKey: string, value: unknown): void {
     (this.table(name) as MemoryStateTable<unknown>).restoreEntry(fullKey, value);

@@ -46,6 +46,9 @@ interface Group {
   emitted: Row | null;
 }
 
+/** A group as the state codec writes it: fields only. */
+interface SavedGroup { key: Datum[]; rows: number; states: unknown[]; emitted: Row | null }
+
 export class HashAggOperator implements StreamOperator {
   /** Groups by key; min/max multisets in `minput`, one scope per group and call. */
   private readonly groups: StateTable<Group>;
@@ -59,7 +62,11 @@ export class HashAggOperator implements StreamOperator {
   constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string, opts: HashAggOptions = {}) {
     const state = opts.state ?? new MemoryStateBackend();
     this.rowCol = opts.rowCountColumn ?? -1;
-    this.groups = state.table<Group>('groups');
+    // A spilled group comes back as plain fields (revive); its min/max multisets spill with it.
+    this.groups = state.table<Group>('groups', {
+      revive: (k, saved) => this.revive(k, saved),
+      onSpill: (k) => { for (const j of this.extremes) this.minput.spillScope(minputScope(k, j)); },
+    });
     this.minput = state.table<MinputEntry>('minput');
     this.global = groupBy.length === 0;
     this.extremes = aggs.map((a, j) => (a.call.kind === 'min' || a.call.kind === 'max' ? j : -1)).filter((j) => j >= 0);
@@ -74,20 +81,25 @@ export class HashAggOperator implements StreamOperator {
   restoreState(owns: KeyOwnership): void {
     this.dirty.clear();
     for (const [k, saved] of [...this.groups.entries()]) {
-      const d = saved as unknown as { key: Datum[]; rows: number; states: unknown[]; emitted: Row | null };
-      if (owns && !this.global && !owns(d.key)) {
+      if (owns && !this.global && !owns((saved as unknown as SavedGroup).key)) {
         this.groups.delete(k);
         for (const j of this.extremes) this.minput.dropScope(minputScope(k, j));
         continue;
       }
-      const g = this.newGroup(d.key, k);
-      g.rows = d.rows;
-      g.emitted = d.emitted;
-      d.states.forEach((s, j) => restoreFields(g.states[j], s));
-      this.groups.put(k, g);
+      this.groups.put(k, this.revive(k, saved));
     }
     this.groups.commit();
     this.minput.commit();
+  }
+
+  /** A live group from its checkpointed or spilled fields (aggregate states get fresh objects). */
+  private revive(k: string, saved: unknown): Group {
+    const d = saved as SavedGroup;
+    const g = this.newGroup(d.key, k);
+    g.rows = d.rows;
+    g.emitted = d.emitted;
+    d.states.forEach((s, j) => restoreFields(g.states[j], s));
+    return g;
   }
 
   private newGroup(key: Datum[], k: string): Group {

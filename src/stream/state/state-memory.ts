@@ -1,0 +1,66 @@
+// Bounded state memory for a TaskManager (Flink's managed memory, by other means). Operators keep
+// state as live objects in memory-state tables; when the TaskManager's heap passes its budget,
+// each task, at its next barrier, spills part of its tables' least recently used entries to the
+// TaskManager's spill store (spill-store.ts), and reads them back on demand. At a barrier every
+// operator has emitted and let go of the values it touched, so no operator still holds an
+// entry that leaves memory.
+//
+// The heap shrinks only once the garbage collector has run, so after spilling a task waits until
+// the heap went down (or a while passed) before it spills again; otherwise it would spill far more
+// than needed.
+
+import { getHeapStatistics } from 'node:v8';
+import type { MemoryStateBackend } from './memory-state.js';
+import type { SpillPort, SpillStore } from './spill-store.js';
+
+/** Default budget per TaskManager (`--state-memory`, WEIR_STATE_MEMORY). */
+export const DEFAULT_STATE_MEMORY_BYTES = 512 * 1024 ** 2;
+
+/** After spilling, a task waits at least this long for the heap to shrink before spilling again. */
+const COOL_DOWN_MS = 1000;
+
+export class StateMemory {
+  constructor(readonly budgetBytes: number, private readonly store: SpillStore) {}
+
+  /** A spill port for a new state table. */
+  port(): SpillPort { return this.store.port(); }
+
+  /** Entries spilled so far by this TaskManager. */
+  get spilledEntries(): number { return this.store.written; }
+
+  /** The state of one task: its backends, spilled under pressure at the task's barriers. */
+  forTask(backends: readonly MemoryStateBackend[]): TaskStateMemory { return new TaskStateMemory(this, backends); }
+
+  heapUsed(): number { return getHeapStatistics().used_heap_size; }
+}
+
+export class TaskStateMemory {
+  private spilledAt = 0;
+  private heapAtSpill = 0;
+
+  constructor(private readonly memory: StateMemory, private readonly backends: readonly MemoryStateBackend[]) {}
+
+  /**
+   * At a barrier, after the chain has processed it: spill if the heap is over budget. `pinned`
+   * (a full snapshot is due, which iterates every table) keeps everything in memory.
+   */
+  relieve(pinned: boolean, now = Date.now()): number {
+    if (pinned || !this.backends.length) return 0;
+    const used = this.memory.heapUsed();
+    const budget = this.memory.budgetBytes;
+    if (used <= budget) return 0;
+    if (this.spilledAt && now - this.spilledAt < COOL_DOWN_MS && used >= this.heapAtSpill * 0.9) return 0;
+    // Spill in proportion to the excess, between a tenth and a half of what is in memory.
+    const fraction = Math.min(0.5, Math.max(0.1, (used - budget) / used));
+    let n = 0;
+    for (const b of this.backends) for (const t of b.all()) n += t.evict(fraction);
+    this.spilledAt = now;
+    this.heapAtSpill = used;
+    return n;
+  }
+
+  /** The task ended: drop what it spilled. */
+  release(): void {
+    for (const b of this.backends) for (const t of b.all()) t.releaseSpill();
+  }
+}
