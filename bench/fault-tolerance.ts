@@ -11,8 +11,7 @@
 // Environment: WEIR_FT_EVENTS (Nexmark events for checkpoint_overhead, default 2,000,000),
 // WEIR_FT_KAFKA_BIDS (default 200,000), WEIR_FT_RECOVERY_EVENTS (default 1,000,000).
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -22,9 +21,9 @@ import { kafkaClient } from '../src/stream/connectors/kafka/client.js';
 import { loadQueries } from './nexmark/queries.js';
 import { SOURCE_COLUMNS, createSourceSql } from './nexmark/nexmark-sources.js';
 import { round } from './stats.js';
+import { child, dirBytes } from './child-server.js';
 
 type Emit = (r: Record<string, unknown>) => void;
-const ROOT = resolve(import.meta.dirname, '..');
 const KAFKA = '127.0.0.1:9092';
 const EVENTS = Number(process.env.WEIR_FT_EVENTS ?? 2_000_000);
 const KAFKA_BIDS = Number(process.env.WEIR_FT_KAFKA_BIDS ?? 200_000);
@@ -169,24 +168,6 @@ function countRecords(topic: string, n: number): { done: Promise<void>; stop(): 
     await consumer.run({ eachBatch: async ({ batch }) => { seen += batch.messages.length; if (seen >= n) reached(); } });
   })();
   return { done: ready.then(() => done), stop: async () => { await consumer.disconnect(); } };
-}
-
-/** A Weir server as a child process on a given data directory (kill -9 needs a process of its own). */
-async function child(dataDir: string): Promise<{ proc: ChildProcess; port: number; exited: Promise<void> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir], { cwd: ROOT, env: { ...process.env, WEIR_BOOTSTRAP_USER: 'bench' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
-  let out = '';
-  const port = await new Promise<number>((res, rej) => {
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; const m = /listening on [\d.]+:(\d+)/.exec(out); if (m) res(Number(m[1])); });
-    void exited.then(() => rej(new Error('weir exited before listening')));
-  });
-  return { proc, port, exited };
-}
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
-  return n;
 }
 
 async function recovery(emit: Emit): Promise<void> {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './support/until.js';
 import { Database } from '../src/database.js';
 import { PgServer } from '../src/pgwire/server.js';
 import { RestServer } from '../src/rest/rest-server.js';
@@ -93,6 +94,14 @@ describe('REST API', () => {
     expect(tms.length).toBe(overview.taskmanagers);
     expect(tms.reduce((a, t) => a + (t.slotsNumber - t.freeSlots), 0)).toBeGreaterThan(0);
     expect((await get('/v1/jobs')).body.jobs).toEqual(jobs);
+    // Each TaskManager reports its heap every second; its managed memory is the state budget (512MB by default).
+    const [{ id }] = (await get('/taskmanagers')).body.taskmanagers as { id: string }[];
+    interface Detail { hardware: { managedMemory: number }; metrics: { heapUsed: number; heapCommitted: number; heapMax: number } }
+    const tm = await until(async () => { const b = (await get(`/taskmanagers/${id}`)).body as unknown as Detail; return b.metrics.heapUsed > 0 ? b : undefined; }, 'a heap report');
+    expect(tm.hardware.managedMemory).toBe(512 * 1024 ** 2);
+    expect(tm.metrics.heapUsed).toBeLessThanOrEqual(tm.metrics.heapCommitted);
+    expect(tm.metrics.heapCommitted).toBeLessThanOrEqual(tm.metrics.heapMax);
+    expect((await get('/taskmanagers/tm-none')).status).toBe(404);
   });
 
   it('cancels a job through PATCH and answers unknown ids with 404', async () => {

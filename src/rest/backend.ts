@@ -34,6 +34,8 @@ export interface RestTaskManager {
   readonly slots: number;
   readonly freeSlots: number;
   readonly lastHeartbeat: number;
+  /** Heap and state memory from the TaskManager's last report, if one came yet. */
+  readonly memory?: { readonly heapUsed: number; readonly heapCommitted: number; readonly heapMax: number; readonly stateMemory: number | null; readonly spilledEntries: number };
 }
 
 export interface RestBackend {

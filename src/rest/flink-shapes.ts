@@ -128,13 +128,28 @@ export function backpressure(v: RestVertex, now: number): Json {
   };
 }
 
-export function taskManagers(tms: readonly RestTaskManager[], now: number): Json {
+function taskManagerInfo(t: RestTaskManager, now: number): Record<string, Json> {
   return {
-    taskmanagers: tms.map((t) => ({
-      id: t.id, path: `weir://worker/${t.id}`, dataPort: -1, jmxPort: -1,
-      timeSinceLastHeartbeat: Math.max(0, now - t.lastHeartbeat), slotsNumber: t.slots, freeSlots: t.freeSlots,
-      totalResource: { cpuCores: t.slots }, freeResource: { cpuCores: t.freeSlots },
-      hardware: { cpuCores: t.slots, physicalMemory: -1, freeMemory: -1, managedMemory: -1 },
-    })),
+    id: t.id, path: `weir://worker/${t.id}`, dataPort: -1, jmxPort: -1,
+    timeSinceLastHeartbeat: Math.max(0, now - t.lastHeartbeat), slotsNumber: t.slots, freeSlots: t.freeSlots,
+    totalResource: { cpuCores: t.slots }, freeResource: { cpuCores: t.freeSlots },
+    // Flink's managed memory is what state may use off-heap; Weir's is the state memory budget.
+    hardware: { cpuCores: t.slots, physicalMemory: -1, freeMemory: -1, managedMemory: t.memory?.stateMemory ?? -1 },
+  };
+}
+
+export function taskManagers(tms: readonly RestTaskManager[], now: number): Json {
+  return { taskmanagers: tms.map((t) => taskManagerInfo(t, now)) };
+}
+
+/** GET /taskmanagers/:id: Flink's TaskManagerDetailsInfo, with the heap metrics Weir has. */
+export function taskManagerDetail(t: RestTaskManager, now: number): Json {
+  const m = t.memory;
+  return {
+    ...taskManagerInfo(t, now),
+    metrics: {
+      heapUsed: m?.heapUsed ?? -1, heapCommitted: m?.heapCommitted ?? -1, heapMax: m?.heapMax ?? -1,
+      managedMemoryTotal: m?.stateMemory ?? -1, stateSpilledEntries: m?.spilledEntries ?? 0,
+    },
   };
 }

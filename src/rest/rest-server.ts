@@ -66,6 +66,11 @@ export class RestServer {
     if (method === 'GET' && path === '/jobs') return ok(shapes.jobList(this.backend.jobs()));
     if (method === 'GET' && path === '/jobs/overview') return ok(shapes.jobsOverview(this.backend.jobs(), now));
     if (method === 'GET' && path === '/taskmanagers') return ok(shapes.taskManagers(this.backend.taskManagers(), now));
+    if (method === 'GET' && seg[0] === 'taskmanagers' && seg.length === 2) {
+      const tm = this.backend.taskManagers().find((t) => t.id === seg[1]);
+      if (!tm) throw new HttpError(404, `TaskManager ${seg[1]} does not exist`);
+      return ok(shapes.taskManagerDetail(tm, now));
+    }
     if (seg[0] === 'jobs' && seg.length >= 2) {
       const j = this.job(seg[1]);
       const rest = seg.slice(2).join('/');

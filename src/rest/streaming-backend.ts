@@ -52,9 +52,14 @@ export class StreamingRestBackend implements RestBackend {
   lastCheckpointExternalPath(jobId: string): string | null { return this.manager.lastCheckpointExternalPath?.(weirJobId(jobId)) ?? null; }
 
   taskManagers(): readonly RestTaskManager[] {
-    const rm = this.manager.runtime?.resourceManager;
+    const cluster = this.manager.runtime;
     const now = Date.now();
-    return rm ? rm.slotReport().map((t) => ({ id: t.id, slots: t.slots, freeSlots: t.free, lastHeartbeat: now })) : [];
+    return cluster ? cluster.resourceManager.slotReport().map((t) => {
+      const tm = cluster.taskManager(t.id);
+      const m = tm?.metrics;
+      const memory = m ? { heapUsed: m.heapUsedBytes, heapCommitted: m.heapCommittedBytes, heapMax: m.heapMaxBytes, stateMemory: m.stateMemoryBytes, spilledEntries: m.spilledEntries } : undefined;
+      return { id: t.id, slots: t.slots, freeSlots: t.free, lastHeartbeat: tm?.lastHeartbeat ?? now, memory };
+    }) : [];
   }
 
   async cancel(jobId: string): Promise<void> { this.manager.cancel(weirJobId(jobId)); }

@@ -155,7 +155,19 @@ export type FromTaskExecutor =
   | { readonly type: 'acknowledgeBarrier'; readonly ack: BarrierAck }
   | { readonly type: 'acknowledgeCheckpoint'; readonly ack: CheckpointAck }
   | { readonly type: 'declineCheckpoint'; readonly decline: CheckpointDecline }
-  | { readonly type: 'taskMetrics'; readonly metrics: readonly TaskMetrics[] };
+  | { readonly type: 'taskMetrics'; readonly metrics: readonly TaskMetrics[] }
+  | { readonly type: 'taskManagerMetrics'; readonly metrics: TaskManagerMetrics };
+
+/** A TaskManager's memory, reported every second (Flink's Status.JVM.Memory.Heap.* and managed memory). */
+export interface TaskManagerMetrics {
+  readonly heapUsedBytes: number;
+  readonly heapCommittedBytes: number;
+  readonly heapMaxBytes: number;
+  /** The state memory budget, or null when state never spills. */
+  readonly stateMemoryBytes: number | null;
+  /** State entries written to the spill store so far. */
+  readonly spilledEntries: number;
+}
 
 /** Main-thread table feed → table-source task, in commit order. */
 export type FeedMessage = { readonly rows: PackedChunk } | { readonly barrier: Barrier };

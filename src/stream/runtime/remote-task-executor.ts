@@ -6,7 +6,7 @@
 import { type MessagePort, Worker } from 'node:worker_threads';
 import type { Barrier } from '../operators/operator.js';
 import type { JobMasterGateway, TaskExecutorGateway } from './gateways.js';
-import type { FromTaskExecutor, TaskDeploymentDescriptor, ToTaskExecutor } from './messages.js';
+import type { FromTaskExecutor, TaskDeploymentDescriptor, TaskManagerMetrics, ToTaskExecutor } from './messages.js';
 import { deserializeError } from './task-errors.js';
 import { SqlError, SqlState } from '../../errors.js';
 
@@ -65,6 +65,7 @@ export class RemoteTaskExecutor implements TaskExecutorGateway {
         case 'acknowledgeCheckpoint': this.jobMaster(m.ack.jobId)?.acknowledgeCheckpoint(m.ack); return;
         case 'declineCheckpoint': this.jobMaster(m.decline.jobId)?.declineCheckpoint(m.decline); return;
         case 'taskMetrics': for (const t of m.metrics) this.jobMaster(t.jobId)?.reportTaskMetrics(t); return;
+        case 'taskManagerMetrics': this.metrics = m.metrics; this.lastHeartbeat = Date.now(); return;
       }
     });
     const lose = (reason: string) => {
@@ -80,6 +81,10 @@ export class RemoteTaskExecutor implements TaskExecutorGateway {
   }
 
   get alive(): boolean { return !this.lost; }
+
+  /** The latest memory report, and when it came (the worker's heartbeat). */
+  metrics: TaskManagerMetrics | null = null;
+  lastHeartbeat = Date.now();
 
   private post(m: ToTaskExecutor, transfer: MessagePort[] = []): void {
     if (!this.lost) this.worker.postMessage(m, transfer);

@@ -3,6 +3,7 @@
 // channels, runs it, and reports state changes and barrier acknowledgements back through the one
 // message port it shares with the main thread. It knows nothing of the JobMaster but its messages.
 
+import { getHeapStatistics } from 'node:v8';
 import { SqlError, SqlState } from '../../errors.js';
 import { ExecContext } from '../../executor/context.js';
 import { compileExpr } from '../../executor/compile-expr.js';
@@ -42,8 +43,14 @@ export class TaskExecutor {
   private readonly pipes = new LocalPipes();
 
   constructor(private readonly send: (m: FromTaskExecutor) => void, private readonly stateMemory: StateMemory | null = null) {
-    // Every second, each running task's back-pressure and rows read (Flink's metric reporter).
+    // Every second, the TaskManager's memory, and each running task's back-pressure and rows read
+    // (Flink's metric reporter).
     setInterval(() => {
+      const heap = getHeapStatistics();
+      this.send({ type: 'taskManagerMetrics', metrics: {
+        heapUsedBytes: heap.used_heap_size, heapCommittedBytes: heap.total_heap_size, heapMaxBytes: heap.heap_size_limit,
+        stateMemoryBytes: this.stateMemory?.budgetBytes ?? null, spilledEntries: this.stateMemory?.spilledEntries ?? 0,
+      } });
       if (!this.tasks.size) return;
       const metrics = [...this.tasks.values()].map(({ jobId, task, vertexId, subtask }) => ({ jobId, vertexId, subtask, backPressuredRatio: task.takeBackPressuredRatio(), rowsIn: task.rowsIn }));
       this.send({ type: 'taskMetrics', metrics });

@@ -1,0 +1,64 @@
+// `npm run bench:memory`: does state stay within bounded memory while unbounded input runs?
+// A Weir server (a child process, so its memory is measured from outside) started with
+// --state-memory runs two aggregations over an unbounded Nexmark bid stream at a fixed rate —
+// per auction and per bidder, whose key spaces grow for as long as the stream runs — and every
+// 30 s one JSON line reports the groups held, events read, the server's RSS, the TaskManagers'
+// heap (where operator state lives; the views' rows are in the main thread) and the bytes spilled.
+// Environment: WEIR_MEMORY_SECONDS (default 300), WEIR_MEMORY_RATE (events/s, default 20000),
+// WEIR_MEMORY_BUDGET (--state-memory, default 64MB; 'off' runs with the 512MB default).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { child, dirBytes } from './child-server.js';
+import { SOURCE_COLUMNS } from './nexmark/nexmark-sources.js';
+import { round } from './stats.js';
+
+const SECONDS = Number(process.env.WEIR_MEMORY_SECONDS ?? 300);
+const RATE = Number(process.env.WEIR_MEMORY_RATE ?? 20_000);
+const BUDGET = process.env.WEIR_MEMORY_BUDGET ?? '64MB';
+const SAMPLE_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resident set of a process, in MB (procps `ps`). */
+function rssMb(pid: number): number { return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024; }
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'weir-memory-'));
+  const srv = await child(dataDir, ['--rest-port', '0', ...(BUDGET === 'off' ? [] : ['--state-memory', BUDGET])]);
+  // The REST address is printed just after the listening line.
+  const heapsMb = async (): Promise<number[]> => {
+    const rest = /REST API \(Flink-compatible\) on (http:\/\/[^/\s]+)/.exec(srv.stdout())?.[1];
+    if (!rest) return [];
+    const { taskmanagers } = await (await fetch(`${rest}/taskmanagers`)).json() as { taskmanagers: { id: string }[] };
+    const details = await Promise.all(taskmanagers.map(async (t) => (await (await fetch(`${rest}/taskmanagers/${t.id}`)).json()) as { metrics: { heapUsed: number } }));
+    return details.map((d) => round(d.metrics.heapUsed / 1024 ** 2));
+  };
+  const c = new pg.Client({ host: '127.0.0.1', port: srv.port, user: 'bench', database: 'weir' });
+  await c.connect();
+  try {
+    await c.query(`CREATE SOURCE bid (${SOURCE_COLUMNS.bid}) WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.rate = ${RATE}, seed = 7)`);
+    await c.query(`CREATE MATERIALIZED VIEW per_auction WITH (parallelism = 2) AS SELECT auction, count(*) AS n, max(price) AS hi, min(price) AS lo, sum(price) AS total FROM bid GROUP BY auction`);
+    await c.query(`CREATE MATERIALIZED VIEW per_bidder WITH (parallelism = 2) AS SELECT bidder, count(*) AS n, count(DISTINCT auction) AS auctions, max(price) AS hi FROM bid GROUP BY bidder`);
+    const start = performance.now();
+    for (let t = SAMPLE_MS; t <= SECONDS * 1000; t += SAMPLE_MS) {
+      await sleep(start + t - performance.now());
+      const one = async (q: string) => Number((await c.query(q)).rows[0].n);
+      process.stdout.write(JSON.stringify({
+        bench: 'bounded_memory', state_memory: BUDGET, rate: RATE, seconds: Math.round((performance.now() - start) / 1000),
+        bids: await one('SELECT coalesce(sum(n), 0) AS n FROM per_auction'),
+        auctions: await one('SELECT count(*) AS n FROM per_auction'), bidders: await one('SELECT count(*) AS n FROM per_bidder'),
+        rss_mb: round(rssMb(srv.proc.pid!)), taskmanager_heap_mb: await heapsMb(), spilled_mb: round(dirBytes(join(dataDir, 'spill')) / 1024 ** 2),
+      }) + '\n');
+    }
+  } finally {
+    await c.end();
+    srv.proc.kill('SIGINT');
+    await srv.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,29 @@
+// A Weir server as a child process on a given data directory, for benchmarks that kill it
+// (kill -9 needs a process of its own) or measure its memory from outside.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export async function child(dataDir: string, args: readonly string[] = []): Promise<{ proc: ChildProcess; port: number; exited: Promise<void>; stdout: () => string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir, ...args], { cwd: ROOT, env: { ...process.env, WEIR_BOOTSTRAP_USER: 'bench' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+  let out = '';
+  const port = await new Promise<number>((res, rej) => {
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; const m = /listening on [\d.]+:(\d+)/.exec(out); if (m) res(Number(m[1])); });
+    void exited.then(() => rej(new Error('weir exited before listening')));
+  });
+  proc.stderr!.resume(); // never let a full pipe stall the server
+  return { proc, port, exited, stdout: () => out };
+}
+
+/** Bytes of every file under `dir` (0 if it does not exist). */
+export function dirBytes(dir: string): number {
+  let n = 0;
+  let entries;
+  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return 0; }
+  for (const e of entries) n += e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return n;
+}
