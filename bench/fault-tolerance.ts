@@ -3,7 +3,7 @@
 //   checkpoint_overhead  Nexmark q1 and q4 over the generator, parallelism 2, blackhole sink:
 //                        events/s with checkpoints off, every 10 s and every 1 s, with the
 //                        checkpoints' count, mean duration, size and longest alignment.
-//   kafka_q1             q1 from a Kafka topic to a Kafka topic: exactly-once (2PC) at 1 s and
+//   kafka_q1             q1 from a Kafka topic to a Kafka topic: exactly-once (a transaction per checkpoint) at 1 s and
 //                        10 s, at-least-once at 1 s and with checkpoints off. process_s: the
 //                        output written; committed_s: visible to read_committed consumers.
 //   recovery             kill -9 of a server holding an aggregation's state (a child process),
