@@ -71,7 +71,10 @@ interface RunningJob {
   readonly inputs: readonly number[];
   barrier(epoch: number, flush?: boolean): Promise<void>;
   flushed(): Promise<void>;
+  /** Stop the job's tasks. Its checkpoints stay: a failed start, a lost race or a shutdown is not a cancellation. */
   stop(): void;
+  /** CANCEL JOB: stop, and apply the retention policy (DELETE_ON_CANCELLATION drops the checkpoints). */
+  cancelByUser?(): void;
   /** The running attempt's JobGraph and its subtasks' latest metrics (cluster runtime only). */
   readonly runtimeView?: JobRuntimeView;
   /** Failover: release the failed attempt, keeping its checkpoints for the next one; resolves once its tasks stopped. */
@@ -145,16 +148,19 @@ export class StreamingManager {
     const info: JobInfo = { id: this.nextJobId++, name: rel.name, kind: rel.kind, targetOid: rel.oid, status: 'RUNNING', startedAt: Date.now(), plan, parallelism: this.useLocal ? 1 : settings.parallelism, restarts: 0 };
     const job = this.useLocal ? this.startLocal(info, plan, settings.timeZone) : await this.startOnCluster(info, rel, plan, settings, recovery);
     this.jobs.set(info.id, job);
-    await job.barrier(++this.epoch);
-    if (info.status === 'FAILED' || info.status === 'RESTARTING') {
-      info.status = 'FAILED';
-      job.stop();
-      this.jobs.delete(info.id);
-      throw this.errors.get(info.id) ?? new SqlError(SqlState.InternalError, info.error ?? 'the job failed');
-    }
     const backoff = new RestartBackoff(settings.restart ?? restartStrategyConfig({}, false));
     backoff.started();
     this.definitions.set(info.id, { rel, plan, settings, backoff });
+    await job.barrier(++this.epoch);
+    if (recovery === 'fresh' && (info.status === 'FAILED' || info.status === 'RESTARTING')) {
+      // CREATE reports a job that fails at once and leaves nothing running. A job restored after
+      // a restart instead goes on under its restart strategy, like any failed job.
+      info.status = 'FAILED';
+      job.stop();
+      this.jobs.delete(info.id);
+      this.definitions.delete(info.id);
+      throw this.errors.get(info.id) ?? new SqlError(SqlState.InternalError, info.error ?? 'the job failed');
+    }
     this.ensureTimer();
     return info;
   }
@@ -227,14 +233,16 @@ export class StreamingManager {
       info, inputs: tableInputs(plan),
       barrier: (epoch, flush) => jm.triggerBarrier(epoch, flush),
       flushed: () => jm.flushed(),
-      stop: () => {
-        void this.dispatcher!.cancelJob(jm);
-        // Cancelled with DELETE_ON_CANCELLATION: the job's checkpoints go too (DROP: discard()).
-        if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined);
+      stop: () => { void this.dispatcher!.cancelJob(jm); },
+      cancelByUser: () => {
+        // Cancelled with DELETE_ON_CANCELLATION: the job's checkpoints go too, once its tasks have
+        // stopped writing (DROP: discard()).
+        const cancelled = this.dispatcher!.cancelJob(jm);
+        if (checkpoint?.config.retention === 'DELETE_ON_CANCELLATION') void cancelled.then(() => checkpoint.storage.dropCheckpoints(checkpoint.storageJob)).catch(() => undefined);
       },
       detach: () => this.dispatcher!.cancelJob(jm),
       runtimeView: { graph: jm.jobGraph, vertexMetrics: (v) => jm.vertexMetrics(v) },
-      discard: () => { if (checkpoint) void checkpoint.storage.dropCheckpoints(checkpoint.storageJob).catch(() => undefined); },
+      discard: () => { if (checkpoint) void this.dispatcher!.cancelJob(jm).then(() => checkpoint.storage.dropCheckpoints(checkpoint.storageJob)).catch(() => undefined); },
       checkpoints: jm.checkpoints, checkpointConfig: checkpoint ? checkpoint.config : null,
     };
   }
@@ -332,7 +340,7 @@ export class StreamingManager {
   cancel(id: number): JobInfo {
     const j = this.jobs.get(id);
     if (!j) throw new SqlError(SqlState.UndefinedObject, `job ${id} does not exist`);
-    j.stop();
+    (j.cancelByUser ?? j.stop)();
     if (j.info.status === 'RUNNING' || j.info.status === 'RESTARTING') j.info.status = 'CANCELED';
     return j.info;
   }

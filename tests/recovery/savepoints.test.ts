@@ -59,6 +59,8 @@ describe('savepoints', () => {
 
   it('STOP JOB … WITH SAVEPOINT cancels the job after a last savepoint', async () => {
     const id = await jobId('agg2');
+    const checkpoint = ((await c.query(`SHOW CHECKPOINTS FOR JOB ${id}`)).rows as { is_savepoint: boolean; status: string; external_path: string }[])
+      .find((r) => r.status === 'COMPLETED' && !r.is_savepoint)!.external_path;
     const path = (await c.query(`STOP JOB ${id} WITH SAVEPOINT`)).rows[0].savepoint_path as string;
     expect(path).toMatch(/savepoint-\d+$/);
     expect(((await c.query('SHOW JOBS')).rows as { name: string; status: string }[]).find((j) => j.name === 'agg2')?.status).toBe('CANCELED');
@@ -66,6 +68,26 @@ describe('savepoints', () => {
     // The savepoint outlives the job (DELETE_ON_CANCELLATION deletes checkpoints only).
     await c.query(`CREATE MATERIALIZED VIEW agg3 WITH (restore.from = '${path}') AS ${aggQuery('bid2')}`);
     expect(await total('agg3')).toBe(EXPECTED_BIDS);
+    // Its checkpoints went with the cancellation, once its tasks had stopped.
+    let attempt = 0;
+    await until(async () => {
+      const name = `probe_${++attempt}`;
+      const outcome = await c.query(`CREATE MATERIALIZED VIEW ${name} WITH (restore.from = '${checkpoint}') AS ${aggQuery('bid2')}`).then(() => 'restored', (e: { code: string }) => e.code);
+      if (outcome === 'restored') await c.query(`DROP MATERIALIZED VIEW ${name}`);
+      return outcome === '42704';
+    }, 'the checkpoints to be deleted', 20_000, 200);
+  }, 60_000);
+
+  it('CANCEL JOB keeps the checkpoints with checkpoint.retention = retain_on_cancellation', async () => {
+    await createBidSource(c, 'bid3');
+    await c.query(`CREATE MATERIALIZED VIEW kept WITH (${FAST_CHECKPOINTS}, checkpoint.retention = 'retain_on_cancellation') AS ${aggQuery('bid3')}`);
+    const id = await jobId('kept');
+    await until(async () => (await completedCheckpoints(c, 'kept')).length > 0, 'a checkpoint');
+    const checkpoint = ((await c.query(`SHOW CHECKPOINTS FOR JOB ${id}`)).rows as { status: string; external_path: string }[]).find((r) => r.status === 'COMPLETED')!.external_path;
+    await c.query(`CANCEL JOB ${id}`);
+    await new Promise((r) => setTimeout(r, 1000)); // as long as a deletion would take
+    await c.query(`CREATE MATERIALIZED VIEW kept_again WITH (restore.from = '${checkpoint}') AS ${aggQuery('bid3')}`);
+    expect(await total('kept_again')).toBeGreaterThan(0);
   }, 60_000);
 
   it('refuses what cannot work, with SQLSTATEs', async () => {

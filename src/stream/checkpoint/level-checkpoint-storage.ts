@@ -170,8 +170,9 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   /** Remove everything of a job, savepoints too (a new job reusing the key starts clean). */
   async dropJob(jobId: string): Promise<void> {
-    await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
+    // Metadata first: interrupted half-way (a crash), no checkpoint may name state already gone.
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
+    await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
   }
 
   async close(): Promise<void> { await this.db.close(); }
