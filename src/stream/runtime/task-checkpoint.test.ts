@@ -6,19 +6,19 @@ import { Numeric } from '../../types/numeric.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import { decodeStateValue } from '../checkpoint/state-codec.js';
 import type { CheckpointAck, CheckpointDecline } from './messages.js';
-import { TaskCheckpointer, checkpointStore, closeCheckpointStores } from './task-checkpoint.js';
+import { type PreCommitting, type TaskStateHandle, TaskCheckpointer, checkpointStore, closeCheckpointStores } from './task-checkpoint.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'weir-task-cp-'));
 afterAll(async () => { await closeCheckpointStores(); rmSync(dataDir, { recursive: true, force: true }); });
 
-function setup(reader: { position(): { offset: number } } | null = null) {
+function setup(reader: { position(): { offset: number } } | null = null, sink: PreCommitting | null = null) {
   const backend = new MemoryStateBackend({ trackChanges: true });
   const acks: CheckpointAck[] = [];
   const declines: CheckpointDecline[] = [];
   let wake: () => void = () => undefined;
   const backends: MemoryStateBackend[] = [];
   backends[1] = backend; // operator 0 of the chain is stateless: a hole, as the chain builds it
-  const cp = new TaskCheckpointer(1, '2/0', { mode: 'EXACTLY_ONCE', dataDir, storageJob: 'job' }, backends, reader as never, null, {
+  const cp = new TaskCheckpointer(1, '2/0', { mode: 'EXACTLY_ONCE', dataDir, storageJob: 'job' }, backends, reader as never, sink, {
     acknowledge: (a) => { acks.push(a); wake(); },
     decline: (d) => { declines.push(d); wake(); },
   });
@@ -27,6 +27,15 @@ function setup(reader: { position(): { offset: number } } | null = null) {
 }
 
 describe('TaskCheckpointer', () => {
+  it('acknowledges with the sink\'s uncommitted committables, counted in the checkpoint\'s size', async () => {
+    const committables = [{ checkpointId: 6, records: [['k', 'x'.repeat(5000)]] }, { checkpointId: 7, records: [] }];
+    const { cp, acks, settled } = setup(null, { preCommitted: (id) => (id === 7 ? Promise.resolve(committables) : null) });
+    cp.snapshot(7, 0);
+    await settled(1);
+    expect((acks[0].handle as unknown as TaskStateHandle).committables).toEqual(committables);
+    expect(acks[0].sizeBytes).toBeGreaterThan(5000);
+  });
+
   it('writes the full state first, then only what changed, readable as of each checkpoint', async () => {
     const { backend, cp, acks, settled } = setup({ position: () => ({ offset: 42 }) });
     const groups = backend.table<{ n: bigint; sum: Numeric }>('groups');

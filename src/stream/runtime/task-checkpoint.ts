@@ -109,7 +109,9 @@ export class TaskCheckpointer {
       const bytes = await store.writeState(this.config.storageJob, checkpointId, entries);
       const committables = await preCommit;
       const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committables, since };
-      this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes, alignmentMs });
+      // A sink's committables (a write-ahead copy of its rows) are stored in the checkpoint too.
+      const sinkBytes = committables ? JSON.stringify(committables).length : 0;
+      this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes + sinkBytes, alignmentMs });
     })().catch((e: unknown) => this.decline(checkpointId, e));
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
