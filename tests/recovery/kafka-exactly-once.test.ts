@@ -79,11 +79,13 @@ describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () =>
     })();
 
     const kills = rng(3);
+    const history: string[] = [];
     for (let k = 0; k < 5; k++) {
       // Odd kills hit a server that is still recovering; even ones a server that has been running a while.
       await sleep(k % 2 ? 150 + Math.floor(kills() * 400) : 700 + Math.floor(kills() * 1200));
       srv.kill('SIGKILL');
       await srv.exit;
+      history.push(`--- server ${k}: ${srv.output().stderr.slice(-2000)}`);
       srv = await startChild({ dataDir });
       c = await srv.client();
     }
@@ -121,7 +123,11 @@ describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () =>
     await until(async () => {
       replayed = replay(await readAll(outTopic, Number.MAX_SAFE_INTEGER, 3000));
       return replayed.reduce((n, r) => n + r.n, 0) === BIDS;
-    }, 'the Kafka sink to publish every bid', 90_000).catch((e: Error) => { if (!e.message.startsWith('timed out')) throw e; });
+    }, 'the Kafka sink to publish every bid', 90_000).catch(async (e: Error) => {
+      if (e.message.startsWith('timed out')) return;
+      // What the servers went through, to tell a duplicate from a rewind.
+      throw new Error(`${e.message}\nSHOW JOBS: ${JSON.stringify((await c.query('SHOW JOBS')).rows)}\nlast server: ${srv!.output().stderr.slice(-3000)}\nearlier: ${history.join('\n').slice(-6000)}`);
+    });
     expect(replayed).toEqual(expectedRows);
   }, 400_000);
 });

@@ -274,7 +274,7 @@ export class JobMaster implements JobMasterGateway {
       const handle = handleOf(`${v.id}/${subtask}`);
       return {
         checkpointId: from.checkpointId, storageJob: from.jobId, position: handle?.position ?? undefined,
-        committables: handle?.committables ?? [], fullSnapshot: foreign, since: handle?.since ?? 0,
+        fullSnapshot: foreign, since: handle?.since ?? 0,
       };
     }
     // Rescaled: every old subtask's state, filtered by key group; partition positions merged.
@@ -285,7 +285,7 @@ export class JobMaster implements JobMasterGateway {
       if (p && typeof p === 'object' && !Array.isArray(p)) { Object.assign(merged, p); anyPosition = true; }
     }
     return {
-      checkpointId: from.checkpointId, storageJob: from.jobId, position: anyPosition ? merged : undefined, committables: [], fullSnapshot: true, since: 0,
+      checkpointId: from.checkpointId, storageJob: from.jobId, position: anyPosition ? merged : undefined, fullSnapshot: true, since: 0,
       rescale: { from: old.map((task) => ({ task, since: handleOf(task)?.since ?? 0 })), subtask, parallelism: v.parallelism, maxParallelism },
     };
   }

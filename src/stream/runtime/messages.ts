@@ -10,7 +10,6 @@ import type { PackedChunk } from './chunk-codec.js';
 import type { CheckpointingMode } from '../checkpoint/checkpoint-config.js';
 import type { TaskAcknowledgement } from '../checkpoint/types.js';
 import type { SourcePosition } from '../connectors/source-reader.js';
-import type { SinkCommittable } from '../connectors/sink-writer.js';
 
 /** The catalog as the job saw it when it was submitted: enough to bind its SELECT again. */
 export interface CatalogSnapshot {
@@ -82,8 +81,6 @@ export interface TaskRestore {
   readonly storageJob: string;
   /** The source reader's position recorded for this task, if it reads a source. */
   readonly position?: SourcePosition;
-  /** The sink transactions the checkpoint pre-committed for this task (committed on restore). */
-  readonly committables: readonly SinkCommittable[];
   /** The restored state is not in this job's store yet: the first checkpoint writes all of it. */
   readonly fullSnapshot: boolean;
   /** The task's state is read from versions at or after this checkpoint (its last full snapshot). */

@@ -6,7 +6,7 @@ import { Numeric } from '../../types/numeric.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import { decodeStateValue } from '../checkpoint/state-codec.js';
 import type { CheckpointAck, CheckpointDecline } from './messages.js';
-import { type PreCommitting, type TaskStateHandle, TaskCheckpointer, checkpointStore, closeCheckpointStores } from './task-checkpoint.js';
+import { type PreCommitting, SINK_COMMITTABLES_KEY, TaskCheckpointer, checkpointStore, closeCheckpointStores } from './task-checkpoint.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'weir-task-cp-'));
 afterAll(async () => { await closeCheckpointStores(); rmSync(dataDir, { recursive: true, force: true }); });
@@ -27,13 +27,17 @@ function setup(reader: { position(): { offset: number } } | null = null, sink: P
 }
 
 describe('TaskCheckpointer', () => {
-  it('acknowledges with the sink\'s uncommitted committables, counted in the checkpoint\'s size', async () => {
+  it('keeps the sink\'s uncommitted committables in the task\'s state, counted in the checkpoint\'s size', async () => {
     const committables = [{ checkpointId: 6, records: [['k', 'x'.repeat(5000)]] }, { checkpointId: 7, records: [] }];
     const { cp, acks, settled } = setup(null, { preCommitted: (id) => (id === 7 ? Promise.resolve(committables) : null) });
     cp.snapshot(7, 0);
     await settled(1);
-    expect((acks[0].handle as unknown as TaskStateHandle).committables).toEqual(committables);
     expect(acks[0].sizeBytes).toBeGreaterThan(5000);
+    const state = await (await checkpointStore(dataDir)).readState('job', 7, '2/0/');
+    expect(JSON.parse(state.get(`2/0/${SINK_COMMITTABLES_KEY}`)!)).toEqual(committables);
+    cp.snapshot(8, 0); // nothing pending any more: the entry is gone as of 8
+    await settled(2);
+    expect((await (await checkpointStore(dataDir)).readState('job', 8, '2/0/')).has(`2/0/${SINK_COMMITTABLES_KEY}`)).toBe(false);
   });
 
   it('writes the full state first, then only what changed, readable as of each checkpoint', async () => {
@@ -48,7 +52,7 @@ describe('TaskCheckpointer', () => {
     cp.snapshot(2, 0);
     await settled(2);
     expect(acks.map((a) => a.checkpointId)).toEqual([1, 2]);
-    expect(acks[0]).toMatchObject({ task: '2/0', alignmentMs: 3, handle: { state: '2/0/', keys: 100, position: { offset: 42 }, committables: null } });
+    expect(acks[0]).toMatchObject({ task: '2/0', alignmentMs: 3, handle: { state: '2/0/', keys: 100, position: { offset: 42 } } });
     expect(acks[1].handle).toMatchObject({ keys: 2 });
     expect(acks[1].sizeBytes * 10).toBeLessThan(acks[0].sizeBytes);
     const store = await checkpointStore(dataDir);

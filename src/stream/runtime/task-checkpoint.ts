@@ -11,6 +11,7 @@
 //
 // State key layout, under v/<storage job>/ in the checkpoint store:
 //   <vertexId>/<subtask>/<operator index in chain>/<table name>/<full key>
+//   <vertexId>/<subtask>/sink/committables          a sink's uncommitted committables
 
 import { LevelCheckpointStorage } from '../checkpoint/level-checkpoint-storage.js';
 import { encodeStateValue } from '../checkpoint/state-codec.js';
@@ -48,11 +49,12 @@ export interface TaskStateHandle {
   readonly keys: number;
   /** The source reader's position after the barrier (source tasks). */
   readonly position: SourcePosition;
-  /** The sink's pre-committed transactions not yet committed, oldest first (sink tasks). */
-  readonly committables: SinkCommittable[] | null;
   /** The checkpoint of the task's last full snapshot: its state is read from versions since then. */
   readonly since: number;
 }
+
+/** Where a sink task's uncommitted committables are kept in its checkpointed state (JSON, oldest first). */
+export const SINK_COMMITTABLES_KEY = 'sink/committables';
 
 /** The sink side of a snapshot: checkpoint N's pre-commit with the earlier ones still uncommitted. */
 export interface PreCommitting { preCommitted(checkpointId: number): Promise<SinkCommittable[]> | null }
@@ -106,12 +108,15 @@ export class TaskCheckpointer {
     const preCommit = this.sink?.preCommitted(checkpointId) ?? Promise.resolve(null);
     const write = (async () => {
       const store = await checkpointStore(this.config.dataDir);
+      // A sink's uncommitted committables (for a write-ahead sink, its rows) are state like any
+      // other, written with this checkpoint's version (deleted when there are none).
+      if (this.sink) {
+        const committables = await preCommit;
+        entries.set(`${this.taskKey}/${SINK_COMMITTABLES_KEY}`, committables?.length ? JSON.stringify(committables) : null);
+      }
       const bytes = await store.writeState(this.config.storageJob, checkpointId, entries);
-      const committables = await preCommit;
-      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, committables, since };
-      // A sink's committables (a write-ahead copy of its rows) are stored in the checkpoint too.
-      const sinkBytes = committables ? JSON.stringify(committables).length : 0;
-      this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes + sinkBytes, alignmentMs });
+      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, since };
+      this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes, alignmentMs });
     })().catch((e: unknown) => this.decline(checkpointId, e));
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));

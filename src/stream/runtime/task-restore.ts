@@ -1,8 +1,8 @@
 // A task's part of recovery (Flink's restore of an OperatorSubtaskState): before the task reads
 // its first record, its operators' state tables are reloaded from the checkpoint the JobMaster
 // chose, its source reader seeks to the position the checkpoint recorded, and its sink commits
-// the transaction the checkpoint pre-committed (aborting anything else a previous attempt left
-// open). Only then does the task start.
+// the transactions the checkpoint pre-committed (read from the task's state, after fencing
+// whatever a previous attempt left open). Only then does the task start.
 
 import { SqlError, SqlState } from '../../errors.js';
 import { decodeStateValue } from '../checkpoint/state-codec.js';
@@ -15,7 +15,8 @@ import type { KeyOwnership } from '../operators/operator.js';
 import type { Row } from '../../types/value.js';
 import { hashKey } from '../graph/key-hash.js';
 import { keyGroupFor, subtaskForKeyGroup } from '../graph/key-groups.js';
-import { checkpointStore } from './task-checkpoint.js';
+import { SINK_COMMITTABLES_KEY, checkpointStore } from './task-checkpoint.js';
+import type { SinkCommittable } from '../connectors/sink-writer.js';
 
 export interface RestoreTarget {
   /** "<vertexId>/<subtask>": the task's prefix in the checkpointed state. */
@@ -34,11 +35,13 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<num
   // Rescaling reads every old subtask of the vertex; otherwise the task reads its own state.
   const sources = r.rescale?.from ?? [{ task: t.taskKey, since: r.since }];
   let loaded = 0;
+  let committables: SinkCommittable[] = [];
   for (const source of sources) {
     const prefix = `${source.task}/`;
     const entries = await store.readState(r.storageJob, r.checkpointId, prefix, source.since);
     // Keys are <operator index>/<table name>/<full key> below the task's prefix (task-checkpoint.ts).
     for (const [key, text] of entries) {
+      if (key === prefix + SINK_COMMITTABLES_KEY) { committables = JSON.parse(text) as SinkCommittable[]; continue; }
       const a = key.indexOf('/', prefix.length);
       const b = a < 0 ? -1 : key.indexOf('/', a + 1);
       const op = Number(key.slice(prefix.length, a));
@@ -53,7 +56,7 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<num
     if (!t.reader) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds a source position for task ${t.taskKey}, which reads no source`);
     t.reader.seek(r.position);
   }
-  if (t.sink) await t.sink.recover(r.committables);
+  if (t.sink) await t.sink.recover(r.rescale ? [] : committables);
   return loaded;
 }
 

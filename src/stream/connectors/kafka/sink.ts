@@ -35,8 +35,8 @@ const PUBLISH_ATTEMPTS = 4;
 
 export class KafkaSinkWriter implements SinkWriter {
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
-  private readonly connected: Promise<void>;
+  private producer: Producer;
+  private connected: Promise<void>;
   private readonly exactlyOnce: boolean;
   readonly transactionalId: string;
   private readonly marker: string;
@@ -51,11 +51,20 @@ export class KafkaSinkWriter implements SinkWriter {
     this.transactionalId = `weir-${ctx.sinkId}-${ctx.subtask}`;
     this.marker = markerGroup(ctx.sinkId, ctx.subtask);
     this.kafka = kafkaClient(opts.brokers, 'weir-sink');
-    this.producer = this.exactlyOnce
-      ? this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: opts.transactionTimeoutMs, allowAutoTopicCreation: true })
-      : this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
-    this.connected = this.producer.connect().then(() => (this.exactlyOnce ? this.fence() : undefined));
+    this.producer = this.newProducer();
+    this.connected = this.connect();
     this.connected.catch((e: unknown) => { this.failure ??= e; });
+  }
+
+  private newProducer(): Producer {
+    return this.exactlyOnce
+      ? this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: this.opts.transactionTimeoutMs, allowAutoTopicCreation: true })
+      : this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  }
+
+  private async connect(): Promise<void> {
+    await this.producer.connect();
+    if (this.exactlyOnce) await this.fence();
   }
 
   /**
@@ -110,13 +119,23 @@ export class KafkaSinkWriter implements SinkWriter {
         await this.publish(c);
         return;
       } catch (e) {
-        // Whether a failed commit took effect is unknown (the reply may be what was lost): the
-        // marker tells. A fenced or broken producer fails the job, whose recovery publishes.
         if (attempt >= PUBLISH_ATTEMPTS) throw this.sinkError(e);
+        // Whether the failed commit took effect is unknown (the reply may be what was lost). A new
+        // producer's InitProducerId returns only once the broker has finished or aborted that
+        // transaction; then the marker tells. If it cannot be read, the job fails over and its
+        // recovery asks again — publishing blind could write the rows twice.
         await new Promise((r) => setTimeout(r, 200 * attempt));
-        if (await lastPublishedTag(this.kafka, this.marker, this.opts.topic).catch(() => null) === c.tag) return;
+        await this.reconnect();
+        if (await lastPublishedTag(this.kafka, this.marker, this.opts.topic) === c.tag) return;
       }
     }
+  }
+
+  private async reconnect(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = this.newProducer();
+    this.connected = this.connect();
+    await this.connected;
   }
 
   private async publish(c: KafkaCommittable): Promise<void> {
