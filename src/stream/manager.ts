@@ -213,6 +213,8 @@ export class StreamingManager {
       const storage = await checkpointStore(db.dataDir);
       const storageJob = String(rel.oid);
       const restoreFrom = await chooseRestorePoint(storage, storageJob, rel, plan, config, recovery);
+      // As Flink's JobMaster logs it: which checkpoint a restarted job continues from.
+      if (recovery !== 'fresh') process.stderr.write(`weir: job ${rel.name} ${restoreFrom ? `restores from checkpoint ${restoreFrom.checkpointId} of job ${restoreFrom.jobId}` : 'starts empty (no checkpoint to restore)'}\n`);
       checkpoint = { config, storage, dataDir: db.dataDir, storageJob, restoreFrom: restoreFrom ?? undefined };
     } else if (rel.options?.[RESTORE_FROM_OPTION] !== undefined && recovery === 'fresh') {
       throw new SqlError(SqlState.InvalidParameterValue, `${RESTORE_FROM_OPTION} needs checkpointing on (checkpoint.interval is off)`);

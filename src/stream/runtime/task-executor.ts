@@ -162,6 +162,7 @@ export class TaskExecutor {
       reader: source instanceof ConnectorSource ? source.reader : null, sink: chain.externalSink,
     }, tdd.restore);
     task.holdUntil(restored);
+    void restored.then((entries) => process.stderr.write(`weir: task ${label} restored ${entries} state entries from checkpoint ${tdd.restore!.checkpointId}\n`), () => undefined);
     return restored;
   }
 
