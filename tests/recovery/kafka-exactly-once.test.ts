@@ -16,6 +16,7 @@ import { freshDataDir, startChild, type ChildServer } from '../robustness/suppor
 import { type RealPostgres, startPostgres } from '../support/postgres.js';
 import { KAFKA_BOOTSTRAP, createTopic, produce, readAll, uniqueTopic } from '../support/kafka.js';
 import { rng } from '../support/rng.js';
+import { type KafkaMessage, replayDebezium } from '../support/debezium.js';
 import { sinkLines, sleep, until } from './support.js';
 
 const AUCTIONS = 60;
@@ -109,16 +110,7 @@ describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () =>
 
     // Kafka: replay the committed Debezium changelog strictly, per key in partition order, until
     // the sink's last checkpoint is published (a broken chain fails at once: it never heals).
-    const replay = (msgs: { key: string | null; value: string | null }[]) => {
-      const state = new Map<string, string>();
-      msgs.forEach((m, i) => {
-        const env = JSON.parse(m.value!) as { before: unknown; after: unknown; op: 'c' | 'u' | 'd' };
-        const before = env.before === null ? undefined : JSON.stringify(env.before);
-        expect(state.get(m.key!), `message ${i} (${m.value}) follows ${state.get(m.key!)}`).toBe(before);
-        if (env.after === null) state.delete(m.key!); else state.set(m.key!, JSON.stringify(env.after));
-      });
-      return asNumbers([...state.values()].map((v) => JSON.parse(v) as Record<string, unknown>)).sort((a, b) => a.category - b.category);
-    };
+    const replay = (msgs: KafkaMessage[]) => asNumbers(replayDebezium(msgs)).sort((a, b) => a.category - b.category);
     let replayed: ReturnType<typeof replay> = [];
     await until(async () => {
       replayed = replay(await readAll(outTopic, Number.MAX_SAFE_INTEGER, 3000));

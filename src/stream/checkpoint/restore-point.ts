@@ -3,10 +3,11 @@
 //     non-savepoint when checkpoint.prefer_checkpoint_for_recovery is on), if it has one;
 //   CREATE … WITH (restore.from = 'chk-10' | 'savepoint-3' | '<external path>'): that one, which
 //     may belong to another job (a path ends in …/<job>/chk-<id>, as SHOW CHECKPOINTS prints it).
-// Only jobs whose every source can be rewound restore state. A job reading tables or views
-// restarts empty and recomputes from their current rows, which is exact: tables are durable and
-// the views it reads are restored first; their change history is not kept, so no position to
-// rewind to exists.
+// Connector sources rewind to their recorded positions. Tables and views keep no change history,
+// so their sources instead checkpoint the rows they delivered and, restored, deliver only the
+// difference to the current rows (operators/table-image.ts): tables are durable, and the views a
+// job reads are restored before it. Only VALUES cannot say whether it already ran, so a job
+// reading it restarts empty.
 
 import { basename, dirname } from 'node:path';
 import { SqlError, SqlState } from '../../errors.js';
@@ -20,14 +21,11 @@ export const RESTORE_FROM_OPTION = 'restore.from';
 
 /** The first source of the plan that cannot be rewound to a checkpointed position, if any. */
 export function unreplayableSource(n: StreamNode): StreamNode | undefined {
-  if (n.op === 'tableSource' || n.op === 'values') return n;
+  if (n.op === 'values') return n;
   for (const c of streamInputs(n)) { const u = unreplayableSource(c); if (u) return u; }
   return undefined;
 }
 
-function describe(n: StreamNode): string {
-  return n.op === 'tableSource' ? `table ${n.name}` : 'VALUES';
-}
 
 /** How a job starts: empty (or from restore.from), from its latest checkpoint, or from a chosen one. */
 export type Recovery = 'fresh' | 'latest' | CompletedCheckpoint;
@@ -51,9 +49,9 @@ export async function chooseRestorePoint(
   return findCheckpoint(storage, storageJob, ref);
 }
 
-function notReplayable(blocker: StreamNode): SqlError {
-  return new SqlError(SqlState.FeatureNotSupported, `restoring from a checkpoint needs a job whose sources can all be rewound, but it reads ${describe(blocker)}`,
-    { hint: 'jobs over tables and views recompute from their current rows instead' });
+function notReplayable(_blocker: StreamNode): SqlError {
+  return new SqlError(SqlState.FeatureNotSupported, `restoring from a checkpoint needs a job whose sources can all be rewound, but it reads VALUES`,
+    { hint: 'a job over VALUES recomputes its rows instead' });
 }
 
 /** 'chk-10' / 'savepoint-3' of `ownJob`, or an external path naming its job. */

@@ -167,7 +167,8 @@ export interface TaskManagerMetrics {
 }
 
 /** Main-thread table feed → table-source task, in commit order. */
-export type FeedMessage = { readonly rows: PackedChunk } | { readonly barrier: Barrier };
+/** `start`: the table's rows when the job started (then `startDone`), as opposed to later changes. */
+export type FeedMessage = { readonly rows: PackedChunk; readonly start?: true } | { readonly startDone: true } | { readonly barrier: Barrier };
 
 /** Producer ↔ consumer on one channel: data needs a credit, barriers ride free but stay in order. */
 export type ChannelMessage = { readonly d: PackedChunk } | { readonly b: Barrier } | { readonly credit: number };

@@ -15,6 +15,7 @@ import { HashJoinOperator } from '../operators/hash-join.js';
 import { TopNOperator } from '../operators/top-n.js';
 import { SemiJoinOperator } from '../operators/semi-join.js';
 import { UnionOperator } from '../operators/union.js';
+import { TableImageOperator } from '../operators/table-image.js';
 import { BlackholeSink } from '../operators/sinks.js';
 import type { StreamNode } from '../plan/stream-plan.js';
 import { type PackedChunk, packChunk } from './chunk-codec.js';
@@ -86,14 +87,27 @@ function unsupportedSink(connector: string): never {
   throw new SqlError(SqlState.FeatureNotSupported, `sink connector "${connector}" is not supported yet`);
 }
 
-/** Operators for a chain's stream nodes (without a leading source). */
+/**
+ * Operators for a vertex's stream nodes. A source head is not an operator (the task pulls it),
+ * except that a checkpointed table source keeps the image of the rows it delivered: that
+ * operator comes first (table-image.ts).
+ */
 export function createChainOperators(nodes: readonly StreamNode[], ctx: ExecContext, where: SubtaskInfo): StreamOperator[] {
-  return nodes.map((n, i) => createOperator(n, ctx, where, i));
+  const head = nodes[0];
+  if (!head || !isSourceNode(head)) return nodes.map((n, i) => createOperator(n, ctx, where, i));
+  const rest = nodes.slice(1);
+  if (head.op !== 'tableSource' || !where.checkpointState) return rest.map((n, i) => createOperator(n, ctx, where, i));
+  const image = new MemoryStateBackend({ trackChanges: true, spill: where.stateMemory ? () => where.stateMemory!.port() : undefined });
+  where.checkpointState[0] = image;
+  where.backends?.push(image);
+  return [new TableImageOperator(where.subtask === 0, image), ...rest.map((n, i) => createOperator(n, ctx, where, i + 1))];
 }
 
 export class OperatorChain {
   private readonly outs: Output[];
   private readonly entry: StreamOperator | null;
+  /** Set when a checkpointed table source heads the chain. */
+  readonly tableImage: TableImageOperator | null;
   /** Set when the chain ends in a view or table sink. */
   readonly collector: EpochCollector | null;
   /** Set when the chain ends in an external sink. */
@@ -104,6 +118,7 @@ export class OperatorChain {
     const last = ops[ops.length - 1];
     this.collector = last instanceof EpochCollector ? last : null;
     this.externalSink = last instanceof ExternalSinkOperator ? last : null;
+    this.tableImage = ops[0] instanceof TableImageOperator ? ops[0] : null;
     this.outs = new Array(ops.length);
     for (let i = ops.length - 1; i >= 0; i--) {
       const next = ops[i + 1];

@@ -22,7 +22,11 @@ export class TableFeed {
   rowsSent = 0;
 
   constructor(private readonly port: MessagePort, readonly oid: number, tables: TableAccess, withRows: boolean) {
-    if (!withRows) { this.unsubscribe = () => undefined; return; }
+    if (!withRows) {
+      this.unsubscribe = () => undefined;
+      this.port.postMessage({ startDone: true } satisfies FeedMessage);
+      return;
+    }
     this.unsubscribe = tables.subscribe((changes) => {
       for (const ch of changes) {
         if (ch.oid !== oid) continue;
@@ -33,14 +37,15 @@ export class TableFeed {
       }
     });
     const b = new ChunkBuilder();
-    for (const r of tables.tableRows(oid)) this.send(b.push(Op.Insert, r));
-    this.send(b.take());
+    for (const r of tables.tableRows(oid)) this.send(b.push(Op.Insert, r), true);
+    this.send(b.take(), true);
+    this.port.postMessage({ startDone: true } satisfies FeedMessage);
   }
 
-  private send(c: Chunk | null): void {
+  private send(c: Chunk | null, start = false): void {
     if (!c) return;
     this.rowsSent += c.rows.length;
-    this.port.postMessage({ rows: packChunk(c) } satisfies FeedMessage);
+    this.port.postMessage((start ? { rows: packChunk(c), start } : { rows: packChunk(c) }) satisfies FeedMessage);
   }
 
   barrier(barrier: Barrier): void { this.port.postMessage({ barrier } satisfies FeedMessage); }

@@ -133,11 +133,11 @@ export class TaskExecutor {
     const checkpointState: MemoryStateBackend[] | undefined = cp ? [] : undefined;
     const backends: MemoryStateBackend[] = [];
     const where = { subtask: tdd.subtask, parallelism: vertex.parallelism, checkpointState, stateMemory: this.stateMemory ?? undefined, backends };
-    const chain = new OperatorChain(createChainOperators(isSourceNode(head) ? vertex.operators.slice(1) : vertex.operators, job.exec, where), writer);
+    const chain = new OperatorChain(createChainOperators(vertex.operators, job.exec, where), writer);
     const memory = this.stateMemory?.forTask(backends) ?? null;
     const inputs = [...tdd.inputs].sort((a, b) => a.targetInput - b.targetInput)
       .flatMap((g) => g.channels.map((c) => (c.localId ? this.pipes.receiver(c.localId, tdd.credits, g.targetInput, wake) : new CreditReceiver(c.port!, g.targetInput, tdd.credits, wake))));
-    const source = this.source(head, tdd, job, () => task!);
+    const source = this.source(head, tdd, job, () => task!, chain);
     const checkpointer = cp ? new TaskCheckpointer(tdd.job.jobId, `${tdd.vertexId}/${tdd.subtask}`, cp, checkpointState!, source instanceof ConnectorSource ? source.reader : null, chain.externalSink, {
       acknowledge: (ack) => this.send({ type: 'acknowledgeCheckpoint', ack }),
       decline: (decline) => this.send({ type: 'declineCheckpoint', decline }),
@@ -166,11 +166,12 @@ export class TaskExecutor {
     return restored;
   }
 
-  private source(head: StreamNode, tdd: TaskDeploymentDescriptor, job: JobEntry, task: () => StreamTask): TaskSource | null {
+  private source(head: StreamNode, tdd: TaskDeploymentDescriptor, job: JobEntry, task: () => StreamTask, chain: OperatorChain): TaskSource | null {
     switch (head.op) {
       case 'tableSource':
         if (!tdd.feed) throw new SqlError(SqlState.InternalError, `table source task ${tdd.attemptId} was deployed without its feed`);
-        return new TableFeedSource(tdd.feed, task);
+        // Restored: the table's current rows arrive as the difference from the checkpointed image.
+        return new TableFeedSource(tdd.feed, task, tdd.restore && chain.tableImage ? chain.tableImage : null);
       case 'values':
         // VALUES runs once; a wider vertex would repeat its rows.
         return new ValuesSource(tdd.subtask === 0 ? head.rows.map((r) => r.map((e) => compileExpr(e, job.exec)([]))) : []);

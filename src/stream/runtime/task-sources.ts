@@ -15,7 +15,12 @@ import type { StreamTask, TaskSource } from './stream-task.js';
 export class TableFeedSource implements TaskSource {
   private readonly queue: FeedMessage[] = [];
   private head = 0;
-  constructor(private readonly port: MessagePort, task: () => StreamTask) {
+  /** Restored: the table's rows at start, collected until the feed says they are complete. */
+  private startRows: Row[] | null;
+
+  /** `catchUp`: the task restored from a checkpoint; emit only what changed since (table-image.ts). */
+  constructor(private readonly port: MessagePort, task: () => StreamTask, private readonly catchUp: { catchUp(rows: readonly Row[]): Chunk[] } | null) {
+    this.startRows = catchUp ? [] : null;
     port.on('message', (m: FeedMessage) => { this.queue.push(m); task().schedule(); });
   }
   step(task: StreamTask): boolean {
@@ -23,8 +28,13 @@ export class TableFeedSource implements TaskSource {
     const m = this.queue[this.head];
     this.queue[this.head++] = undefined as unknown as FeedMessage;
     if (this.head > 256 && this.head * 2 > this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
-    if ('rows' in m) task.emitFromSource(unpackChunk(m.rows));
-    else task.completeBarrier(m.barrier);
+    if ('rows' in m) {
+      const chunk = unpackChunk(m.rows);
+      if (m.start && this.startRows) { for (const r of chunk.rows) this.startRows.push(r); } else task.emitFromSource(chunk);
+    } else if ('startDone' in m) {
+      if (this.startRows) for (const c of this.catchUp!.catchUp(this.startRows)) task.emitFromSource(c);
+      this.startRows = null;
+    } else task.completeBarrier(m.barrier);
     return true;
   }
   close(): void { this.port.removeAllListeners('message'); this.port.close(); }
