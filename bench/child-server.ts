@@ -8,14 +8,16 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 
 export async function child(dataDir: string, args: readonly string[] = []): Promise<{ proc: ChildProcess; port: number; exited: Promise<void>; stdout: () => string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir, ...args], { cwd: ROOT, env: { ...process.env, WEIR_BOOTSTRAP_USER: 'bench' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = process.env.WEIR_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []; // e.g. --cpu-prof
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir, ...args], { cwd: ROOT, env: { ...process.env, WEIR_BOOTSTRAP_USER: 'bench' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((res) => proc.on('exit', () => res()));
   let out = '';
   const port = await new Promise<number>((res, rej) => {
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; const m = /listening on [\d.]+:(\d+)/.exec(out); if (m) res(Number(m[1])); });
     void exited.then(() => rej(new Error('weir exited before listening')));
   });
-  proc.stderr!.resume(); // never let a full pipe stall the server
+  // Never let a full pipe stall the server; WEIR_BENCH_SERVER_LOG=1 passes its log (restore timings) on.
+  if (process.env.WEIR_BENCH_SERVER_LOG === '1') proc.stderr!.pipe(process.stderr); else proc.stderr!.resume();
   return { proc, port, exited, stdout: () => out };
 }
 

@@ -26,6 +26,9 @@ const fromInverted = (s: string) => MAX_ID - Number(s);
 
 export type StateEntry = readonly [key: string, value: string | null];
 
+/** Entries per read of a restore's iterator. */
+const READ_BATCH = 4096;
+
 export class LevelCheckpointStorage implements CheckpointStorage {
   private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string) {}
 
@@ -65,15 +68,23 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     const out = new Map<string, string>();
     const base = `v/${jobId}/`;
     let lastKey: string | null = null;
-    for await (const [full, value] of this.db.iterator({ gte: base + prefix, lt: base + prefix + '\uffff' })) {
-      const sep = full.lastIndexOf('\0');
-      const key = full.slice(base.length, sep);
-      if (key === lastKey) continue; // an older version of a key already decided
-      const version = fromInverted(full.slice(sep + 1));
-      if (version > checkpointId) continue; // newer than the checkpoint
-      lastKey = key;
-      if (version < since) continue; // before the task's full snapshot: not its state
-      if (value !== '') out.set(key, value);
+    const it = this.db.iterator({ gte: base + prefix, lt: base + prefix + '\uffff' });
+    try {
+      // In batches: one promise per entry would cost more than reading it.
+      for (let batch = await it.nextv(READ_BATCH); batch.length; batch = await it.nextv(READ_BATCH)) {
+        for (const [full, value] of batch) {
+          const sep = full.lastIndexOf('\0');
+          const key = full.slice(base.length, sep);
+          if (key === lastKey) continue; // an older version of a key already decided
+          const version = fromInverted(full.slice(sep + 1));
+          if (version > checkpointId) continue; // newer than the checkpoint
+          lastKey = key;
+          if (version < since) continue; // before the task's full snapshot: not its state
+          if (value !== '') out.set(key, value);
+        }
+      }
+    } finally {
+      await it.close();
     }
     return out;
   }
@@ -111,7 +122,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   async discard(jobId: string, checkpointId: number): Promise<void> {
     const tag = '\0' + inverted(checkpointId);
     const batch = this.db.batch();
-    for await (const k of this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` })) if (k.endsWith(tag)) batch.del(k);
+    await this.eachStateKey(jobId, (k) => { if (k.endsWith(tag)) batch.del(k); });
     batch.del(`m/${jobId}/${pad(checkpointId)}`);
     await batch.write();
   }
@@ -132,15 +143,15 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     for (const c of drop) batch.del(`m/${jobId}/${pad(c.checkpointId)}`);
     let lastKey: string | null = null;
     let haveBase = false;
-    for await (const full of this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` })) {
+    await this.eachStateKey(jobId, (full) => {
       const sep = full.lastIndexOf('\0');
       const key = full.slice(0, sep);
       if (key !== lastKey) { lastKey = key; haveBase = false; }
       const id = fromInverted(full.slice(sep + 1));
-      if (id > oldestKept) continue;
-      if (!haveBase) { haveBase = true; continue; } // the version the oldest kept checkpoint reads
+      if (id > oldestKept) return;
+      if (!haveBase) { haveBase = true; return; } // the version the oldest kept checkpoint reads
       batch.del(full);
-    }
+    });
     await batch.write();
   }
 
@@ -151,9 +162,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
    */
   async truncateAfter(jobId: string, checkpointId: number): Promise<void> {
     const batch = this.db.batch();
-    for await (const k of this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` })) {
-      if (fromInverted(k.slice(k.lastIndexOf('\0') + 1)) > checkpointId) batch.del(k);
-    }
+    await this.eachStateKey(jobId, (k) => { if (fromInverted(k.slice(k.lastIndexOf('\0') + 1)) > checkpointId) batch.del(k); });
     for await (const k of this.db.keys({ gt: `m/${jobId}/${pad(checkpointId)}`, lt: `m/${jobId}/\uffff` })) batch.del(k);
     await batch.write();
   }
@@ -173,6 +182,16 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     // Metadata first: interrupted half-way (a crash), no checkpoint may name state already gone.
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
     await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
+  }
+
+  /** Every state key (all versions) of a job, in order, read in batches. */
+  private async eachStateKey(jobId: string, visit: (key: string) => void): Promise<void> {
+    const it = this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
+    try {
+      for (let keys = await it.nextv(READ_BATCH); keys.length; keys = await it.nextv(READ_BATCH)) for (const k of keys) visit(k);
+    } finally {
+      await it.close();
+    }
   }
 
   async close(): Promise<void> { await this.db.close(); }

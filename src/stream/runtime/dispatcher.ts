@@ -16,11 +16,12 @@ export class Dispatcher {
   /** Plan, schedule and deploy; resolves with the running JobMaster or rejects with the SqlError. */
   async submitJob(submission: JobSubmission, services: Omit<JobMasterServices, 'resourceManager'>): Promise<JobMaster> {
     const planned = planJob(submission);
-    await this.cluster.ensureStarted();
+    // TaskManagers boot (worker threads) while the JobMaster prepares its checkpoint storage.
+    const taskManagersReady = this.cluster.ensureStarted();
     const jm = new JobMaster({ ...submission, fingerprint: planned.fingerprint }, planned, { ...services, resourceManager: this.cluster.resourceManager });
     this.cluster.registerJobMaster(jm);
     try {
-      await jm.start();
+      await jm.start(taskManagersReady);
     } catch (e) {
       void jm.terminated.then(() => this.cluster.unregisterJobMaster(jm.jobId));
       throw e as SqlError;

@@ -116,10 +116,10 @@ export class JobMaster implements JobMasterGateway {
   get executionGraph(): ExecutionGraph | null { return this.graph; }
 
   /** Schedule: slots, channels, feeds, deployment. Resolves when every subtask runs. */
-  async start(): Promise<void> {
+  async start(taskManagersReady: Promise<void> = Promise.resolve()): Promise<void> {
     const rm = this.services.resourceManager;
     const job = this.planned.graph;
-    const restore = await this.prepareCheckpointStorage();
+    const [restore] = await Promise.all([this.prepareCheckpointStorage(), taskManagersReady]);
     const slots = await rm.requestSlots(this.jobId, requiredSlots(job));
     try {
       const graph = assignSlots(toExecutionGraph(job), slots);

@@ -157,12 +157,13 @@ export class TaskExecutor {
     if (!tdd.restore || !cp) { task.schedule(); return Promise.resolve(); }
     checkpointer!.restoredSince(tdd.restore.since);
     if (tdd.restore.fullSnapshot) checkpointer!.writeFullSnapshotNext();
+    const restoreStart = performance.now();
     const restored = restoreTask({
       taskKey: `${tdd.vertexId}/${tdd.subtask}`, dataDir: cp.dataDir, backends: checkpointState!, chain,
       reader: source instanceof ConnectorSource ? source.reader : null, sink: chain.externalSink,
     }, tdd.restore);
     task.holdUntil(restored);
-    void restored.then((entries) => process.stderr.write(`weir: task ${label} restored ${entries} state entries from checkpoint ${tdd.restore!.checkpointId}\n`), () => undefined);
+    void restored.then((entries) => process.stderr.write(`weir: task ${label} restored ${entries} state entries from checkpoint ${tdd.restore!.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms\n`), () => undefined);
     return restored;
   }
 

@@ -5,7 +5,6 @@
 // whatever a previous attempt left open). Only then does the task start.
 
 import { SqlError, SqlState } from '../../errors.js';
-import { decodeStateValue } from '../checkpoint/state-codec.js';
 import type { MemoryStateBackend } from '../state/memory-state.js';
 import type { SourceSplitReader } from '../connectors/source-reader.js';
 import type { ExternalSinkOperator } from './external-sink.js';
@@ -47,7 +46,8 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<num
       const op = Number(key.slice(prefix.length, a));
       const backend = b < 0 ? undefined : t.backends[op];
       if (!backend) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds state "${key}" for no stateful operator of task ${t.taskKey}: the job's graph changed since`);
-      backend.restoreEntry(key.slice(a + 1, b), key.slice(b + 1), decodeStateValue(text));
+      // Kept encoded: decoded when an operator first touches it (memory-state.ts).
+      backend.restoreEncoded(key.slice(a + 1, b), key.slice(b + 1), text);
     }
     loaded += entries.size;
   }

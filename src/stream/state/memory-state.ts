@@ -9,26 +9,60 @@
 // checkpoint stay in memory, so a checkpoint's delta is always read from memory. A scope is
 // spilled as one value, when its owner is (`spillScope`). Whole-table iteration (restore,
 // rescaling, a full snapshot) happens only while nothing is spilled (the task pins its state).
+//
+// A restore loads entries still encoded (`restoreEncoded`); each is decoded when first touched,
+// and untouched ones are the first to spill (they are already encoded).
 
 import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
 import { SCOPE_SEP, type KeyedState, type StateBackend, type StateTable, type TableOptions } from './keyed-state.js';
 import type { SpillPort } from './spill-store.js';
 
-/** Keys of one scope, with the change set of that scope. */
+/**
+ * Keys of one scope, with the change set of that scope. Entries restored from a checkpoint stay
+ * encoded until first touched (`encoded`): a restore reads them without decoding, so a task
+ * resumes after reading its state, and entries never touched again are never decoded.
+ */
 class Scope<V> implements KeyedState<V> {
   readonly map = new Map<string, V>();
+  encoded: Map<string, string> | null = null;
   constructor(private readonly changed: Set<string> | null) {}
-  get(key: string): V | undefined { return this.map.get(key); }
-  put(key: string, value: V): void { this.map.set(key, value); this.changed?.add(key); }
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    return v !== undefined || this.encoded === null ? v : this.decode(key);
+  }
+  /** The restored entry of `key`, decoded into `map` (undefined if there is none). */
+  decode(key: string): V | undefined {
+    const text = this.encoded!.get(key);
+    if (text === undefined) return undefined;
+    this.encoded!.delete(key);
+    const v = decodeStateValue(text) as V;
+    this.map.set(key, v);
+    return v;
+  }
+  /** Decode every restored entry (before iterating the scope as a whole). */
+  decodeAll(): void {
+    if (this.encoded === null) return;
+    for (const [k, text] of this.encoded) this.map.set(k, decodeStateValue(text) as V);
+    this.encoded = null;
+  }
+  restoreEncoded(key: string, text: string): void {
+    this.map.delete(key);
+    (this.encoded ??= new Map()).set(key, text);
+  }
+  put(key: string, value: V): void {
+    this.map.set(key, value);
+    this.encoded?.delete(key);
+    this.changed?.add(key);
+  }
   delete(key: string): boolean {
-    if (!this.map.delete(key)) return false;
+    if (!this.map.delete(key) && !this.encoded?.delete(key)) return false;
     this.changed?.add(key);
     return true;
   }
   markChanged(key: string): void { this.changed?.add(key); }
-  get size(): number { return this.map.size; }
-  entries(): IterableIterator<[string, V]> { return this.map.entries(); }
-  values(): IterableIterator<V> { return this.map.values(); }
+  get size(): number { return this.map.size + (this.encoded?.size ?? 0); }
+  entries(): IterableIterator<[string, V]> { this.decodeAll(); return this.map.entries(); }
+  values(): IterableIterator<V> { this.decodeAll(); return this.map.values(); }
 }
 
 export class MemoryStateTable<V> implements StateTable<V> {
@@ -56,6 +90,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
       if (this.lru) { map.delete(key); map.set(key, v); }
       return v;
     }
+    if (this.top.encoded !== null) { const d = this.top.decode(key); if (d !== undefined) return d; }
     return this.spilled ? this.load(key) : undefined;
   }
 
@@ -73,9 +108,9 @@ export class MemoryStateTable<V> implements StateTable<V> {
   }
 
   /** Entries in memory (spilled ones are not counted). */
-  get size(): number { return this.top.map.size; }
-  entries(): IterableIterator<[string, V]> { this.assertResident(); return this.top.map.entries(); }
-  values(): IterableIterator<V> { this.assertResident(); return this.top.map.values(); }
+  get size(): number { return this.top.size; }
+  entries(): IterableIterator<[string, V]> { this.assertResident(); return this.top.entries(); }
+  values(): IterableIterator<V> { this.assertResident(); return this.top.values(); }
 
   private assertResident(): void {
     if (this.spilled) throw new Error(`state table ${this.name} has spilled entries and cannot be iterated synchronously`);
@@ -109,7 +144,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
     const s = this.scopes.get(scope) ?? (this.spilled ? (this.scope(scope) as Scope<V>) : undefined);
     if (!s) return;
     const changed = this.scopeChanged.get(scope);
-    if (changed) for (const k of s.map.keys()) changed.add(k);
+    if (changed) { for (const k of s.map.keys()) changed.add(k); for (const k of s.encoded?.keys() ?? []) changed.add(k); }
     this.scopes.delete(scope);
     if (this.spilled) this.spill!.write(SCOPE_SEP + scope, null);
   }
@@ -117,6 +152,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
   spillScope(scope: string): void {
     const s = this.scopes.get(scope);
     if (!s || !this.spill || this.scopeChanged.get(scope)?.size) return; // changed since the checkpoint: stays
+    s.decodeAll();
     this.spill.write(SCOPE_SEP + scope, encodeStateValue([...s.map]));
     this.scopes.delete(scope);
     this.scopeChanged.delete(scope);
@@ -130,7 +166,20 @@ export class MemoryStateTable<V> implements StateTable<V> {
   evict(fraction: number): number {
     if (!this.spill) return 0;
     this.lru = true;
-    let budget = Math.ceil(this.top.map.size * fraction), spilled = 0;
+    let budget = Math.ceil(this.top.size * fraction), spilled = 0;
+    // Restored entries never touched go first: they are cold, and already encoded.
+    const encoded = this.top.encoded;
+    if (encoded !== null) {
+      for (const [k, text] of encoded) {
+        if (budget-- <= 0) break;
+        this.spill.write(k, text);
+        encoded.delete(k);
+        this.spilled = true;
+        this.options.onSpill?.(k);
+        spilled++;
+      }
+      if (!encoded.size) this.top.encoded = null;
+    }
     for (const [k, v] of this.top.map) {
       if (budget-- <= 0) break;
       if (this.topChanged.has(k)) continue;
@@ -155,6 +204,8 @@ export class MemoryStateTable<V> implements StateTable<V> {
 
   *iterate(prefix: string): IterableIterator<[string, V]> {
     this.assertResident();
+    this.top.decodeAll();
+    for (const sc of this.scopes.values()) sc.decodeAll();
     for (const [k, v] of this.top.map) if (k.startsWith(prefix)) yield [k, v];
     const sep = prefix.indexOf(SCOPE_SEP);
     if (sep >= 0) {
@@ -168,6 +219,13 @@ export class MemoryStateTable<V> implements StateTable<V> {
       if (!(name + SCOPE_SEP).startsWith(prefix) && !name.startsWith(prefix)) continue;
       for (const [k, v] of s.map) yield [name + SCOPE_SEP + k, v];
     }
+  }
+
+  /** Recovery: an entry as a checkpoint stores it, decoded when first used (see Scope). */
+  restoreEncoded(fullKey: string, text: string): void {
+    const sep = fullKey.indexOf(SCOPE_SEP);
+    if (sep < 0) { this.top.restoreEncoded(fullKey, text); return; }
+    (this.scope(fullKey.slice(0, sep)) as Scope<V>).restoreEncoded(fullKey.slice(sep + 1), text);
   }
 
   /** Recovery: put an entry read from a checkpoint (a full key, scoped or not) without recording a change. */
@@ -221,6 +279,10 @@ export class MemoryStateBackend implements StateBackend {
   }
   /** Every table, for a checkpoint to walk. */
   all(): Iterable<MemoryStateTable<unknown>> { return this.tables.values(); }
+  /** Recovery: one checkpointed entry, still encoded, into table `name` (decoded when first used). */
+  restoreEncoded(name: string, fullKey: string, text: string): void {
+    (this.table(name) as MemoryStateTable<unknown>).restoreEncoded(fullKey, text);
+  }
   /** Recovery: load one checkpointed entry into table `name` (created if the operator has not yet). */
   restoreEntry(name: string, fullKey: string, value: unknown): void {
     (this.table(name) as MemoryStateTable<unknown>).restoreEntry(fullKey, value);

@@ -1,4 +1,4 @@
-// State tables that spill: under random puts, deletes, scope changes, checkpoints (changes() then
+// State tables that spill: starting from restored (still encoded) entries, under random puts, deletes, scope changes, checkpoints (changes() then
 // commit()) and evictions of any size, a spilling table reads exactly what a plain map holds,
 // lists exactly the changes a checkpoint must write, and keeps changed entries in memory.
 
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStateBackend, type MemoryStateTable } from './memory-state.js';
 import { SpillStore } from './spill-store.js';
 import { SCOPE_SEP } from './keyed-state.js';
+import { encodeStateValue } from '../checkpoint/state-codec.js';
 import { rng } from '../../../tests/support/rng.js';
 
 let dir: string;
@@ -45,6 +46,14 @@ describe('spilling state tables', () => {
       const changedSinceCommit = new Set<string>();
       const key = () => `k${Math.floor(r() * 200)}`;
       const scopeKey = () => `s${Math.floor(r() * 6)}${SCOPE_SEP}e${Math.floor(r() * 10)}`;
+      // Start from a restored checkpoint: entries stay encoded until touched, and are no change.
+      for (let i = 0; i < 150; i++) {
+        const k = r() < 0.7 ? key() : scopeKey();
+        const v: Value = { n: -1 - i, big: BigInt(i) * 3_000_000_000n, tags: ['restored'] };
+        t.restoreEncoded(k, encodeStateValue(v));
+        model.set(k, v);
+      }
+      expect(t.changedCount).toBe(0);
       for (let step = 0; step < 4000; step++) {
         const p = r();
         const k = p < 0.7 ? key() : scopeKey();
