@@ -41,6 +41,11 @@ const VIEW_TEMPLATES: (() => string)[] = [
   () => `SELECT k, g FROM t1 UNION SELECT k, w FROM t2`,
   () => `SELECT k * 2 + 1 AS k2, upper(g) AS ug, coalesce(v, 0) + ${int(1, 9)} AS cv, CASE WHEN b THEN 'yes' ELSE 'no' END AS yn FROM t1 WHERE g LIKE 'g%' OR k BETWEEN 2 AND 5`,
   () => `SELECT t2.w, count(*) AS n FROM t1 JOIN t2 ON t1.k = t2.k WHERE t1.b GROUP BY t2.w HAVING sum(t1.v) > ${int(0, 100)}`,
+  // Grouped by the join key (and more): the aggregate takes the join's partitioning, no exchange.
+  () => `SELECT t1.k, t2.w, count(*) AS n, sum(t1.v) AS s, min(t1.v) AS lo FROM t1 JOIN t2 ON t1.k = t2.k GROUP BY t1.k, t2.w`,
+  () => `SELECT t1.k, count(t2.id) AS n, max(t2.w) AS hw FROM t1 LEFT JOIN t2 ON t1.k = t2.k GROUP BY t1.k`,
+  () => `SELECT t2.w, t2.k, count(t1.id) AS n FROM t1 RIGHT JOIN t2 ON t1.k = t2.k GROUP BY t2.w, t2.k`,
+  () => `SELECT t1.k, count(*) AS n FROM t1 FULL JOIN t2 ON t1.k = t2.k GROUP BY t1.k`,
 ];
 
 function insertT1(id: number): string {
@@ -68,6 +73,7 @@ function randomBatch(): string[] {
 }
 
 beforeAll(async () => {
+  process.env.WEIR_SLOTS = '128'; // every view runs at once: more jobs than the default 64 slots per TaskManager
   [weir, ref] = await Promise.all([startServer(), startPostgres()]);
   w = await weir.client();
   p = new pg.Client({ host: '127.0.0.1', port: ref.port, user: ref.user, database: 'postgres' });

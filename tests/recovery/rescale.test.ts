@@ -54,6 +54,32 @@ describe('rescaling a job from a savepoint', () => {
     await expect(c.query(`CREATE MATERIALIZED VIEW agg_p1 WITH (parallelism = 1, restore.from = '${path}') AS ${QUERY}`)).rejects.toMatchObject({ code: '55000' });
   }, 120_000);
 
+  it('redistributes groups by the join key their rows were routed by (an aggregate without its own exchange)', async () => {
+    const facts = uniqueTopic('rescale-facts'), dims = uniqueTopic('rescale-dims');
+    await createTopic(facts, 4);
+    await createTopic(dims, 2);
+    await produce(dims, Array.from({ length: 1000 }, (_, k) => ({ key: String(k), value: JSON.stringify({ k, label: `l${k % 13}` }) })));
+    await produce(facts, events(1, 20_000));
+    const kafka = (t: string) => `connector = 'kafka', topic = '${t}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', scan.startup.mode = 'earliest', format = 'json'`;
+    await c.query(`CREATE SOURCE facts (id bigint, k int, v int) WITH (${kafka(facts)})`);
+    await c.query(`CREATE SOURCE dims (k int, label text) WITH (${kafka(dims)})`);
+    // Joined on k, grouped by (k, label): rows arrive hashed on k already, so the aggregate shares
+    // the join's subtasks and its groups belong to whichever subtask owns their k.
+    const q = 'SELECT f.k AS g, d.label, count(*) AS n, sum(f.v) AS total, max(f.v) AS hi FROM facts f JOIN dims d ON f.k = d.k GROUP BY f.k, d.label';
+    expect((await c.query(`EXPLAIN (TYPE stream) ${q}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n')).toMatch(/StreamHashAgg group=\[0, 1\] aggs=\[count_star, sum, max\] input hashed on \[0\]/);
+    await c.query(`CREATE MATERIALIZED VIEW joined WITH (parallelism = 2, ${FAST_CHECKPOINTS}) AS ${q}`);
+    await until(async () => (await total('joined')) === 20_000, 'the first 20000 facts');
+    const path = (await c.query(`SAVEPOINT JOB ${await jobId('joined')}`)).rows[0].savepoint_path as string;
+    await produce(facts, events(20_001, 10_000));
+    await c.query(`CREATE MATERIALIZED VIEW joined_p3 WITH (parallelism = 3, restore.from = '${path}', ${FAST_CHECKPOINTS}) AS ${q}`);
+    for (const v of ['joined', 'joined_p3']) await until(async () => (await total(v)) === 30_000, `${v} to see every fact`);
+    await c.query('FLUSH');
+    const rows = async (v: string) => (await c.query(`SELECT * FROM ${v} ORDER BY g, label`)).rows;
+    const expected = await rows('joined');
+    expect(expected).toHaveLength(1000);
+    expect(await rows('joined_p3')).toEqual(expected);
+  }, 120_000);
+
   it('refuses to change the parallelism of a job whose source positions belong to splits', async () => {
     await createBidSource(c, 'bid');
     await c.query(`CREATE MATERIALIZED VIEW bids2 WITH (parallelism = 2, ${FAST_CHECKPOINTS}) AS ${aggQuery('bid')}`);

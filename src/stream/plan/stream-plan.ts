@@ -30,7 +30,7 @@ export type StreamNode =
   | (Base & { readonly op: 'filter'; readonly input: StreamNode; readonly predicate: Expr })
   /** HOP: each change once per hopping window of its row's time (µs sizes; operators/hop-window.ts). */
   | (Base & { readonly op: 'hopWindow'; readonly input: StreamNode; readonly time: Expr; readonly slide: number; readonly size: number; readonly offset: number })
-  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number })
+  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number; /** Set when the input arrives already partitioned (no exchange, plan/distribution.ts): the group keys it is hashed on, as indices into groupBy. */ readonly distributionKey?: readonly number[] })
   /** Local phase of two-phase aggregation: per-epoch partial states, one row per group and epoch. */
   | (Base & { readonly op: 'localAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; readonly kinds: readonly PartialKind[] })
   | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
@@ -63,7 +63,7 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'project': return `StreamProject [${n.columns.map((c) => c.name).join(', ')}]`;
       case 'filter': return 'StreamFilter';
       case 'hopWindow': return `StreamHopWindow time=${explainExpr(n.time, n.input.columns)} slide=${intervalText(n.slide)} size=${intervalText(n.size)}${n.offset ? ` offset=${intervalText(n.offset)}` : ''}`;
-      case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
+      case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.distributionKey ? ` input hashed on [${n.distributionKey.map((i) => n.groupBy[i]).join(', ')}]` : ''}`;
       case 'localAgg': return `StreamLocalAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
       case 'hashJoin': return `StreamHashJoin ${n.joinType}`;
       case 'semiJoin': return `StreamHashJoin ${n.anti ? 'anti' : 'semi'}`;

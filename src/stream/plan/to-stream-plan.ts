@@ -4,7 +4,8 @@
 // inputs. Queries that cannot run incrementally are rejected with SQLSTATE 0A000 naming the operator.
 //
 // Exchanges (they become partitioners when the plan is lowered to a job graph, src/stream/graph/):
-//   hash on the group keys before a hash aggregate (DISTINCT, UNION), on the join keys before
+//   hash on the group keys before a hash aggregate (DISTINCT, UNION) — unless its input is hashed
+//   on some of them already (plan/distribution.ts) —, on the join keys before
 //   both sides of a join, on the partition keys before a partitioned Top-N; single before a
 //   global aggregate (no GROUP BY) and an unpartitioned Top-N, which must see every row.
 // The result is not gathered: a materialize or sink runs in the subtasks of the operator below it.
@@ -24,6 +25,7 @@ import type { AggInput } from '../operators/aggregate/hash-agg.js';
 import type { ChangelogKind, Distribution, StreamNode } from './stream-plan.js';
 import { matchRowNumberTopN } from './row-number-top-n.js';
 import { asSemiJoin } from './subquery-to-join.js';
+import { groupDistributionKey } from './distribution.js';
 
 export interface StreamPlannerContext {
   relation(oid: number): RelationDef | undefined;
@@ -138,8 +140,12 @@ export class StreamPlanner {
   }
 
   private hashAgg(input: StreamNode, groupBy: number[], aggs: AggInput[], columns: OutputColumn[]): StreamNode {
+    const upsertKey = groupBy.map((_, i) => i);
+    // Input already hashed on some of the group keys (a join on them below): no shuffle needed.
+    const distributionKey = groupDistributionKey(input, groupBy);
+    if (distributionKey) return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input, groupBy, aggs, distributionKey };
     const ex = this.exchange(input, groupBy.length ? { kind: 'hash', keys: groupBy } : { kind: 'single' });
-    return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey: groupBy.map((_, i) => i), input: ex, groupBy, aggs };
+    return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input: ex, groupBy, aggs };
   }
 
   private aggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>): StreamNode {

@@ -34,6 +34,8 @@ export interface HashAggOptions {
   readonly state?: StateBackend;
   /** Global phase: the input column holding each partial row's Δrows (else every row counts 1). */
   readonly rowCountColumn?: number;
+  /** The input arrives hashed on these group keys only (indices into groupBy): rescaling assigns groups by them. */
+  readonly distributionKey?: readonly number[];
 }
 
 interface Group {
@@ -58,10 +60,12 @@ export class HashAggOperator implements StreamOperator {
   private readonly extremes: readonly number[];
 
   private readonly rowCol: number;
+  private readonly distributionKey: readonly number[] | null;
 
   constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string, opts: HashAggOptions = {}) {
     const state = opts.state ?? new MemoryStateBackend();
     this.rowCol = opts.rowCountColumn ?? -1;
+    this.distributionKey = opts.distributionKey ?? null;
     // A spilled group comes back as plain fields (revive); its min/max multisets spill with it.
     this.groups = state.table<Group>('groups', {
       revive: (k, saved) => this.revive(k, saved),
@@ -81,7 +85,7 @@ export class HashAggOperator implements StreamOperator {
   restoreState(owns: KeyOwnership): void {
     this.dirty.clear();
     for (const [k, saved] of [...this.groups.entries()]) {
-      if (owns && !this.global && !owns((saved as unknown as SavedGroup).key)) {
+      if (owns && !this.global && !owns(this.ownershipKey((saved as unknown as SavedGroup).key))) {
         this.groups.delete(k);
         for (const j of this.extremes) this.minput.dropScope(minputScope(k, j));
         continue;
@@ -90,6 +94,12 @@ export class HashAggOperator implements StreamOperator {
     }
     this.groups.commit();
     this.minput.commit();
+  }
+
+  /** The values a hash exchange routed the group's rows by. */
+  private ownershipKey(key: Datum[]): Datum[] {
+    const d = this.distributionKey;
+    return d ? d.map((i) => key[i]) : key;
   }
 
   /** A live group from its checkpointed or spilled fields (aggregate states get fresh objects). */
