@@ -23,6 +23,7 @@ const maybeNull = (v: string) => (rand() < 0.1 ? 'NULL' : v);
 const VIEW_TEMPLATES: (() => string)[] = [
   () => `SELECT k, count(*) AS n, sum(v) AS s, min(v) AS lo, max(v) AS hi, avg(v) AS a FROM t1 GROUP BY k`,
   () => `SELECT g, count(DISTINCT k) AS dk, bool_and(b) AS ba, bool_or(b) AS bo, string_agg(g, '|' ORDER BY id) AS sg FROM t1 GROUP BY g`,
+  () => `SELECT g, sum(DISTINCT k) AS sk, avg(DISTINCT v) AS av, count(DISTINCT v) AS cv, bool_or(DISTINCT b) AS bo, max(DISTINCT k) AS hk FROM t1 GROUP BY g`,
   () => `SELECT count(*) AS n, sum(v) AS s, max(g) AS mg, min(id) AS mi FROM t1 WHERE v > ${int(0, 50)}`,
   () => `SELECT k, g, count(*) AS n FROM t1 WHERE b IS NOT TRUE GROUP BY k, g HAVING count(*) > ${int(0, 2)}`,
   () => `SELECT t1.id, t1.v, t2.w FROM t1 JOIN t2 ON t1.k = t2.k`,

@@ -65,4 +65,8 @@ export const EVERY_AGGREGATE: AggInput[] = [
   { call: call('count', [col(2, T.text)], T.int8, true), args: [2] },
   { call: call('string_agg', [col(2, T.text), { kind: 'const', type: T.text, value: ',' } as Expr], T.text, true), args: [2, 2] },
   { call: call('bool_and', [col(5, T.bool)], T.bool), args: [5] },
+  { call: call('sum', [col(1, T.int4)], T.int8, true), args: [1] },
+  { call: call('avg', [col(4, T.numeric)], T.numeric, true), args: [4] },
+  { call: call('max', [col(1, T.int4)], T.int4, true), args: [1] },
+  { call: call('bool_or', [col(5, T.bool)], T.bool, true), args: [5] },
 ];

@@ -25,13 +25,21 @@ export const STATE_CLASS: unique symbol = Symbol('weir.stateClass');
 
 /**
  * Copy the fields of a decoded class instance onto a freshly constructed one of the same class
- * (the operator constructs it with its configuration; the checkpoint supplies the data).
+ * (the operator constructs it with its configuration; the checkpoint supplies the data). A field
+ * that holds a state class instance itself (a DISTINCT aggregate's inner aggregate) is restored
+ * into the fresh instance's own object the same way.
  */
 export function restoreFields<T extends object>(fresh: T, decoded: unknown): T {
   const name = (decoded as { [STATE_CLASS]?: string } | null)?.[STATE_CLASS];
   const expected = (Object.getPrototypeOf(fresh) as { constructor?: { name?: string } }).constructor?.name;
   if (name !== expected) throw new Error(`checkpointed state of class ${String(name)} cannot restore a ${String(expected)}`);
-  return Object.assign(fresh, decoded as object);
+  const target = fresh as Record<string, unknown>;
+  for (const [k, v] of Object.entries(decoded as Record<string, unknown>)) {
+    const own = target[k];
+    if (v !== null && typeof v === 'object' && STATE_CLASS in v && own !== null && typeof own === 'object') restoreFields(own, v);
+    else target[k] = v;
+  }
+  return fresh;
 }
 
 /** Restore support for a class stored in state (the default reviver assigns fields onto its prototype). */

@@ -1,8 +1,10 @@
 // Per-group aggregate state that survives retraction. Simple aggregates (count, sum, avg,
 // bool_and/or) keep running totals; min/max keep a multiset of values with a cached extreme that
-// is recomputed only when the extreme itself is retracted; everything else (DISTINCT, ORDER BY
-// inside the call, string_agg, array_agg, json_agg, variance …) keeps the multiset of inputs and
-// recomputes with the batch accumulator, so results are exactly what a batch query returns.
+// is recomputed only when the extreme itself is retracted; count/sum/avg/bool (DISTINCT) keep the
+// distinct values' multiplicities and feed each value once to the plain aggregate; everything else
+// (ORDER BY inside the call, string_agg, array_agg, json_agg, variance, their DISTINCT forms …)
+// keeps the multiset of inputs and recomputes with the batch accumulator, so results are exactly
+// what a batch query returns.
 
 import { SqlError, SqlState } from '../../../errors.js';
 import type { AggCall } from '../../../plan/logical.js';
@@ -26,7 +28,23 @@ export interface MinputEntry { readonly v: Datum; n: number }
 /** Where min/max keep their multiset: a scope of the operator's minput state table. */
 export type MinputScope = () => KeyedState<MinputEntry>;
 
+/** Kinds whose DISTINCT form is the plain aggregate over each distinct non-null value once. */
+const INCREMENTAL_DISTINCT = new Set(['count', 'sum', 'avg', 'bool_and', 'bool_or', 'every']);
+
+/** Does this call keep a multiset in the operator's minput table (one scope per group and call)? */
+export function usesMinputScope(call: AggCall): boolean {
+  if (call.orderBy.length) return false;
+  if (call.kind === 'min' || call.kind === 'max') return true;
+  return call.distinct && call.args.length === 1 && INCREMENTAL_DISTINCT.has(call.kind);
+}
+
 export function createAggState(call: AggCall, timeZone: string, minput?: MinputScope): AggState {
+  const scope = () => (minput ? minput() : new MemoryStateTable<MinputEntry>('minput', false));
+  if (call.distinct && !call.orderBy.length) {
+    // min/max of the distinct values is min/max of all of them.
+    if (call.kind === 'min' || call.kind === 'max') return new ExtremeState(call.kind === 'max' ? 1 : -1, scope());
+    if (usesMinputScope(call)) return new DistinctState(createAggState({ ...call, distinct: false }, timeZone), scope());
+  }
   if (call.distinct || call.orderBy.length) return new MultisetState(call, timeZone);
   const t = call.args[0]?.type;
   const id = t && t.kind === 'scalar' ? t.id : undefined;
@@ -39,7 +57,7 @@ export function createAggState(call: AggCall, timeZone: string, minput?: MinputS
       if (id === 'float4' || id === 'float8') return new FloatSumState(call.kind === 'avg', id === 'float4' && call.kind === 'sum');
       if (id === 'interval') return new IntervalSumState(call.kind === 'avg');
       break;
-    case 'min': case 'max': return new ExtremeState(call.kind === 'max' ? 1 : -1, minput ? minput() : new MemoryStateTable<MinputEntry>('minput', false));
+    case 'min': case 'max': return new ExtremeState(call.kind === 'max' ? 1 : -1, scope());
     case 'bool_and': case 'every': return new BoolState(true);
     case 'bool_or': return new BoolState(false);
   }
@@ -169,6 +187,35 @@ class ExtremeState implements AggState {
     }
     return this.#values.size ? this.best : null;
   }
+}
+
+/**
+ * count/sum/avg/bool_and/bool_or (DISTINCT x): the plain aggregate `inner` sees each distinct
+ * non-null value once — applied when its multiplicity goes 0 → 1, retracted when it goes 1 → 0 —
+ * so an update costs O(1) instead of a recomputation over every distinct value. The multiplicities
+ * are keyed state of their own (a minput scope): a checkpoint writes the values that changed, not
+ * the group's whole set, and a cold group's set spills with it.
+ */
+class DistinctState implements AggState {
+  readonly #values: KeyedState<MinputEntry>;
+  constructor(readonly inner: AggState, values: KeyedState<MinputEntry>) { this.#values = values; }
+  apply(args: Datum[], sign: 1 | -1): void {
+    const v = args[0];
+    if (v === null) return;
+    const k = datumKey(v);
+    const e = this.#values.get(k);
+    if (sign > 0) {
+      if (e) { e.n++; this.#values.put(k, e); } else { this.#values.put(k, { v, n: 1 }); this.inner.apply(args, 1); }
+      return;
+    }
+    if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
+    if (--e.n === 0) {
+      this.#values.delete(k);
+      // Retract exactly the value the inner aggregate was given (1.0 and 1.00 share a key).
+      this.inner.apply([e.v], -1);
+    } else this.#values.put(k, e);
+  }
+  result(): Datum { return this.inner.result(); }
 }
 
 /** Keeps every input (with multiplicity) and recomputes with the batch accumulator. */

@@ -11,7 +11,7 @@ import type { Datum, Row } from '../../../types/value.js';
 import { datumEquals, rowKey } from '../../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator } from '../operator.js';
-import { type AggState, type MinputEntry, createAggState } from './agg-state.js';
+import { type AggState, type MinputEntry, createAggState, usesMinputScope } from './agg-state.js';
 import type { StateBackend, StateTable } from '../../state/keyed-state.js';
 import { MemoryStateBackend } from '../../state/memory-state.js';
 import { type PartialKind, createMergeState } from './partial.js';
@@ -73,7 +73,8 @@ export class HashAggOperator implements StreamOperator {
     });
     this.minput = state.table<MinputEntry>('minput');
     this.global = groupBy.length === 0;
-    this.extremes = aggs.map((a, j) => (a.call.kind === 'min' || a.call.kind === 'max' ? j : -1)).filter((j) => j >= 0);
+    // Calls with a multiset in the minput table (min/max, incremental DISTINCT): one scope per group.
+    this.extremes = aggs.map((a, j) => (usesMinputScope(a.call) ? j : -1)).filter((j) => j >= 0);
     if (this.global) {
       // The single global group exists from the start, so its first output is the empty result.
       const g = this.newGroup([], '');
