@@ -25,6 +25,24 @@ export interface AggState {
 /** One value of a min/max multiset and how many times it is present. */
 export interface MinputEntry { readonly v: Datum; n: number }
 
+/**
+ * One more (+1) or one fewer (-1) copy of `v` (key `k`) in a multiset: returns its entry when the
+ * value appeared or vanished, null when only its multiplicity changed.
+ */
+function countValue(values: KeyedState<MinputEntry>, k: string, v: Datum, sign: 1 | -1): MinputEntry | null {
+  const e = values.get(k);
+  if (sign > 0) {
+    if (e) { e.n++; values.put(k, e); return null; }
+    const added = { v, n: 1 };
+    values.put(k, added);
+    return added;
+  }
+  if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
+  if (--e.n === 0) { values.delete(k); return e; }
+  values.put(k, e);
+  return null;
+}
+
 /** Where min/max keep their multiset: a scope of the operator's minput state table. */
 export type MinputScope = () => KeyedState<MinputEntry>;
 
@@ -166,17 +184,10 @@ class ExtremeState implements AggState {
     const v = args[0];
     if (v === null) return;
     const k = datumKey(v);
-    const e = this.#values.get(k);
+    const vanished = countValue(this.#values, k, v, sign) !== null && sign < 0;
     if (sign > 0) {
-      if (e) { e.n++; this.#values.put(k, e); } else this.#values.put(k, { v, n: 1 });
       if (!this.stale && (this.best === null || compareDatum(v, this.best) * this.sign > 0)) this.best = v;
-      return;
-    }
-    if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
-    if (--e.n === 0) {
-      this.#values.delete(k);
-      if (this.best !== null && datumKey(this.best) === k) this.stale = true;
-    } else this.#values.put(k, e);
+    } else if (vanished && this.best !== null && datumKey(this.best) === k) this.stale = true;
   }
   result(): Datum {
     if (this.stale) {
@@ -202,18 +213,9 @@ class DistinctState implements AggState {
   apply(args: Datum[], sign: 1 | -1): void {
     const v = args[0];
     if (v === null) return;
-    const k = datumKey(v);
-    const e = this.#values.get(k);
-    if (sign > 0) {
-      if (e) { e.n++; this.#values.put(k, e); } else { this.#values.put(k, { v, n: 1 }); this.inner.apply(args, 1); }
-      return;
-    }
-    if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
-    if (--e.n === 0) {
-      this.#values.delete(k);
-      // Retract exactly the value the inner aggregate was given (1.0 and 1.00 share a key).
-      this.inner.apply([e.v], -1);
-    } else this.#values.put(k, e);
+    const changed = countValue(this.#values, datumKey(v), v, sign);
+    // Retract exactly the value the inner aggregate was given (1.0 and 1.00 share a key).
+    if (changed) this.inner.apply(sign > 0 ? args : [changed.v], sign);
   }
   result(): Datum { return this.inner.result(); }
 }
