@@ -36,6 +36,8 @@ export class Transaction {
   async commit(): Promise<void> {
     if (!this.dirty) return;
     await this.db.tables.commit(this.overlays.values(), { checkConflicts: true });
+    // Committed; the statement completes once the views reading the tables keep up (bounded feeds).
+    if (this.db.tables.throttles.size) await this.db.tables.ingestBackpressure();
   }
 }
 

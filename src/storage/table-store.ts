@@ -103,6 +103,19 @@ export class TableStore {
   private readonly tables = new Map<number, TableData>();
   /** Called after each commit with the rows that changed, for streaming jobs to consume. */
   readonly listeners = new Set<(changes: TableChange[]) => void>();
+  /**
+   * Backpressure from streaming jobs: each returns a promise while its job lags too far behind
+   * the committed changes (a table feed's rows in flight), null otherwise.
+   */
+  readonly throttles = new Set<() => Promise<void> | null>();
+
+  /** After a session's commit: wait while a job reading the tables lags too far behind. */
+  async ingestBackpressure(): Promise<void> {
+    for (const t of this.throttles) {
+      const wait = t();
+      if (wait) await wait;
+    }
+  }
 
   constructor(private readonly kv: KvStore) {}
 

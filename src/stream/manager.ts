@@ -226,6 +226,7 @@ export class StreamingManager {
       tables: {
         tableRows: (oid: number): Iterable<Row> => db.tables.table(oid)?.rows.values() ?? [],
         subscribe: (l) => { db.tables.listeners.add(l); return () => db.tables.listeners.delete(l); },
+        throttle: (gate) => { db.tables.throttles.add(gate); return () => db.tables.throttles.delete(gate); },
       },
       createCommitter: (node) => this.committer(node, checkpoint !== undefined),
       onFailed: (e) => this.failover(info, e),

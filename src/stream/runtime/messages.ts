@@ -166,6 +166,9 @@ export interface TaskManagerMetrics {
   readonly spilledEntries: number;
 }
 
+/** Table-source task → main-thread table feed: rows taken off the feed (its credit comes back). */
+export interface FeedAck { readonly taken: number }
+
 /** Main-thread table feed → table-source task, in commit order. */
 /** `start`: the table's rows when the job started (then `startDone`), as opposed to later changes. */
 export type FeedMessage = { readonly rows: PackedChunk; readonly start?: true } | { readonly startDone: true } | { readonly barrier: Barrier };

@@ -8,10 +8,10 @@ import { type Chunk, ChunkBuilder, Op, insertChunk } from '../chunk.js';
 import type { Row } from '../../types/value.js';
 import type { SourceSplitReader } from '../connectors/source-reader.js';
 import { unpackChunk } from './chunk-codec.js';
-import type { FeedMessage } from './messages.js';
+import type { FeedAck, FeedMessage } from './messages.js';
 import type { StreamTask, TaskSource } from './stream-task.js';
 
-/** Table rows and changes from the main thread; unbounded, as committed DML cannot wait. */
+/** Table rows and changes from the main thread; each chunk taken is acknowledged (the feed's bound, table-feed.ts). */
 export class TableFeedSource implements TaskSource {
   private readonly queue: FeedMessage[] = [];
   private head = 0;
@@ -31,6 +31,7 @@ export class TableFeedSource implements TaskSource {
     if ('rows' in m) {
       const chunk = unpackChunk(m.rows);
       if (m.start && this.startRows) { for (const r of chunk.rows) this.startRows.push(r); } else task.emitFromSource(chunk);
+      this.port.postMessage({ taken: chunk.rows.length } satisfies FeedAck);
     } else if ('startDone' in m) {
       if (this.startRows) for (const c of this.catchUp!.catchUp(this.startRows)) task.emitFromSource(c);
       this.startRows = null;
