@@ -66,6 +66,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
    */
   async readState(jobId: string, checkpointId: number, prefix: string, since = 0): Promise<Map<string, string>> {
     const out = new Map<string, string>();
+    await this.eachState(jobId, checkpointId, prefix, since, (key, value) => { out.set(key, value); });
+    return out;
+  }
+
+  /** readState without collecting: each key's value as of the checkpoint, in key order, as read. */
+  async eachState(jobId: string, checkpointId: number, prefix: string, since: number, visit: (key: string, value: string) => void): Promise<void> {
     const base = `v/${jobId}/`;
     let lastKey: string | null = null;
     const it = this.db.iterator({ gte: base + prefix, lt: base + prefix + '\uffff' });
@@ -80,13 +86,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
           if (version > checkpointId) continue; // newer than the checkpoint
           lastKey = key;
           if (version < since) continue; // before the task's full snapshot: not its state
-          if (value !== '') out.set(key, value);
+          if (value !== '') visit(key, value);
         }
       }
     } finally {
       await it.close();
     }
-    return out;
   }
 
   async writeCompleted(c: CompletedCheckpoint): Promise<void> {

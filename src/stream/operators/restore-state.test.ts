@@ -11,7 +11,7 @@ import { hashKey } from '../graph/key-hash.js';
 import { keyGroupFor, subtaskForKeyGroup } from '../graph/key-groups.js';
 import type { StreamOperator } from './operator.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
-import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
+import { encodeStateValue } from '../checkpoint/state-codec.js';
 import { HashAggOperator } from './aggregate/hash-agg.js';
 import { HashJoinOperator } from './hash-join.js';
 import { SemiJoinOperator } from './semi-join.js';
@@ -20,7 +20,7 @@ import { EVERY_AGGREGATE, Emitted, call, changelog, col, ctx } from '../../../te
 
 /** What a checkpoint does with a backend: encode every entry, decode into a fresh one. */
 function checkpointed(from: MemoryStateBackend, into: MemoryStateBackend): void {
-  for (const t of from.all()) for (const [k, v] of t.iterate('')) into.restoreEntry(t.name, k, decodeStateValue(encodeStateValue(v)));
+  for (const t of from.all()) for (const [k, v] of t.iterate('')) into.restoreEncoded(t.name, k, encodeStateValue(v));
 }
 
 function check(make: (state: MemoryStateBackend) => StreamOperator, seed: number, inputs = 1): void {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../types/value.js';
 import { type Chunk, Op, OP_NAMES } from '../chunk.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
-import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
+import { encodeStateValue } from '../checkpoint/state-codec.js';
 import { TableImageOperator } from './table-image.js';
 
 const sink = () => {
@@ -17,7 +17,7 @@ const changes = (chunks: readonly Chunk[]) => chunks.flatMap((c) => c.rows.map((
 
 function restored(from: MemoryStateBackend): TableImageOperator {
   const into = new MemoryStateBackend({ trackChanges: true });
-  for (const t of from.all()) for (const [k, v] of t.iterate('')) into.restoreEntry(t.name, k, decodeStateValue(encodeStateValue(v)));
+  for (const t of from.all()) for (const [k, v] of t.iterate('')) into.restoreEncoded(t.name, k, encodeStateValue(v));
   const op = new TableImageOperator(true, into);
   op.restoreState(null);
   return op;
@@ -51,7 +51,7 @@ describe('TableImageOperator', () => {
     const state = new MemoryStateBackend({ trackChanges: true });
     new TableImageOperator(true, state).processChunk({ ops: [Op.Insert], rows: [[1]] }, 0, sink());
     const into = new MemoryStateBackend();
-    for (const t of state.all()) for (const [k, v] of t.iterate('')) into.restoreEntry(t.name, k, v);
+    for (const t of state.all()) for (const [k, v] of t.iterate('')) into.restoreEncoded(t.name, k, encodeStateValue(v));
     const other = new TableImageOperator(false, into);
     other.restoreState(() => true);
     expect(other.catchUp([])).toEqual([]);

@@ -161,6 +161,7 @@ export class TaskExecutor {
     const restored = restoreTask({
       taskKey: `${tdd.vertexId}/${tdd.subtask}`, dataDir: cp.dataDir, backends: checkpointState!, chain,
       reader: source instanceof ConnectorSource ? source.reader : null, sink: chain.externalSink,
+      relieve: memory ? () => { memory.relieve(checkpointer!.fullSnapshotPending); } : undefined,
     }, tdd.restore);
     task.holdUntil(restored);
     void restored.then((entries) => process.stderr.write(`weir: task ${label} restored ${entries} state entries from checkpoint ${tdd.restore!.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms\n`), () => undefined);

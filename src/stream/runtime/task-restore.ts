@@ -26,7 +26,12 @@ export interface RestoreTarget {
   readonly chain: OperatorChain;
   readonly reader: SourceSplitReader | null;
   readonly sink: ExternalSinkOperator | null;
+  /** Spill state if the TaskManager is over its memory budget (state-memory.ts). */
+  readonly relieve?: () => void;
 }
+
+/** Restored entries between two checks of the memory budget. */
+const RELIEVE_EVERY = 10_000;
 
 /** Reload state, seek the source, settle the sink; returns the number of state entries loaded. */
 export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<number> {
@@ -37,10 +42,9 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<num
   let committables: SinkCommittable[] = [];
   for (const source of sources) {
     const prefix = `${source.task}/`;
-    const entries = await store.readState(r.storageJob, r.checkpointId, prefix, source.since);
     // Keys are <operator index>/<table name>/<full key> below the task's prefix (task-checkpoint.ts).
-    for (const [key, text] of entries) {
-      if (key === prefix + SINK_COMMITTABLES_KEY) { committables = JSON.parse(text) as SinkCommittable[]; continue; }
+    await store.eachState(r.storageJob, r.checkpointId, prefix, source.since, (key, text) => {
+      if (key === prefix + SINK_COMMITTABLES_KEY) { committables = JSON.parse(text) as SinkCommittable[]; return; }
       const a = key.indexOf('/', prefix.length);
       const b = a < 0 ? -1 : key.indexOf('/', a + 1);
       const op = Number(key.slice(prefix.length, a));
@@ -48,8 +52,9 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<num
       if (!backend) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds state "${key}" for no stateful operator of task ${t.taskKey}: the job's graph changed since`);
       // Kept encoded: decoded when an operator first touches it (memory-state.ts).
       backend.restoreEncoded(key.slice(a + 1, b), key.slice(b + 1), text);
-    }
-    loaded += entries.size;
+      // State larger than the memory budget: spill restored entries as they come in.
+      if (++loaded % RELIEVE_EVERY === 0) t.relieve?.();
+    });
   }
   t.chain.restoreState(r.rescale ? ownedBy(r.rescale) : null);
   if (r.position !== undefined && r.position !== null) {

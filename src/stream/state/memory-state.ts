@@ -10,8 +10,9 @@
 // spilled as one value, when its owner is (`spillScope`). Whole-table iteration (restore,
 // rescaling, a full snapshot) happens only while nothing is spilled (the task pins its state).
 //
-// A restore loads entries still encoded (`restoreEncoded`); each is decoded when first touched,
-// and untouched ones are the first to spill (they are already encoded).
+// A restore loads entries still encoded (`restoreEncoded`); each is decoded (and revived, like a
+// spilled value) when first touched, and untouched ones are the first to spill (they are already
+// encoded) — so a task can restore more state than its memory budget holds.
 
 import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
 import { SCOPE_SEP, type KeyedState, type StateBackend, type StateTable, type TableOptions } from './keyed-state.js';
@@ -25,7 +26,12 @@ import type { SpillPort } from './spill-store.js';
 class Scope<V> implements KeyedState<V> {
   readonly map = new Map<string, V>();
   encoded: Map<string, string> | null = null;
-  constructor(private readonly changed: Set<string> | null) {}
+  /** `revive`: a decoded value becomes a live one (the table's option, for its top-level keys). */
+  constructor(private readonly changed: Set<string> | null, private readonly revive?: (key: string, decoded: unknown) => V) {}
+  private live(key: string, text: string): V {
+    const decoded = decodeStateValue(text);
+    return this.revive ? this.revive(key, decoded) : (decoded as V);
+  }
   get(key: string): V | undefined {
     const v = this.map.get(key);
     return v !== undefined || this.encoded === null ? v : this.decode(key);
@@ -35,14 +41,14 @@ class Scope<V> implements KeyedState<V> {
     const text = this.encoded!.get(key);
     if (text === undefined) return undefined;
     this.encoded!.delete(key);
-    const v = decodeStateValue(text) as V;
+    const v = this.live(key, text);
     this.map.set(key, v);
     return v;
   }
   /** Decode every restored entry (before iterating the scope as a whole). */
   decodeAll(): void {
     if (this.encoded === null) return;
-    for (const [k, text] of this.encoded) this.map.set(k, decodeStateValue(text) as V);
+    for (const [k, text] of this.encoded) this.map.set(k, this.live(k, text));
     this.encoded = null;
   }
   restoreEncoded(key: string, text: string): void {
@@ -81,7 +87,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
     private readonly tracking: boolean,
     private spill: SpillPort | null = null,
     private readonly options: TableOptions<V> = {},
-  ) { this.top = new Scope<V>(tracking ? this.topChanged : null); }
+  ) { this.top = new Scope<V>(tracking ? this.topChanged : null, options.revive); }
 
   get(key: string): V | undefined {
     const map = this.top.map;
@@ -221,18 +227,12 @@ export class MemoryStateTable<V> implements StateTable<V> {
     }
   }
 
-  /** Recovery: an entry as a checkpoint stores it, decoded when first used (see Scope). */
+  /** Recovery: an entry as a checkpoint stores it (a full key, scoped or not), decoded — and for a
+   * top-level key revived — when first used (see Scope); no change is recorded. */
   restoreEncoded(fullKey: string, text: string): void {
     const sep = fullKey.indexOf(SCOPE_SEP);
     if (sep < 0) { this.top.restoreEncoded(fullKey, text); return; }
     (this.scope(fullKey.slice(0, sep)) as Scope<V>).restoreEncoded(fullKey.slice(sep + 1), text);
-  }
-
-  /** Recovery: put an entry read from a checkpoint (a full key, scoped or not) without recording a change. */
-  restoreEntry(fullKey: string, value: V): void {
-    const sep = fullKey.indexOf(SCOPE_SEP);
-    if (sep < 0) { this.top.map.set(fullKey, value); return; }
-    (this.scope(fullKey.slice(0, sep)) as Scope<V>).map.set(fullKey.slice(sep + 1), value);
   }
 
   /** Lists changes only when the table tracks them (see MemoryStateBackend's option). */
@@ -282,9 +282,5 @@ export class MemoryStateBackend implements StateBackend {
   /** Recovery: one checkpointed entry, still encoded, into table `name` (decoded when first used). */
   restoreEncoded(name: string, fullKey: string, text: string): void {
     (this.table(name) as MemoryStateTable<unknown>).restoreEncoded(fullKey, text);
-  }
-  /** Recovery: load one checkpointed entry into table `name` (created if the operator has not yet). */
-  restoreEntry(name: string, fullKey: string, value: unknown): void {
-    (this.table(name) as MemoryStateTable<unknown>).restoreEntry(fullKey, value);
   }
 }

@@ -84,14 +84,15 @@ export class HashAggOperator implements StreamOperator {
   }
 
   restoreState(owns: KeyOwnership): void {
+    // Groups come back live when first read (the table's revive), so a restore touches none of
+    // them — unless rescaling, which keeps only the groups this subtask owns.
     this.dirty.clear();
-    for (const [k, saved] of [...this.groups.entries()]) {
-      if (owns && !this.global && !owns(this.ownershipKey((saved as unknown as SavedGroup).key))) {
+    if (owns && !this.global) {
+      for (const [k, g] of [...this.groups.entries()]) {
+        if (owns(this.ownershipKey(g.key))) continue;
         this.groups.delete(k);
         for (const j of this.extremes) this.minput.dropScope(minputScope(k, j));
-        continue;
       }
-      this.groups.put(k, this.revive(k, saved));
     }
     this.groups.commit();
     this.minput.commit();
