@@ -51,6 +51,14 @@ class Scope<V> implements KeyedState<V> {
     for (const [k, text] of this.encoded) this.map.set(k, this.live(k, text));
     this.encoded = null;
   }
+  /** The whole scope as one value, as encodeStateValue([...entries]) writes it; restored entries
+   * go in as they are (a spilled scope after a restore is never decoded in between). */
+  encodeAll(): string {
+    const parts: string[] = [];
+    for (const [k, v] of this.map) parts.push(`[${JSON.stringify(k)},${encodeStateValue(v)}]`);
+    for (const [k, text] of this.encoded ?? []) parts.push(`[${JSON.stringify(k)},${text}]`);
+    return `[${parts.join(',')}]`;
+  }
   restoreEncoded(key: string, text: string): void {
     this.map.delete(key);
     (this.encoded ??= new Map()).set(key, text);
@@ -158,8 +166,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
   spillScope(scope: string): void {
     const s = this.scopes.get(scope);
     if (!s || !this.spill || this.scopeChanged.get(scope)?.size) return; // changed since the checkpoint: stays
-    s.decodeAll();
-    this.spill.write(SCOPE_SEP + scope, encodeStateValue([...s.map]));
+    this.spill.write(SCOPE_SEP + scope, s.encodeAll());
     this.scopes.delete(scope);
     this.scopeChanged.delete(scope);
     this.spilled = true;
