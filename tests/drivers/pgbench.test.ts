@@ -44,7 +44,7 @@ describe('pgbench', () => {
     const ran = /transfer\.sql[\s\S]*?- (\d+) transactions/.exec(r.stdout);
     expect(ran, r.stdout).not.toBeNull();
     const after = await client.query<{ n: string }>('SELECT count(*) AS n FROM bench_history');
-    expect(Number(after.rows[0].n) - Number(before.rows[0].n)).toBe(Number(ran![1]));
+    expect(Number(after.rows[0].n) - Number(before.rows[0].n), `history rows logged vs transfers pgbench ran:\n${r.stdout}`).toBe(Number(ran![1]));
     expect(Number(ran![1])).toBeGreaterThan(0);
   });
 
