@@ -29,12 +29,13 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-memory-'));
   const srv = await child(dataDir, ['--rest-port', '0', ...(BUDGET === 'off' ? [] : ['--state-memory', BUDGET])]);
   // The REST address is printed just after the listening line.
-  const heapsMb = async (): Promise<number[]> => {
+  // Each TaskManager's heap in use and committed (what the heap holds of the RSS), in MB.
+  const heapsMb = async (): Promise<{ used: number[]; committed: number[] }> => {
     const rest = /REST API \(Flink-compatible\) on (http:\/\/[^/\s]+)/.exec(srv.stdout())?.[1];
-    if (!rest) return [];
+    if (!rest) return { used: [], committed: [] };
     const { taskmanagers } = await (await fetch(`${rest}/taskmanagers`)).json() as { taskmanagers: { id: string }[] };
-    const details = await Promise.all(taskmanagers.map(async (t) => (await (await fetch(`${rest}/taskmanagers/${t.id}`)).json()) as { metrics: { heapUsed: number } }));
-    return details.map((d) => round(d.metrics.heapUsed / 1024 ** 2));
+    const details = await Promise.all(taskmanagers.map(async (t) => (await (await fetch(`${rest}/taskmanagers/${t.id}`)).json()) as { metrics: { heapUsed: number; heapCommitted: number } }));
+    return { used: details.map((d) => round(d.metrics.heapUsed / 1024 ** 2)), committed: details.map((d) => round(d.metrics.heapCommitted / 1024 ** 2)) };
   };
   const c = new pg.Client({ host: '127.0.0.1', port: srv.port, user: 'bench', database: 'weir' });
   await c.connect();
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
         bench: 'bounded_memory', state_memory: BUDGET, rate: RATE, seconds: Math.round((performance.now() - start) / 1000),
         bids: await one('SELECT coalesce(sum(n), 0) AS n FROM per_auction'),
         auctions: await one('SELECT count(*) AS n FROM per_auction'), bidders: await one('SELECT count(*) AS n FROM per_bidder'),
-        rss_mb: round(rssMb(srv.proc.pid!)), taskmanager_heap_mb: await heapsMb(), spilled_mb: round(dirBytes(join(dataDir, 'spill')) / 1024 ** 2),
+        rss_mb: round(rssMb(srv.proc.pid!)), ...(await heapsMb().then((h) => ({ taskmanager_heap_mb: h.used, taskmanager_heap_committed_mb: h.committed }))),
+        spilled_mb: round(dirBytes(join(dataDir, 'spill')) / 1024 ** 2),
       }) + '\n');
     }
   } finally {
