@@ -37,6 +37,13 @@ async function main(): Promise<void> {
     const details = await Promise.all(taskmanagers.map(async (t) => (await (await fetch(`${rest}/taskmanagers/${t.id}`)).json()) as { metrics: { heapUsed: number; heapCommitted: number } }));
     return { used: details.map((d) => round(d.metrics.heapUsed / 1024 ** 2)), committed: details.map((d) => round(d.metrics.heapCommitted / 1024 ** 2)) };
   };
+  // The main thread's heap (the views' rows live there), from the JobManager metrics.
+  const mainHeapMb = async (): Promise<number | null> => {
+    const rest = /REST API \(Flink-compatible\) on (http:\/\/[^/\s]+)/.exec(srv.stdout())?.[1];
+    if (!rest) return null;
+    const [m] = await (await fetch(`${rest}/jobmanager/metrics?get=Status.JVM.Memory.Heap.Committed`)).json() as { value: string }[];
+    return round(Number(m.value) / 1024 ** 2);
+  };
   const c = new pg.Client({ host: '127.0.0.1', port: srv.port, user: 'bench', database: 'weir' });
   await c.connect();
   try {
@@ -52,7 +59,7 @@ async function main(): Promise<void> {
         bids: await one('SELECT coalesce(sum(n), 0) AS n FROM per_auction'),
         auctions: await one('SELECT count(*) AS n FROM per_auction'), bidders: await one('SELECT count(*) AS n FROM per_bidder'),
         rss_mb: round(rssMb(srv.proc.pid!)), ...(await heapsMb().then((h) => ({ taskmanager_heap_mb: h.used, taskmanager_heap_committed_mb: h.committed }))),
-        spilled_mb: round(dirBytes(join(dataDir, 'spill')) / 1024 ** 2),
+        main_heap_committed_mb: await mainHeapMb(), spilled_mb: round(dirBytes(join(dataDir, 'spill')) / 1024 ** 2),
       }) + '\n');
     }
   } finally {

@@ -102,6 +102,13 @@ describe('REST API', () => {
     expect(tm.metrics.heapUsed).toBeLessThanOrEqual(tm.metrics.heapCommitted);
     expect(tm.metrics.heapCommitted).toBeLessThanOrEqual(tm.metrics.heapMax);
     expect((await get('/taskmanagers/tm-none')).status).toBe(404);
+    // The JobManager (main thread) under Flink's metric names: listed, then read.
+    const listed = (await get('/jobmanager/metrics')).body as unknown as { id: string }[];
+    expect(listed.map((x) => x.id)).toContain('Status.JVM.Memory.Heap.Used');
+    const jm = (await get('/jobmanager/metrics?get=Status.JVM.Memory.Heap.Used,Status.JVM.Memory.Heap.Committed,nope')).body as unknown as { id: string; value: string }[];
+    expect(jm.map((x) => x.id)).toEqual(['Status.JVM.Memory.Heap.Used', 'Status.JVM.Memory.Heap.Committed']);
+    expect(Number(jm[0].value)).toBeGreaterThan(1_000_000);
+    expect(Number(jm[1].value)).toBeGreaterThanOrEqual(Number(jm[0].value));
   });
 
   it('cancels a job through PATCH and answers unknown ids with 404', async () => {

@@ -3,6 +3,7 @@
 // POST /jobs/:id/savepoints act on the job. Savepoints are asynchronous as in Flink: the POST
 // returns a request id, GET /jobs/:id/savepoints/:requestId reports IN_PROGRESS or COMPLETED.
 
+import { getHeapStatistics } from 'node:v8';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -71,6 +72,7 @@ export class RestServer {
       if (!tm) throw new HttpError(404, `TaskManager ${seg[1]} does not exist`);
       return ok(shapes.taskManagerDetail(tm, now));
     }
+    if (method === 'GET' && path === '/jobmanager/metrics') return ok(jobManagerMetrics(q));
     if (seg[0] === 'jobs' && seg.length >= 2) {
       const j = this.job(seg[1]);
       const rest = seg.slice(2).join('/');
@@ -121,6 +123,23 @@ export class RestServer {
     }
     throw new HttpError(404, `Not found: ${method} ${path}`);
   }
+}
+
+/**
+ * The JobManager's (the server's main thread's) memory under Flink's metric names: the heap holds
+ * the catalog, the tables and every view's rows; Direct is V8's memory outside the heap.
+ */
+function jobManagerMetrics(q: URLSearchParams): { id: string; value?: string }[] {
+  const m = process.memoryUsage();
+  const all: Record<string, number> = {
+    'Status.JVM.Memory.Heap.Used': m.heapUsed,
+    'Status.JVM.Memory.Heap.Committed': m.heapTotal,
+    'Status.JVM.Memory.Heap.Max': getHeapStatistics().heap_size_limit,
+    'Status.JVM.Memory.Direct.MemoryUsed': m.external + m.arrayBuffers,
+  };
+  const names = (q.get('get') ?? '').split(',').filter(Boolean);
+  if (!names.length) return Object.keys(all).map((id) => ({ id }));
+  return names.filter((n) => n in all).map((id) => ({ id, value: String(all[id]) }));
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
