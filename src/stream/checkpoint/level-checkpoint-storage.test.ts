@@ -34,6 +34,20 @@ describe('LevelCheckpointStorage', () => {
     expect(Object.fromEntries(await store.readState('j1', 3, 'op/'))).toEqual({ 'op/a': '10', 'op/c': '3' });
   });
 
+  it('keeps, for an old savepoint, only the versions it reads, not every version written since', async () => {
+    for (let id = 1; id <= 7; id++) await store.writeState('j5', id, [['k', `v${id}`], ...(id === 1 ? [['z', 'once'] as const] : [])]);
+    await store.writeCompleted(meta('j5', 1, true));
+    for (let id = 2; id <= 6; id++) { await store.writeCompleted(meta('j5', id)); await store.subsume('j5', 2); }
+    // Kept: savepoint 1 and checkpoints 5, 6; 7 is in progress (no metadata yet).
+    expect((await store.completed('j5')).map((c) => c.checkpointId)).toEqual([1, 5, 6]);
+    const at = async (id: number) => Object.fromEntries(await store.readState('j5', id, ''));
+    expect(await at(1)).toEqual({ k: 'v1', z: 'once' });
+    expect(await at(5)).toEqual({ k: 'v5', z: 'once' });
+    expect(await at(6)).toEqual({ k: 'v6', z: 'once' });
+    expect(await at(7)).toEqual({ k: 'v7', z: 'once' });
+    expect(await store.countVersions('j5')).toBe(5); // k: v1, v5, v6, v7; z: once
+  });
+
   it('discards a failed checkpoint and prefers a checkpoint over a newer savepoint when asked', async () => {
     await store.writeState('j2', 1, [['k', 'one']]);
     await store.writeCompleted(meta('j2', 1));

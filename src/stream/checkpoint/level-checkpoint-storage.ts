@@ -29,6 +29,13 @@ export type StateEntry = readonly [key: string, value: string | null];
 /** Entries per read of a restore's iterator. */
 const READ_BATCH = 4096;
 
+/** Is some id of `sorted` (ascending) in [lo, hi)? */
+function keptWithin(sorted: readonly number[], lo: number, hi: number): boolean {
+  let a = 0, b = sorted.length;
+  while (a < b) { const m = (a + b) >> 1; if (sorted[m] < lo) a = m + 1; else b = m; }
+  return a < sorted.length && sorted[a] < hi;
+}
+
 export class LevelCheckpointStorage implements CheckpointStorage {
   private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string) {}
 
@@ -134,30 +141,40 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   /**
    * Keep the newest `retained` checkpoints plus every savepoint; drop older metadata, and every
-   * state version no kept checkpoint can read (per key: all versions older than the newest
-   * version at or below the oldest kept checkpoint).
+   * state version no kept checkpoint reads. Checkpoint c reads, per key, the newest version ≤ c,
+   * so version v (the next newer one being u) is needed exactly when a kept c lies in [v, u) —
+   * an old savepoint keeps the versions it reads, not every version written after it. Versions
+   * newer than every completed checkpoint belong to one in progress and stay.
    */
   async subsume(jobId: string, retained: number): Promise<void> {
     const all = await this.completed(jobId);
     const checkpoints = all.filter((c) => !c.isSavepoint);
     const drop = checkpoints.slice(0, Math.max(0, checkpoints.length - retained));
     if (!drop.length) return;
-    const kept = all.filter((c) => !drop.includes(c));
-    const oldestKept = kept.length ? Math.min(...kept.map((c) => c.checkpointId)) : Infinity;
+    const kept = all.filter((c) => !drop.includes(c)).map((c) => c.checkpointId).sort((a, b) => a - b);
+    const newestCompleted = Math.max(...all.map((c) => c.checkpointId));
     const batch = this.db.batch();
     for (const c of drop) batch.del(`m/${jobId}/${pad(c.checkpointId)}`);
     let lastKey: string | null = null;
-    let haveBase = false;
+    let newer = Infinity; // the next newer version of the current key
     await this.eachStateKey(jobId, (full) => {
       const sep = full.lastIndexOf('\0');
       const key = full.slice(0, sep);
-      if (key !== lastKey) { lastKey = key; haveBase = false; }
+      if (key !== lastKey) { lastKey = key; newer = Infinity; }
       const id = fromInverted(full.slice(sep + 1));
-      if (id > oldestKept) return;
-      if (!haveBase) { haveBase = true; return; } // the version the oldest kept checkpoint reads
+      const until = newer;
+      newer = id;
+      if (id > newestCompleted || keptWithin(kept, id, until)) return;
       batch.del(full);
     });
     await batch.write();
+  }
+
+  /** State versions stored for a job (all keys, all versions): what garbage collection leaves. */
+  async countVersions(jobId: string): Promise<number> {
+    let n = 0;
+    await this.eachStateKey(jobId, () => { n++; });
+    return n;
   }
 
   /**

@@ -159,7 +159,11 @@ export class KafkaSinkWriter implements SinkWriter {
     if (!cs.some((c) => c.records.length)) return;
     // Committables are published in order, so those up to the marked one are in Kafka already.
     const last = await lastPublishedTag(this.kafka, this.marker, this.opts.topic);
-    for (const c of cs.slice(cs.findIndex((x) => x.tag === last) + 1)) await this.commit(c as unknown as SinkCommittable);
+    const todo = cs.slice(cs.findIndex((x) => x.tag === last) + 1);
+    // As Flink logs recovered transactions: what the checkpoint held and what goes out again.
+    process.stderr.write(`weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} recovers checkpoints [${cs.map((c) => c.checkpointId).join(', ')}]; `
+      + `last published: ${cs.find((x) => x.tag === last)?.checkpointId ?? (last ? 'an earlier one' : 'none')}; publishing [${todo.map((c) => c.checkpointId).join(', ')}]\n`);
+    for (const c of todo) await this.commit(c as unknown as SinkCommittable);
   }
 
   async close(): Promise<void> {
