@@ -7,7 +7,7 @@
 // consecutive failures than tolerated fail the job over.
 
 import type { CheckpointConfig } from './checkpoint-config.js';
-import type { CheckpointStats, CompletedCheckpoint, StateHandle, TaskAcknowledgement, TaskKey } from './types.js';
+import { STATE_FORMAT, type CheckpointStats, type CompletedCheckpoint, type StateHandle, type TaskAcknowledgement, type TaskKey } from './types.js';
 
 /** What the coordinator needs from its JobMaster. */
 export interface CheckpointTarget {
@@ -138,7 +138,7 @@ export class CheckpointCoordinator {
       jobId: this.jobId, checkpointId: id, isSavepoint: p.stats.isSavepoint, triggeredAt: p.stats.triggeredAt, completedAt,
       tasks: Object.fromEntries(p.handles), sizeBytes: p.stats.sizeBytes,
       externalPath: this.storage.externalPath(this.jobId, id, p.stats.isSavepoint),
-      jobGraph: this.target.jobGraph,
+      jobGraph: this.target.jobGraph, stateFormat: STATE_FORMAT,
     };
     p.writing = true;
     try {

@@ -15,7 +15,7 @@ import type { RelationDef } from '../../catalog/catalog.js';
 import { type StreamNode, streamInputs } from '../plan/stream-plan.js';
 import type { CheckpointConfig } from './checkpoint-config.js';
 import type { LevelCheckpointStorage } from './level-checkpoint-storage.js';
-import type { CompletedCheckpoint } from './types.js';
+import { STATE_FORMAT, type CompletedCheckpoint } from './types.js';
 
 export const RESTORE_FROM_OPTION = 'restore.from';
 
@@ -34,19 +34,34 @@ export async function chooseRestorePoint(
   storage: LevelCheckpointStorage, storageJob: string, rel: RelationDef, plan: StreamNode, config: CheckpointConfig, recovery: Recovery,
 ): Promise<CompletedCheckpoint | null> {
   const blocker = unreplayableSource(plan);
+  const tables = readsTable(plan);
   if (typeof recovery === 'object') {
     if (blocker) throw notReplayable(blocker);
-    return recovery;
+    return usable(recovery, tables);
   }
   const ref = rel.options?.[RESTORE_FROM_OPTION];
   if (recovery === 'latest') {
     if (blocker) return null;
     const latest = await storage.latest(storageJob, config.preferCheckpointForRecovery);
-    if (latest) return latest;
+    // A job over tables whose checkpoint predates table images restarts empty, as it did then.
+    if (latest) return tables && (latest.stateFormat ?? 1) < STATE_FORMAT ? null : latest;
   }
   if (ref === undefined) return null;
   if (blocker) throw notReplayable(blocker);
-  return findCheckpoint(storage, storageJob, ref);
+  return usable(await findCheckpoint(storage, storageJob, ref), tables);
+}
+
+function readsTable(n: StreamNode): boolean {
+  return n.op === 'tableSource' || streamInputs(n).some(readsTable);
+}
+
+/** A chosen checkpoint of a job over tables must have been written with table images. */
+function usable(c: CompletedCheckpoint, tables: boolean): CompletedCheckpoint {
+  if (tables && (c.stateFormat ?? 1) < STATE_FORMAT) {
+    throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${c.checkpointId} was taken before jobs over tables kept their table's rows, and cannot restore this job`,
+      { hint: 'create the job without restore.from: it recomputes from the tables' });
+  }
+  return c;
 }
 
 function notReplayable(_blocker: StreamNode): SqlError {

@@ -32,7 +32,15 @@ export interface CompletedCheckpoint {
   readonly externalPath: string;
   /** Fingerprint of the JobGraph that took it: state restores only into the same graph. */
   readonly jobGraph?: string;
+  /**
+   * How task state is laid out (STATE_FORMAT). Absent: before table sources kept their image
+   * (operators/table-image.ts), when a table-source task's operators had other indexes.
+   */
+  readonly stateFormat?: number;
 }
+
+/** The layout checkpoints are written in now: 2 = table sources keep an image at operator 0. */
+export const STATE_FORMAT = 2;
 
 export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
