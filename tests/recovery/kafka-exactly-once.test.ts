@@ -55,6 +55,9 @@ function expectedTotals(): Map<number, { n: number; total: number; hi: number }>
   return m;
 }
 
+/** What a server said about the Kafka sink job: the checkpoint it restored and what its writers republished. */
+const sinkLog = (stderr: string) => stderr.split('\n').filter((l) => /to_kafka restores|starts empty|kafka sink "eo-out/.test(l)).join('\n');
+
 const kafka = (topic: string, extra = '') => `connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}'${extra}`;
 const PER_CATEGORY = `SELECT a.category, count(*) AS n, sum(b.price) AS total, max(b.price) AS hi FROM bids b JOIN auctions a ON b.auction = a.id GROUP BY a.category`;
 const JOB_OPTIONS = "checkpoint.interval = '300ms', checkpoint.min_pause = '0ms', restart.strategy = 'fixed-delay', restart.delay = '100ms'";
@@ -86,7 +89,7 @@ describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () =>
       await sleep(k % 2 ? 150 + Math.floor(kills() * 400) : 700 + Math.floor(kills() * 1200));
       srv.kill('SIGKILL');
       await srv.exit;
-      history.push(`--- server ${k}: ${srv.output().stderr.slice(-2000)}`);
+      history.push(`--- server ${k}: ${sinkLog(srv.output().stderr)}`);
       srv = await startChild({ dataDir });
       c = await srv.client();
     }
@@ -118,7 +121,7 @@ describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () =>
     }, 'the Kafka sink to publish every bid', 90_000).catch(async (e: Error) => {
       if (e.message.startsWith('timed out')) return;
       // What the servers went through, to tell a duplicate from a rewind.
-      throw new Error(`${e.message}\nSHOW JOBS: ${JSON.stringify((await c.query('SHOW JOBS')).rows)}\nlast server: ${srv!.output().stderr.slice(-3000)}\nearlier: ${history.join('\n').slice(-6000)}`);
+      throw new Error(`${e.message}\nSHOW JOBS: ${JSON.stringify((await c.query('SHOW JOBS')).rows)}\nlast server: ${sinkLog(srv!.output().stderr)}\nearlier: ${history.join('\n')}`);
     });
     expect(replayed).toEqual(expectedRows);
   }, 400_000);
