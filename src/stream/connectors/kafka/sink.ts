@@ -45,6 +45,12 @@ export class KafkaSinkWriter implements SinkWriter {
   /** At-least-once: sends in flight, in order; the first failure sticks and fails the next call. */
   private sends: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  /**
+   * Set by close(). A publish still retrying after its task was cancelled (an in-process
+   * restart) must stop: its reconnect would fence the restarted writer, which has already read
+   * the marker, and the same committable could then go out twice.
+   */
+  private closed = false;
 
   constructor(private readonly opts: KafkaSinkOptions, private readonly ctx: SinkContext) {
     this.exactlyOnce = opts.delivery === 'exactly-once';
@@ -119,14 +125,15 @@ export class KafkaSinkWriter implements SinkWriter {
         await this.publish(c);
         return;
       } catch (e) {
-        if (attempt >= PUBLISH_ATTEMPTS) throw this.sinkError(e);
+        if (attempt >= PUBLISH_ATTEMPTS || this.closed) throw this.sinkError(e);
         // Whether the failed commit took effect is unknown (the reply may be what was lost). A new
         // producer's InitProducerId returns only once the broker has finished or aborted that
         // transaction; then the marker tells. If it cannot be read, the job fails over and its
         // recovery asks again — publishing blind could write the rows twice.
         await new Promise((r) => setTimeout(r, 200 * attempt));
+        if (this.closed) throw this.sinkError(e);
         await this.reconnect();
-        if (await lastPublishedTag(this.kafka, this.marker, this.opts.topic) === c.tag) return;
+        if (await lastPublishedTag(this.opts.brokers, this.marker, this.opts.topic) === c.tag) return;
       }
     }
   }
@@ -158,7 +165,7 @@ export class KafkaSinkWriter implements SinkWriter {
     const cs = committed as unknown as KafkaCommittable[];
     if (!cs.some((c) => c.records.length)) return;
     // Committables are published in order, so those up to the marked one are in Kafka already.
-    const last = await lastPublishedTag(this.kafka, this.marker, this.opts.topic);
+    const last = await lastPublishedTag(this.opts.brokers, this.marker, this.opts.topic);
     const todo = cs.slice(cs.findIndex((x) => x.tag === last) + 1);
     // As Flink logs recovered transactions: what the checkpoint held and what goes out again.
     process.stderr.write(`weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} recovers checkpoints [${cs.map((c) => c.checkpointId).join(', ')}]; `
@@ -167,6 +174,7 @@ export class KafkaSinkWriter implements SinkWriter {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.records = [];
     await this.sends.catch(() => undefined);
     await this.connected.catch(() => undefined);
