@@ -143,9 +143,10 @@ export class StreamPlanner {
     const upsertKey = groupBy.map((_, i) => i);
     // Input already hashed on some of the group keys (a join on them below): no shuffle needed.
     const distributionKey = groupDistributionKey(input, groupBy);
-    if (distributionKey) return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input, groupBy, aggs, distributionKey };
+    const appendOnly = input.changelog === 'append-only' ? { appendOnlyInput: true } : {};
+    if (distributionKey) return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input, groupBy, aggs, distributionKey, ...appendOnly };
     const ex = this.exchange(input, groupBy.length ? { kind: 'hash', keys: groupBy } : { kind: 'single' });
-    return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input: ex, groupBy, aggs };
+    return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input: ex, groupBy, aggs, ...appendOnly };
   }
 
   private aggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>): StreamNode {

@@ -66,7 +66,7 @@ function createOperator(node: StreamNode, ctx: ExecContext, where: SubtaskInfo, 
     case 'project': return new ProjectOperator(node.exprs, ctx);
     case 'filter': return new FilterOperator(node.predicate, ctx);
     case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx);
-    case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, distributionKey: node.distributionKey, state: state() });
+    case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, distributionKey: node.distributionKey, appendOnlyInput: node.appendOnlyInput, state: state() });
     case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds);
     case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, state());
     case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx, state());

@@ -1,6 +1,7 @@
 // Per-group aggregate state that survives retraction. Simple aggregates (count, sum, avg,
 // bool_and/or) keep running totals; min/max keep a multiset of values with a cached extreme that
-// is recomputed only when the extreme itself is retracted; count/sum/avg/bool (DISTINCT) keep the
+// is recomputed only when the extreme itself is retracted (over append-only input, where nothing
+// is retracted, just the extreme); count/sum/avg/bool (DISTINCT) keep the
 // distinct values' multiplicities and feed each value once to the plain aggregate; everything else
 // (ORDER BY inside the call, string_agg, array_agg, json_agg, variance, their DISTINCT forms …)
 // keeps the multiset of inputs and recomputes with the batch accumulator, so results are exactly
@@ -56,8 +57,13 @@ export function usesMinputScope(call: AggCall): boolean {
   return call.distinct && call.args.length === 1 && INCREMENTAL_DISTINCT.has(call.kind);
 }
 
-export function createAggState(call: AggCall, timeZone: string, minput?: MinputScope): AggState {
+/**
+ * `appendOnlyInput`: the planner proved the input never retracts, so min/max keep only their
+ * extreme (Flink's MaxAggFunction without retraction; RisingWave's append-only value state).
+ */
+export function createAggState(call: AggCall, timeZone: string, minput?: MinputScope, appendOnlyInput = false): AggState {
   const scope = () => (minput ? minput() : new MemoryStateTable<MinputEntry>('minput', false));
+  if (appendOnlyInput && !call.orderBy.length && (call.kind === 'min' || call.kind === 'max')) return new AppendOnlyExtremeState(call.kind === 'max' ? 1 : -1);
   if (call.distinct && !call.orderBy.length) {
     // min/max of the distinct values is min/max of all of them.
     if (call.kind === 'min' || call.kind === 'max') return new ExtremeState(call.kind === 'max' ? 1 : -1, scope());
@@ -198,6 +204,18 @@ class ExtremeState implements AggState {
     }
     return this.#values.size ? this.best : null;
   }
+}
+
+/** min/max over append-only input: the extreme is the whole state (DISTINCT changes nothing). */
+class AppendOnlyExtremeState implements AggState {
+  private best: Datum = null;
+  constructor(private readonly sign: 1 | -1) {}
+  apply(args: Datum[], sign: 1 | -1): void {
+    if (sign < 0) throw new SqlError(SqlState.InternalError, 'min/max over append-only input received a retraction');
+    const v = args[0];
+    if (v !== null && (this.best === null || compareDatum(v, this.best) * this.sign > 0)) this.best = v;
+  }
+  result(): Datum { return this.best; }
 }
 
 /**

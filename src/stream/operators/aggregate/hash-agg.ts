@@ -15,7 +15,7 @@ import { type AggState, type MinputEntry, createAggState, usesMinputScope } from
 import type { StateBackend, StateTable } from '../../state/keyed-state.js';
 import { MemoryStateBackend } from '../../state/memory-state.js';
 import { type PartialKind, createMergeState } from './partial.js';
-import { restoreFields } from '../../checkpoint/state-codec.js';
+import { STATE_CLASS, restoreFields } from '../../checkpoint/state-codec.js';
 
 export interface AggInput {
   readonly call: AggCall;
@@ -36,6 +36,8 @@ export interface HashAggOptions {
   readonly rowCountColumn?: number;
   /** The input arrives hashed on these group keys only (indices into groupBy): rescaling assigns groups by them. */
   readonly distributionKey?: readonly number[];
+  /** The planner proved the input never retracts (min/max then keep no multiset). */
+  readonly appendOnlyInput?: boolean;
 }
 
 interface Group {
@@ -61,11 +63,13 @@ export class HashAggOperator implements StreamOperator {
 
   private readonly rowCol: number;
   private readonly distributionKey: readonly number[] | null;
+  private readonly appendOnlyInput: boolean;
 
   constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string, opts: HashAggOptions = {}) {
     const state = opts.state ?? new MemoryStateBackend();
     this.rowCol = opts.rowCountColumn ?? -1;
     this.distributionKey = opts.distributionKey ?? null;
+    this.appendOnlyInput = opts.appendOnlyInput ?? false;
     // A spilled group comes back as plain fields (revive); its min/max multisets spill with it.
     this.groups = state.table<Group>('groups', {
       revive: (k, saved) => this.revive(k, saved),
@@ -73,7 +77,9 @@ export class HashAggOperator implements StreamOperator {
     });
     this.minput = state.table<MinputEntry>('minput');
     this.global = groupBy.length === 0;
-    // Calls with a multiset in the minput table (min/max, incremental DISTINCT): one scope per group.
+    // Calls that may have a multiset in the minput table (min/max, incremental DISTINCT): one scope
+    // per group. Over append-only input min/max have none, except in groups restored from a
+    // checkpoint taken before that was known (see revive).
     this.extremes = aggs.map((a, j) => (usesMinputScope(a.call) ? j : -1)).filter((j) => j >= 0);
     if (this.global) {
       // The single global group exists from the start, so its first output is the empty result.
@@ -110,14 +116,18 @@ export class HashAggOperator implements StreamOperator {
     const g = this.newGroup(d.key, k);
     g.rows = d.rows;
     g.emitted = d.emitted;
-    d.states.forEach((s, j) => restoreFields(g.states[j], s));
+    d.states.forEach((s, j) => {
+      // A min/max group checkpointed with its multiset keeps using it (its scope holds the values).
+      if (stateClass(s) === 'ExtremeState' && stateClass(g.states[j]) !== 'ExtremeState') g.states[j] = createAggState(this.aggs[j].call, this.timeZone, () => this.minput.scope(minputScope(k, j)));
+      restoreFields(g.states[j], s);
+    });
     return g;
   }
 
   private newGroup(key: Datum[], k: string): Group {
     const states = this.aggs.map((a, j) => (a.merge && a.merge !== 'extreme'
       ? createMergeState(a.call, a.merge)
-      : createAggState(a.call, this.timeZone, () => this.minput.scope(minputScope(k, j)))));
+      : createAggState(a.call, this.timeZone, () => this.minput.scope(minputScope(k, j)), this.appendOnlyInput || a.merge === 'extreme')));
     return { k, key, rows: 0, states, emitted: null };
   }
 
@@ -165,6 +175,12 @@ export class HashAggOperator implements StreamOperator {
     this.dirty.clear();
     flush(b.take());
   }
+}
+
+/** The class of a state object: as recorded if decoded from a checkpoint, else its own. */
+function stateClass(s: unknown): string | undefined {
+  if (s === null || typeof s !== 'object') return undefined;
+  return (s as { [STATE_CLASS]?: string })[STATE_CLASS] ?? s.constructor.name;
 }
 
 /** The minput scope of aggregate call `j` in the group with key `k`. */
