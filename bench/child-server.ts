@@ -4,12 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { serverNodeFlags } from './node-flags.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
 export async function child(dataDir: string, args: readonly string[] = []): Promise<{ proc: ChildProcess; port: number; exited: Promise<void>; stdout: () => string }> {
   const nodeArgs = process.env.WEIR_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []; // e.g. --cpu-prof
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir, ...args], { cwd: ROOT, env: { ...process.env, WEIR_BOOTSTRAP_USER: 'bench' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...serverNodeFlags(), ...nodeArgs, '--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir, ...args], { cwd: ROOT, env: { ...process.env, WEIR_BOOTSTRAP_USER: 'bench' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((res) => proc.on('exit', () => res()));
   let out = '';
   const port = await new Promise<number>((res, rej) => {

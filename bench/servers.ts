@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '../tests/support/postgres.js';
+import { serverNodeFlags } from './node-flags.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WEIR_USER = 'weir';
@@ -29,7 +30,7 @@ export interface BenchServer {
 export async function startWeir(opts: { profileDir?: string } = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-bench-'));
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [...serverNodeFlags(), ...nodeArgs, '--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir], {
     cwd: ROOT,
     env: { ...process.env, WEIR_BOOTSTRAP_USER: WEIR_USER },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Chunk } from '../chunk.js';
 import type { Barrier } from '../operators/operator.js';
-import { packChunk, unpackChunk } from './chunk-codec.js';
+import { type PackedChunk, packChunk, unpackChunk } from './chunk-codec.js';
 import type { ChannelMessage } from './messages.js';
 
 /** The producer's end of a channel (remote over a port, or local within one TaskManager). */
@@ -52,7 +52,7 @@ export class CreditSender implements OutputChannel {
 
   sendChunk(chunk: Chunk): void { this.sendData(packChunk(chunk)); }
 
-  private sendData(d: string): void {
+  private sendData(d: PackedChunk): void {
     if (!this.backlog.length && this.credit > 0) { this.credit--; this.sent++; this.port.postMessage({ d }); }
     else this.backlog.push({ d });
   }
@@ -78,7 +78,7 @@ export class CreditSender implements OutputChannel {
   close(): void { this.port.removeAllListeners('message'); this.port.close(); }
 }
 
-type Wire = { readonly d: string } | { readonly b: Barrier };
+type Wire = { readonly d: PackedChunk } | { readonly b: Barrier };
 
 export class CreditReceiver implements InputChannel {
   private readonly queue: Wire[] = [];
