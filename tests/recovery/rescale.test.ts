@@ -1,13 +1,18 @@
 // Rescaling from a savepoint: a keyed aggregation over a Kafka topic, run at parallelism 2, is
 // restored at parallelism 3 and 4. Its groups are redistributed by key group (each new subtask
 // keeps the keys a hash exchange routes to it) and the Kafka partitions' offsets are merged and
-// re-split, so the rescaled views end exactly equal to the original. A job whose source positions
-// belong to splits (a generator) refuses to change parallelism, with 55000 and a hint.
+// re-split, so the rescaled views end exactly equal to the original. A file sink stopped at 3
+// subtasks and restored at 2 writes every row exactly once across the old and new subtasks' files
+// (which subtask settles which old one's commits: src/stream/runtime/task-restore.test.ts). A job whose source positions belong to splits (a generator)
+// refuses to change parallelism, with 55000 and a hint.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { startServer, type TestServer } from '../support/server.js';
 import { KAFKA_BOOTSTRAP, createTopic, produce, uniqueTopic } from '../support/kafka.js';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FAST_CHECKPOINTS, aggQuery, createBidSource, until } from './support.js';
 
 let srv: TestServer;
@@ -78,6 +83,29 @@ describe('rescaling a job from a savepoint', () => {
     const expected = await rows('joined');
     expect(expected).toHaveLength(1000);
     expect(await rows('joined_p3')).toEqual(expected);
+  }, 120_000);
+
+  it('rescales a file sink from 3 to 2 subtasks: every row once across the old and new subtasks\' files', async () => {
+    const src = uniqueTopic('rescale-sink');
+    await createTopic(src, 4);
+    await produce(src, events(1, 6000));
+    await c.query(`CREATE SOURCE sev (id bigint, k int, v int) WITH (connector = 'kafka', topic = '${src}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', scan.startup.mode = 'earliest', format = 'json')`);
+    const path = join(mkdtempSync(join(tmpdir(), 'weir-rescale-sink-')), 'rows.jsonl');
+    const rows = 'SELECT id, v FROM sev WHERE v % 3 <> 0';
+    const expectedIds = (upTo: number) => events(1, upTo).map((e) => JSON.parse(e.value) as { id: number; v: number }).filter((e) => e.v % 3 !== 0).map((e) => e.id);
+    const written = () => [0, 1, 2].flatMap((i) => (existsSync(`${path}.${i}`) ? readFileSync(`${path}.${i}`, 'utf8').split('\n').filter(Boolean) : [])).map((l) => (JSON.parse(l) as { id: number }).id);
+    await c.query(`CREATE SINK rows_out AS ${rows} WITH (connector = 'file', path = '${path}', parallelism = 3, ${FAST_CHECKPOINTS})`);
+    await until(async () => written().length === expectedIds(6000).length, 'the first 6000 events in the files');
+    // More rows arrive just before the stop.
+    await produce(src, events(6001, 3000));
+    const savepoint = (await c.query(`STOP JOB ${await jobId('rows_out')} WITH SAVEPOINT`)).rows[0].savepoint_path as string;
+    await c.query('DROP SINK rows_out');
+    await c.query(`CREATE SINK rows_out AS ${rows} WITH (connector = 'file', path = '${path}', parallelism = 2, restore.from = '${savepoint}', ${FAST_CHECKPOINTS})`);
+    await produce(src, events(9001, 3000));
+    const expected = expectedIds(12_000);
+    await until(async () => written().length >= expected.length, 'every event in the files');
+    await c.query('FLUSH');
+    expect(written().sort((a, b) => a - b)).toEqual(expected);
   }, 120_000);
 
   it('refuses to change the parallelism of a job whose source positions belong to splits', async () => {

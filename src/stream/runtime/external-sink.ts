@@ -43,7 +43,11 @@ export class ExternalSinkOperator implements StreamOperator {
   /** Cancelled or failed: nothing further is committed. */
   private closed = false;
 
-  constructor(private readonly writer: SinkWriter, private readonly checkpointing = false) {}
+  /**
+   * `openAs`: a writer of the same sink under another subtask's identity (its transactional ids,
+   * its files), for settling what an old subtask left when the job is rescaled.
+   */
+  constructor(private readonly writer: SinkWriter, private readonly checkpointing = false, private readonly openAs?: (subtask: number, parallelism: number) => SinkWriter) {}
 
   /** Run `step` after the commits before it, unless the task was cancelled meanwhile. */
   private afterCommits<T>(step: () => Promise<T> | T): Promise<T> {
@@ -102,6 +106,17 @@ export class ExternalSinkOperator implements StreamOperator {
   /** Recovery: commit the restored checkpoint's transactions, abort whatever else was left open. */
   async recover(committables: readonly SinkCommittable[]): Promise<void> { await this.writer.recover(committables); }
 
+  /**
+   * Rescaled: settle old subtask `subtask` of `parallelism` under its own identity — commit its
+   * restored committables, fence or abort what it left open — as Flink's KafkaSink recovers the
+   * transactional ids of subtasks that no longer exist.
+   */
+  async recoverAs(subtask: number, parallelism: number, committables: readonly SinkCommittable[]): Promise<void> {
+    if (!this.openAs) throw new SqlError(SqlState.InternalError, 'this sink cannot recover another subtask\'s transactions');
+    const w = this.openAs(subtask, parallelism);
+    try { await w.recover(committables); } finally { await w.close(); }
+  }
+
   /** The commit of the barrier just processed; the task acknowledges the barrier after it. */
   takeCommit(): Promise<void> | null { const c = this.lastCommit; this.lastCommit = null; return c; }
 
@@ -125,8 +140,9 @@ export function openExternalSink(node: Extract<StreamNode, { op: 'sink' }>, subt
   const connector = registry.externalSinkConnector(node.connector);
   if (!connector) return null;
   const columns = node.columns.map((c) => ({ name: c.name, type: c.type }));
+  const open = (s: number, p: number) => connector.open(node.options, { sinkId: node.sinkName, subtask: s, parallelism: p, columns, keyColumns: node.input.upsertKey ?? null });
   try {
-    return new ExternalSinkOperator(connector.open(node.options, { sinkId: node.sinkName, subtask, parallelism, columns, keyColumns: node.input.upsertKey ?? null }), checkpointing);
+    return new ExternalSinkOperator(open(subtask, parallelism), checkpointing, open);
   } catch (e) {
     if (e instanceof SqlError) throw e;
     throw new SqlError(SqlState.InternalError, `sink ${node.sinkName}: ${e instanceof Error ? e.message : String(e)}`);

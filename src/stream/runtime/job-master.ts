@@ -174,8 +174,8 @@ export class JobMaster implements JobMasterGateway {
   /**
    * A vertex restores at another parallelism by key groups (keyed state is redistributed, each
    * new subtask keeping the keys routed to it). Sources whose positions are per partition (Kafka)
-   * merge them; a generator's split positions and an external sink's transactions, which belong
-   * to one subtask, cannot move.
+   * merge them; a generator's split positions, which belong to one subtask, cannot move. An
+   * external sink's transactions can: each new subtask settles some old subtasks' (task-restore.ts).
    */
   private checkRescalable(from: CompletedCheckpoint, v: JobVertex): void {
     const old = this.oldTasks(from, v);
@@ -183,7 +183,6 @@ export class JobMaster implements JobMasterGateway {
     const refuse = (why: string) => new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} ran ${v.name} with ${old.length} subtask(s), and it cannot be restored with ${v.parallelism}: ${why}`,
       { hint: `restore with WITH (parallelism = ${old.length})` });
     if (!old.length) throw refuse('it holds no state for it');
-    if (needsExternalSink(v.operators)) throw refuse('its sink\'s transactions belong to the old subtasks');
     const positions = old.map((k) => (from.tasks[k] as Partial<TaskStateHandle>).position ?? null);
     if (positions.some((p) => p !== null && (typeof p !== 'object' || Array.isArray(p)))) throw refuse('its source positions are per split, not per partition');
   }

@@ -39,12 +39,13 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<num
   // Rescaling reads every old subtask of the vertex; otherwise the task reads its own state.
   const sources = r.rescale?.from ?? [{ task: t.taskKey, since: r.since }];
   let loaded = 0;
-  let committables: SinkCommittable[] = [];
-  for (const source of sources) {
+  // The sink's committables, per old subtask (in subtask order).
+  const committables: SinkCommittable[][] = sources.map(() => []);
+  for (const [index, source] of sources.entries()) {
     const prefix = `${source.task}/`;
     // Keys are <operator index>/<table name>/<full key> below the task's prefix (task-checkpoint.ts).
     await store.eachState(r.storageJob, r.checkpointId, prefix, source.since, (key, text) => {
-      if (key === prefix + SINK_COMMITTABLES_KEY) { committables = JSON.parse(text) as SinkCommittable[]; return; }
+      if (key === prefix + SINK_COMMITTABLES_KEY) { committables[index] = JSON.parse(text) as SinkCommittable[]; return; }
       const a = key.indexOf('/', prefix.length);
       const b = a < 0 ? -1 : key.indexOf('/', a + 1);
       const op = Number(key.slice(prefix.length, a));
@@ -61,8 +62,21 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<num
     if (!t.reader) throw new SqlError(SqlState.InternalError, `checkpoint ${r.checkpointId} holds a source position for task ${t.taskKey}, which reads no source`);
     t.reader.seek(r.position);
   }
-  if (t.sink) await t.sink.recover(r.rescale ? [] : committables);
+  if (t.sink) await recoverSink(t.sink, r, committables);
   return loaded;
+}
+
+/**
+ * Settle the sink's restored committables. Rescaled, new subtask i settles every old subtask j
+ * with j mod (new parallelism) = i, each under j's identity (its transactional id, its file),
+ * and its own writer takes over its old namesake's — or starts clean if there was none.
+ */
+export async function recoverSink(sink: ExternalSinkOperator, r: TaskRestore, committables: readonly SinkCommittable[][]): Promise<void> {
+  if (!r.rescale) { await sink.recover(committables[0]); return; }
+  const { subtask, parallelism } = r.rescale;
+  const old = committables.length;
+  for (let j = subtask + parallelism; j < old; j += parallelism) await sink.recoverAs(j, old, committables[j]);
+  await sink.recover(subtask < old ? committables[subtask] : []);
 }
 
 /** The keys a hash exchange routes to this subtask at its new parallelism. */
