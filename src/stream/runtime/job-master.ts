@@ -29,6 +29,7 @@ import { VIEW_STATE_PREFIX } from './epoch-committer.js';
 import { needsExternalSink } from './external-sink.js';
 import { fingerprintJobGraph } from './job-plan.js';
 import type { SourcePosition } from '../connectors/source-reader.js';
+import { isSplitPosition, rescaledSplitPosition } from '../connectors/split-position.js';
 
 /** How long a stopping job waits for its tasks to report they stopped (a wedged worker does not hold a restart forever). */
 const TERMINATION_GRACE_MS = 10_000;
@@ -158,7 +159,7 @@ export class JobMaster implements JobMasterGateway {
     const shape = fingerprintJobGraph(this.planned.graph, false);
     if (from.jobGraph !== undefined && from.jobGraph !== shape && from.jobGraph !== this.planned.fingerprint) {
       throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} was taken by a different job graph and cannot be restored into this one`,
-        { hint: 'the query or the catalog it reads changed since the checkpoint, or the job goes to or from parallelism 1 (planned without exchanges)' });
+        { hint: 'the query or the catalog it reads changed since the checkpoint, or the job goes to or from parallelism 1 (aggregations are planned in two phases only above 1)' });
     }
     for (const v of this.planned.graph.vertices) this.checkRescalable(from, v);
     if (from.jobId === cp.storageJob) await cp.storage.truncateAfter(cp.storageJob, from.checkpointId);
@@ -174,8 +175,8 @@ export class JobMaster implements JobMasterGateway {
   /**
    * A vertex restores at another parallelism by key groups (keyed state is redistributed, each
    * new subtask keeping the keys routed to it). Sources whose positions are per partition (Kafka)
-   * merge them; a generator's split positions, which belong to one subtask, cannot move. An
-   * external sink's transactions can: each new subtask settles some old subtasks' (task-restore.ts).
+   * merge them; generated splits skip what the old splits produced (split-position.ts). An
+   * external sink's transactions move too: each new subtask settles some old subtasks' (task-restore.ts).
    */
   private checkRescalable(from: CompletedCheckpoint, v: JobVertex): void {
     const old = this.oldTasks(from, v);
@@ -183,8 +184,9 @@ export class JobMaster implements JobMasterGateway {
     const refuse = (why: string) => new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} ran ${v.name} with ${old.length} subtask(s), and it cannot be restored with ${v.parallelism}: ${why}`,
       { hint: `restore with WITH (parallelism = ${old.length})` });
     if (!old.length) throw refuse('it holds no state for it');
-    const positions = old.map((k) => (from.tasks[k] as Partial<TaskStateHandle>).position ?? null);
-    if (positions.some((p) => p !== null && (typeof p !== 'object' || Array.isArray(p)))) throw refuse('its source positions are per split, not per partition');
+    const positions = old.map((k) => (from.tasks[k] as Partial<TaskStateHandle>).position ?? null).filter((p) => p !== null);
+    const perPartition = (p: SourcePosition) => typeof p === 'object' && p !== null && !Array.isArray(p) && !isSplitPosition(p);
+    if (!positions.every(perPartition) && !positions.every(isSplitPosition)) throw refuse('its source positions are neither per partition nor per generated split');
   }
 
   /** Build every subtask's deployment descriptor with the ports of its channels. */
@@ -276,15 +278,16 @@ export class JobMaster implements JobMasterGateway {
         fullSnapshot: foreign, since: handle?.since ?? 0,
       };
     }
-    // Rescaled: every old subtask's state, filtered by key group; partition positions merged.
-    const merged: Record<string, SourcePosition> = {};
-    let anyPosition = false;
-    for (const k of old) {
-      const p = handleOf(k)?.position;
-      if (p && typeof p === 'object' && !Array.isArray(p)) { Object.assign(merged, p); anyPosition = true; }
+    // Rescaled: every old subtask's state, filtered by key group; partition positions merged, or
+    // generated splits' positions turned into what each new split must skip.
+    const positions = old.map((k) => handleOf(k)?.position ?? null);
+    let position: SourcePosition | undefined;
+    if (positions.some((p) => p !== null)) {
+      if (positions.every((p) => p !== null && isSplitPosition(p))) position = rescaledSplitPosition(positions as SourcePosition[]) as unknown as SourcePosition;
+      else position = Object.assign({}, ...positions.filter((p) => p !== null && typeof p === 'object' && !Array.isArray(p))) as SourcePosition;
     }
     return {
-      checkpointId: from.checkpointId, storageJob: from.jobId, position: anyPosition ? merged : undefined, fullSnapshot: true, since: 0,
+      checkpointId: from.checkpointId, storageJob: from.jobId, position, fullSnapshot: true, since: 0,
       rescale: { from: old.map((task) => ({ task, since: handleOf(task)?.since ?? 0 })), subtask, parallelism: v.parallelism, maxParallelism },
     };
   }

@@ -8,7 +8,7 @@ import type { Datum, Row } from '../../../types/value.js';
 import { Int8Cache } from '../int8-cache.js';
 import type { SourcePosition, SourceSplit, SourceSplitReader } from '../source-reader.js';
 import { reportSplitFinished } from '../source-progress.js';
-import { checkSplit, seekPosition } from '../split-position.js';
+import { SplitCursor } from '../split-position.js';
 import { type NexmarkConfig } from './config.js';
 import { eventWriter, type EventWriter } from './events.js';
 import * as ids from './ids.js';
@@ -18,7 +18,7 @@ import { nexmarkStrings } from './strings.js';
 const { countBelow, eventNumberOf } = ids; // local copies: see ids.ts
 
 export class NexmarkSplitReader implements SourceSplitReader {
-  private next: number;
+  private readonly cursor: SplitCursor;
   /** One past the last index of this kind; Infinity when unbounded. */
   private readonly end: number;
   private readonly write: EventWriter;
@@ -28,15 +28,15 @@ export class NexmarkSplitReader implements SourceSplitReader {
   private reported = false;
 
   constructor(private readonly cfg: NexmarkConfig, private readonly fields: readonly number[], private readonly split: SourceSplit) {
-    checkSplit(split);
-    this.next = split.index;
+    this.cursor = new SplitCursor(split);
     this.end = cfg.eventCount === null ? Infinity : countBelow(cfg.table, cfg.eventCount);
     this.write = eventWriter(cfg.table, cfg, nexmarkStrings(cfg.seed), new Int8Cache());
     this.scratch = new Array<Datum>(NEXMARK_FIELDS[cfg.table].length).fill(null);
   }
 
   poll(maxRows: number, nowMs: number): Row[] | null {
-    if (this.next >= this.end) {
+    const cursor = this.cursor;
+    if (cursor.next >= this.end) {
       if (!this.reported) {
         this.reported = true;
         const { index, count } = this.split;
@@ -47,27 +47,27 @@ export class NexmarkSplitReader implements SourceSplitReader {
     const { table, rate } = this.cfg;
     let lastDue = Infinity;
     if (rate > 0) {
-      if (this.wallBaseMs < 0) { this.wallBaseMs = nowMs; this.eventBase = eventNumberOf(table, this.next); }
+      if (this.wallBaseMs < 0) { this.wallBaseMs = nowMs; this.eventBase = eventNumberOf(table, cursor.next); }
       lastDue = this.eventBase + Math.floor(((nowMs - this.wallBaseMs) * rate) / 1000);
     }
-    const fields = this.fields, width = fields.length, scratch = this.scratch, step = this.split.count;
+    const fields = this.fields, width = fields.length, scratch = this.scratch;
     const rows: Row[] = [];
-    while (rows.length < maxRows && this.next < this.end) {
-      const e = eventNumberOf(table, this.next);
+    while (rows.length < maxRows && cursor.next < this.end) {
+      const e = eventNumberOf(table, cursor.next);
       if (e > lastDue) break;
       this.write(e, scratch);
       const row = new Array<Datum>(width);
       for (let i = 0; i < width; i++) row[i] = scratch[fields[i]];
       rows.push(row);
-      this.next += step;
+      cursor.advance();
     }
     return rows;
   }
 
-  position(): SourcePosition { return this.next; }
+  position(): SourcePosition { return this.cursor.position(); }
 
   seek(position: SourcePosition): void {
-    this.next = seekPosition(position, this.split);
+    this.cursor.seek(position);
     this.wallBaseMs = -1; // pacing restarts from here
   }
 }
