@@ -211,7 +211,7 @@ SELECT id, extract(millisecond FROM ts), extract(microsecond FROM ts), extract(c
 SELECT id, date_part('year', ts), date_part('dow', d), date_part('epoch', tz) FROM times;
 SELECT id, to_char(ts, 'YYYY-MM-DD HH24:MI:SS'), to_char(ts, 'DD Mon YYYY'), to_char(ts, 'HH12:MI AM'), to_char(d, 'Day, DD Month') FROM times;
 SELECT id, to_char(ts, 'YYYY-MM-DD"T"HH24:MI:SS.MS'), to_char(ts, 'US'), to_char(ts, 'Q WW IW DDD D'), to_char(tz, 'YYYY/MM/DD TZ') FROM times;
-SELECT id, to_char(ts, 'FMDD FMMonth YYYY'), to_char(ts, 'dy mon'), to_char(ts, 'MONTH'), to_char(ts, 'J') FROM times;
+SELECT id, to_char(ts, 'FMDD FMMonth YYYY'), to_char(ts, 'dy mon'), to_char(ts, 'MONTH'), to_char(ts, 'J'), to_char(ts, 'FMMM/DD/YYYY HH12:MI') FROM times;
 SELECT id, d < '2020-01-01', ts > '2024-01-01', tz >= ts, d = ts FROM times;
 SELECT id, iv, iv > interval '1 day', justify_hours(iv), justify_days(iv), justify_interval(iv) FROM times;
 SELECT make_date(2024, 2, 29), make_timestamp(2024, 1, 2, 3, 4, 5.5), to_timestamp(0);
