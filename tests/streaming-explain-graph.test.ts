@@ -36,7 +36,7 @@ describe('EXPLAIN (TYPE job)', () => {
     expect(vertexLines(lines)).toEqual([
       'Vertex 1: Source: bids -> Filter parallelism=1',
       'Vertex 2: Source: auctions parallelism=1',
-      'Vertex 3: HashJoin parallelism=1',
+      'Vertex 3: HashJoin -> LocalAgg parallelism=1',
       'Vertex 4: HashAgg -> Materialize: per_seller parallelism=1',
     ]);
     expect(inputLines(lines)).toEqual([

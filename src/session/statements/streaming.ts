@@ -269,7 +269,7 @@ async function explainTyped(s: Session, type: ExplainType, sql: string): Promise
     const input = planner(s).plan(optimize(bound));
     const root = target.root ? target.root(input) : input;
     const parallelism = jobParallelism(s, target.options);
-    const job = lowerStreamPlan(twoPhaseAgg(root, parallelism), { jobName: target.jobName, parallelism });
+    const job = lowerStreamPlan(twoPhaseAgg(root), { jobName: target.jobName, parallelism });
     if (type === 'streamgraph') lines = explainStreamGraph(job.streamGraph);
     else if (type === 'job') lines = explainJobGraph(job.jobGraph);
     else lines = explainExecutionGraph(assignSlots(toExecutionGraph(job.jobGraph), await previewSlots(job.jobGraph)));

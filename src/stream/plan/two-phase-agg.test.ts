@@ -20,7 +20,7 @@ const shape = (n: StreamNode) => explainStream(n).map((l) => l.replace(/ {2}\{.*
 
 describe('twoPhaseAgg', () => {
   it('splits decomposable aggregates into a local agg before the exchange and a global agg after it', () => {
-    const out = twoPhaseAgg(plan([agg(call('count_star')), agg(call('sum')), agg(call('avg', T.numeric)), agg(call('bool_or', T.bool))]), 4);
+    const out = twoPhaseAgg(plan([agg(call('count_star')), agg(call('sum')), agg(call('avg', T.numeric)), agg(call('bool_or', T.bool))]));
     expect(shape(out)).toBe([
       'StreamMaterialize v',
       '  └─ StreamHashAgg (global) group=[0] aggs=[count_star, sum, avg, bool_or]',
@@ -38,23 +38,20 @@ describe('twoPhaseAgg', () => {
   });
 
   it('uses a single exchange for an aggregate without GROUP BY', () => {
-    const out = twoPhaseAgg(plan([agg(call('count', T.int4))], 'retract', []), 2);
+    const out = twoPhaseAgg(plan([agg(call('count', T.int4))], 'retract', []));
     expect(shape(out)).toContain('StreamExchange single\n      └─ StreamLocalAgg group=[]');
   });
 
   it('splits min/max only over append-only input', () => {
-    expect(shape(twoPhaseAgg(plan([agg(call('max'))], 'append-only'), 2))).toContain('StreamLocalAgg');
+    expect(shape(twoPhaseAgg(plan([agg(call('max'))], 'append-only')))).toContain('StreamLocalAgg');
     const retracting = plan([agg(call('max'))], 'retract');
-    expect(twoPhaseAgg(retracting, 2)).toBe(retracting);
+    expect(twoPhaseAgg(retracting)).toBe(retracting);
   });
 
-  it('keeps count(DISTINCT), float sums, collecting aggregates and parallelism 1 single-phase', () => {
+  it('keeps count(DISTINCT), float sums and collecting aggregates single-phase', () => {
     for (const c of [call('count', T.int4, true), call('sum', T.float8), call('avg', T.float4), call('string_agg', T.text)]) {
       const p = plan([agg(call('count_star')), agg(c)]);
-      expect(twoPhaseAgg(p, 8)).toBe(p);
+      expect(twoPhaseAgg(p)).toBe(p);
     }
-    const p = plan([agg(call('count_star'))]);
-    expect(twoPhaseAgg(p, 1)).toBe(p);
-    expect(shape(twoPhaseAgg(p, 1, { force: true }))).toContain('StreamLocalAgg');
   });
 });

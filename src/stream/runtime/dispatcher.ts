@@ -5,7 +5,7 @@
 import type { SqlError } from '../../errors.js';
 import type { MiniCluster } from './cluster.js';
 import { JobMaster, type JobMasterServices } from './job-master.js';
-import { planJob } from './job-plan.js';
+import { type PlannedJob, planJobToRestore } from './job-plan.js';
 import type { JobSpec } from './messages.js';
 
 export type JobSubmission = Omit<JobSpec, 'fingerprint'>;
@@ -15,7 +15,8 @@ export class Dispatcher {
 
   /** Plan, schedule and deploy; resolves with the running JobMaster or rejects with the SqlError. */
   async submitJob(submission: JobSubmission, services: Omit<JobMasterServices, 'resourceManager'>): Promise<JobMaster> {
-    const planned = planJob(submission);
+    let planned: PlannedJob;
+    ({ submission, planned } = planJobToRestore(submission, services.checkpoint?.restoreFrom?.jobGraph));
     // TaskManagers boot (worker threads) while the JobMaster prepares its checkpoint storage.
     const taskManagersReady = this.cluster.ensureStarted();
     const jm = new JobMaster({ ...submission, fingerprint: planned.fingerprint }, planned, { ...services, resourceManager: this.cluster.resourceManager });

@@ -159,7 +159,7 @@ export class JobMaster implements JobMasterGateway {
     const shape = fingerprintJobGraph(this.planned.graph, false);
     if (from.jobGraph !== undefined && from.jobGraph !== shape && from.jobGraph !== this.planned.fingerprint) {
       throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `checkpoint ${from.checkpointId} was taken by a different job graph and cannot be restored into this one`,
-        { hint: 'the query or the catalog it reads changed since the checkpoint, or the job goes to or from parallelism 1 (aggregations are planned in two phases only above 1)' });
+        { hint: 'the query or the catalog it reads changed since the checkpoint' });
     }
     for (const v of this.planned.graph.vertices) this.checkRescalable(from, v);
     if (from.jobId === cp.storageJob) await cp.storage.truncateAfter(cp.storageJob, from.checkpointId);

@@ -82,8 +82,21 @@ export function planJob(spec: Omit<JobSpec, 'fingerprint'>): PlannedJob {
   const root: StreamNode = rel.kind === 'sink'
     ? { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector: rel.options?.connector ?? 'blackhole', options: rel.options ?? {} }
     : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name: rel.name };
-  const graph = lowerStreamPlan(twoPhaseAgg(root, spec.parallelism), { jobName: rel.name, parallelism: spec.parallelism }).jobGraph;
+  const graph = lowerStreamPlan(spec.singlePhaseAgg ? root : twoPhaseAgg(root), { jobName: rel.name, parallelism: spec.parallelism }).jobGraph;
   return { rel, root, graph, fingerprint: fingerprintJobGraph(graph) };
+}
+
+/**
+ * Plan a job that restores a checkpoint whose graph had shape `taken`. A checkpoint of the
+ * single-phase plan parallelism 1 used to get restores as it was taken (the spec says so, so
+ * TaskManagers rebuild the same graph); any other mismatch is the JobMaster's to refuse.
+ */
+export function planJobToRestore(submission: Omit<JobSpec, 'fingerprint'>, taken: string | undefined): { submission: Omit<JobSpec, 'fingerprint'>; planned: PlannedJob } {
+  const planned = planJob(submission);
+  if (taken === undefined || taken === fingerprintJobGraph(planned.graph, false)) return { submission, planned };
+  const single = { ...submission, singlePhaseAgg: true as const };
+  const singlePlanned = planJob(single);
+  return fingerprintJobGraph(singlePlanned.graph, false) === taken ? { submission: single, planned: singlePlanned } : { submission, planned };
 }
 
 function partitionerText(p: Partitioner): string { return p.kind === 'hash' ? `hash[${p.keys.join(',')}]` : p.kind; }

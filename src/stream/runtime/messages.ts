@@ -34,6 +34,9 @@ export interface JobSpec {
   readonly catalog: CatalogSnapshot;
   readonly settings: { readonly timeZone: string; readonly searchPath: string; readonly user: string };
   readonly parallelism: number;
+  /** Plan aggregations in one phase: the job restores a checkpoint taken when parallelism 1 was
+   * planned without two-phase aggregation (before 7 December 2026). */
+  readonly singlePhaseAgg?: true;
   /** Fingerprint of the JobGraph the JobMaster built; the worker refuses to run a different one. */
   readonly fingerprint: string;
 }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { T } from '../../types/datatype.js';
 import { initParser } from '../../sql/parser.js';
 import type { FromTaskExecutor, JobSpec } from './messages.js';
-import { planJob } from './job-plan.js';
+import { fingerprintJobGraph, planJob, planJobToRestore } from './job-plan.js';
 import { TaskExecutor } from './task-executor.js';
 
 beforeAll(async () => { await initParser(); });
@@ -32,6 +32,19 @@ describe('job graphs rebuilt from the spec', () => {
     expect(vs[0].parallelism).toBe(1); // a table is read once …
     expect(vs[vs.length - 1].name).toMatch(/Materialize: v$/);
     expect(vs[vs.length - 1].parallelism).toBe(2); // … and aggregated behind a hash exchange
+  });
+
+  it('plans every parallelism with the same shape, and restores an old single-phase checkpoint as taken', () => {
+    const shape = (s: Omit<JobSpec, 'fingerprint'>) => fingerprintJobGraph(planJob(s).graph, false);
+    expect(shape(spec(1))).toBe(shape(spec(3)));
+    expect(shape(spec(1))).toMatch(/localAgg/);
+    const old = shape({ ...spec(1), singlePhaseAgg: true });
+    expect(old).not.toMatch(/localAgg/);
+    const restored = planJobToRestore(spec(1), old);
+    expect(restored.submission.singlePhaseAgg).toBe(true);
+    expect(fingerprintJobGraph(restored.planned.graph, false)).toBe(old);
+    expect(planJobToRestore(spec(2), shape(spec(2))).submission.singlePhaseAgg).toBeUndefined();
+    expect(planJobToRestore(spec(2), 'another graph').submission.singlePhaseAgg).toBeUndefined();
   });
 
   it('refuses a task whose graph does not match the JobMaster\'s fingerprint', async () => {
