@@ -27,6 +27,12 @@ interface KafkaCommittable {
   readonly checkpointId: number;
   /** Unique per committable; the marker of its publish carries it. */
   readonly tag: string;
+  /**
+   * The marker group of the writer that pre-committed it. A job restored into a sink of another
+   * name (or a rescaled one) must read and advance the marker its committables were counted in,
+   * or it would publish again what the old sink already had. Absent in older checkpoints.
+   */
+  readonly marker?: string;
   readonly records: [key: string | null, value: string | null][];
 }
 
@@ -111,7 +117,7 @@ export class KafkaSinkWriter implements SinkWriter {
     // The line is drawn now: rows written after this call belong to the next checkpoint.
     const records = this.records;
     this.records = [];
-    const c: KafkaCommittable = { checkpointId, tag: randomUUID(), records: records.map((r) => [r.key, r.value]) };
+    const c: KafkaCommittable = { checkpointId, tag: randomUUID(), marker: this.marker, records: records.map((r) => [r.key, r.value]) };
     if (this.exactlyOnce) return Promise.resolve(c as unknown as SinkCommittable);
     return this.sends.then(() => { this.check(); return c as unknown as SinkCommittable; });
   }
@@ -133,7 +139,7 @@ export class KafkaSinkWriter implements SinkWriter {
         await new Promise((r) => setTimeout(r, 200 * attempt));
         if (this.closed) throw this.sinkError(e);
         await this.reconnect();
-        if (await lastPublishedTag(this.opts.brokers, this.marker, this.opts.topic) === c.tag) return;
+        if (await lastPublishedTag(this.opts.brokers, c.marker ?? this.marker, this.opts.topic) === c.tag) return;
       }
     }
   }
@@ -151,7 +157,7 @@ export class KafkaSinkWriter implements SinkWriter {
       for (const part of bySize(c.records)) {
         await t.send({ topic: this.opts.topic, messages: part.map(([key, value]) => ({ key, value })) });
       }
-      await addMarker(t, this.marker, this.opts.topic, c.checkpointId, c.tag);
+      await addMarker(t, c.marker ?? this.marker, this.opts.topic, c.checkpointId, c.tag);
       await t.commit();
     } catch (e) {
       if (t.isActive()) await t.abort().catch(() => undefined);
@@ -164,13 +170,21 @@ export class KafkaSinkWriter implements SinkWriter {
     if (!this.exactlyOnce) return;
     const cs = committed as unknown as KafkaCommittable[];
     if (!cs.some((c) => c.records.length)) return;
-    // Committables are published in order, so those up to the marked one are in Kafka already.
-    const last = await lastPublishedTag(this.opts.brokers, this.marker, this.opts.topic);
-    const todo = cs.slice(cs.findIndex((x) => x.tag === last) + 1);
-    // As Flink logs recovered transactions: what the checkpoint held and what goes out again.
-    process.stderr.write(`weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} recovers checkpoints [${cs.map((c) => c.checkpointId).join(', ')}]; `
-      + `last published: ${cs.find((x) => x.tag === last)?.checkpointId ?? (last ? 'an earlier one' : 'none')}; publishing [${todo.map((c) => c.checkpointId).join(', ')}]\n`);
-    for (const c of todo) await this.commit(c as unknown as SinkCommittable);
+    // Committables are published in order, so those up to the marked one are in Kafka already —
+    // per marker group, since a restored job may carry another sink's committables.
+    const groups = new Map<string, KafkaCommittable[]>();
+    for (const c of cs) {
+      const g = c.marker ?? this.marker;
+      groups.set(g, [...(groups.get(g) ?? []), c]);
+    }
+    for (const [group, list] of groups) {
+      const last = await lastPublishedTag(this.opts.brokers, group, this.opts.topic);
+      const todo = list.slice(list.findIndex((x) => x.tag === last) + 1);
+      // As Flink logs recovered transactions: what the checkpoint held and what goes out again.
+      process.stderr.write(`weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} recovers checkpoints [${list.map((c) => c.checkpointId).join(', ')}] of ${group}; `
+        + `last published: ${list.find((x) => x.tag === last)?.checkpointId ?? (last ? 'an earlier one' : 'none')}; publishing [${todo.map((c) => c.checkpointId).join(', ')}]\n`);
+      for (const c of todo) await this.commit(c as unknown as SinkCommittable);
+    }
   }
 
   async close(): Promise<void> {
