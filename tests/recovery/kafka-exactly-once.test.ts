@@ -57,6 +57,25 @@ function expectedTotals(): Map<number, { n: number; total: number; hi: number }>
 
 /** What a server said about the Kafka sink job: the checkpoint it restored and what its writers republished. */
 const sinkLog = (stderr: string) => stderr.split('\n').filter((l) => /to_kafka restores|starts empty|kafka sink "eo-out/.test(l)).join('\n');
+/** Every server traces the Kafka sink's publishes (WEIR_TRACE_KAFKA_SINK), for the log above. */
+const CHILD_ENV = { WEIR_TRACE_KAFKA_SINK: '1' };
+
+/** Where the changelog first breaks, and whether the breaking message repeats an earlier one. */
+function describeBreak(msgs: readonly KafkaMessage[]): string {
+  const state = new Map<string, string | undefined>();
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i];
+    const env = JSON.parse(m.value!) as { before: unknown; after: unknown };
+    const before = env.before === null ? undefined : JSON.stringify(env.before);
+    if (state.get(m.key!) !== before) {
+      const same = msgs.findIndex((x, j) => j < i && x.key === m.key && x.value === m.value);
+      const ofKey = msgs.map((x, j) => [x, j] as const).filter(([x, j]) => x.key === m.key && j <= i).map(([x, j]) => `${j}: ${x.value}`);
+      return `message ${i} breaks the chain; ${same >= 0 ? `it repeats message ${same} (a committable published twice)` : 'no earlier message is identical (state went back)'}\nkey ${m.key}:\n${ofKey.join('\n')}`;
+    }
+    state.set(m.key!, env.after === null ? undefined : JSON.stringify(env.after));
+  }
+  return 'no break';
+}
 
 const kafka = (topic: string, extra = '') => `connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}'${extra}`;
 const PER_CATEGORY = `SELECT a.category, count(*) AS n, sum(b.price) AS total, max(b.price) AS hi FROM bids b JOIN auctions a ON b.auction = a.id GROUP BY a.category`;
@@ -65,7 +84,7 @@ const JOB_OPTIONS = "checkpoint.interval = '300ms', checkpoint.min_pause = '0ms'
 describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () => {
   it('ends with every result exactly once in every sink', async () => {
     await produce(auctionsTopic, Array.from({ length: AUCTIONS }, (_, i) => ({ key: String(i + 1), value: JSON.stringify({ id: i + 1, category: category(i + 1) }) })));
-    srv = await startChild({ dataDir });
+    srv = await startChild({ dataDir, env: CHILD_ENV });
     let c = await srv.client();
     await c.query(`CREATE SOURCE bids (id bigint, auction bigint, price bigint) WITH (${kafka(bidsTopic, ", scan.startup.mode = 'earliest', format = 'json'")})`);
     await c.query(`CREATE SOURCE auctions (id bigint, category int) WITH (${kafka(auctionsTopic, ", scan.startup.mode = 'earliest', format = 'json'")})`);
@@ -90,7 +109,7 @@ describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () =>
       srv.kill('SIGKILL');
       await srv.exit;
       history.push(`--- server ${k}: ${sinkLog(srv.output().stderr)}`);
-      srv = await startChild({ dataDir });
+      srv = await startChild({ dataDir, env: CHILD_ENV });
       c = await srv.client();
     }
     await producing;
@@ -121,7 +140,8 @@ describe('kill -9 with Kafka in and Kafka, PostgreSQL and file sinks out', () =>
     }, 'the Kafka sink to publish every bid', 90_000).catch(async (e: Error) => {
       if (e.message.startsWith('timed out')) return;
       // What the servers went through, to tell a duplicate from a rewind.
-      throw new Error(`${e.message}\nSHOW JOBS: ${JSON.stringify((await c.query('SHOW JOBS')).rows)}\nlast server: ${sinkLog(srv!.output().stderr)}\nearlier: ${history.join('\n')}`);
+      const msgs = await readAll(outTopic, Number.MAX_SAFE_INTEGER, 3000);
+      throw new Error(`${e.message}\n${describeBreak(msgs)}\nSHOW JOBS: ${JSON.stringify((await c.query('SHOW JOBS')).rows)}\nlast server: ${sinkLog(srv!.output().stderr)}\nearlier: ${history.join('\n')}`);
     });
     expect(replayed).toEqual(expectedRows);
   }, 400_000);

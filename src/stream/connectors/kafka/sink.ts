@@ -39,6 +39,9 @@ interface KafkaCommittable {
 /** A publish that failed (broker unreachable, a leader moving) is retried this many times. */
 const PUBLISH_ATTEMPTS = 4;
 
+/** WEIR_TRACE_KAFKA_SINK=1: log every publish and failed attempt (fault-injection tests read it). */
+const TRACE = process.env.WEIR_TRACE_KAFKA_SINK === '1';
+
 export class KafkaSinkWriter implements SinkWriter {
   private readonly kafka: Kafka;
   private producer: Producer;
@@ -129,8 +132,10 @@ export class KafkaSinkWriter implements SinkWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.publish(c);
+        if (TRACE) this.trace(`published checkpoint ${c.checkpointId} (${c.tag.slice(0, 8)}, ${c.records.length} records, attempt ${attempt})`);
         return;
       } catch (e) {
+        if (TRACE) this.trace(`publish of checkpoint ${c.checkpointId} (${c.tag.slice(0, 8)}) failed, attempt ${attempt}: ${e instanceof Error ? e.message : String(e)}`);
         if (attempt >= PUBLISH_ATTEMPTS || this.closed) throw this.sinkError(e);
         // Whether the failed commit took effect is unknown (the reply may be what was lost). A new
         // producer's InitProducerId returns only once the broker has finished or aborted that
@@ -142,6 +147,10 @@ export class KafkaSinkWriter implements SinkWriter {
         if (await lastPublishedTag(this.opts.brokers, c.marker ?? this.marker, this.opts.topic) === c.tag) return;
       }
     }
+  }
+
+  private trace(what: string): void {
+    process.stderr.write(`weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} ${what}\n`);
   }
 
   private async reconnect(): Promise<void> {
