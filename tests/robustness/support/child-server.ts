@@ -43,7 +43,8 @@ export async function startChild(opts: { dataDir?: string; args?: string[]; env?
   });
   let stdout = '', stderr = '';
   let exitInfo: ExitInfo | null = null;
-  const exit = new Promise<ExitInfo>((res) => child.on('exit', (code, signal) => { exitInfo = { code, signal }; res(exitInfo); }));
+  // 'close', not 'exit': its stdout and stderr are read to the end by then (the last lines explain a crash).
+  const exit = new Promise<ExitInfo>((res) => child.on('close', (code, signal) => { exitInfo = { code, signal }; res(exitInfo); }));
   child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
   const port = await new Promise<number>((res, rej) => {

@@ -14,6 +14,7 @@
 // transaction) and flushes them on every barrier.
 
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import type { Kafka, Producer } from 'kafkajs';
 import { SqlError, SqlState } from '../../../errors.js';
 import type { Chunk } from '../../chunk.js';
@@ -132,10 +133,10 @@ export class KafkaSinkWriter implements SinkWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.publish(c);
-        if (TRACE) this.trace(`published checkpoint ${c.checkpointId} (${c.tag.slice(0, 8)}, ${c.records.length} records, attempt ${attempt})`);
+        if (TRACE) this.log(`published checkpoint ${c.checkpointId} (${c.tag.slice(0, 8)}, ${c.records.length} records, attempt ${attempt})`);
         return;
       } catch (e) {
-        if (TRACE) this.trace(`publish of checkpoint ${c.checkpointId} (${c.tag.slice(0, 8)}) failed, attempt ${attempt}: ${e instanceof Error ? e.message : String(e)}`);
+        if (TRACE) this.log(`publish of checkpoint ${c.checkpointId} (${c.tag.slice(0, 8)}) failed, attempt ${attempt}: ${e instanceof Error ? e.message : String(e)}`);
         if (attempt >= PUBLISH_ATTEMPTS || this.closed) throw this.sinkError(e);
         // Whether the failed commit took effect is unknown (the reply may be what was lost). A new
         // producer's InitProducerId returns only once the broker has finished or aborted that
@@ -149,8 +150,10 @@ export class KafkaSinkWriter implements SinkWriter {
     }
   }
 
-  private trace(what: string): void {
-    process.stderr.write(`weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} ${what}\n`);
+  /** Written synchronously: a worker thread's process.stderr is forwarded asynchronously and a
+   * kill -9 would lose the lines that explain what happened just before it. */
+  private log(what: string): void {
+    writeSync(2, `weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} ${what}\n`);
   }
 
   private async reconnect(): Promise<void> {
@@ -190,8 +193,8 @@ export class KafkaSinkWriter implements SinkWriter {
       const last = await lastPublishedTag(this.opts.brokers, group, this.opts.topic);
       const todo = list.slice(list.findIndex((x) => x.tag === last) + 1);
       // As Flink logs recovered transactions: what the checkpoint held and what goes out again.
-      process.stderr.write(`weir: kafka sink "${this.opts.topic}" subtask ${this.ctx.subtask} recovers checkpoints [${list.map((c) => c.checkpointId).join(', ')}] of ${group}; `
-        + `last published: ${list.find((x) => x.tag === last)?.checkpointId ?? (last ? 'an earlier one' : 'none')}; publishing [${todo.map((c) => c.checkpointId).join(', ')}]\n`);
+      this.log(`recovers checkpoints [${list.map((c) => `${c.checkpointId} (${c.tag.slice(0, 8)}, ${c.records.length} records)`).join(', ')}] of ${group}; `
+        + `last published: ${list.find((x) => x.tag === last)?.checkpointId ?? (last ? 'an earlier one' : 'none')}; publishing [${todo.map((c) => c.checkpointId).join(', ')}]`);
       for (const c of todo) await this.commit(c as unknown as SinkCommittable);
     }
   }
