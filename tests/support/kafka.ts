@@ -2,7 +2,11 @@
 // whole test run (started by .ci/run or by vitest's global setup). Each test uses topics of its
 // own, so test files can share the broker and run in parallel.
 
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type Admin, type Kafka, type Producer } from 'kafkajs';
 import { kafkaClient } from '../../src/stream/connectors/kafka/client.js';
 
@@ -50,4 +54,21 @@ export async function readAll(topic: string, expect: number, timeoutMs = 20_000)
     });
   } finally { await c.disconnect(); }
   return out;
+}
+
+const READ_COMMITTED_SOURCE = join(import.meta.dirname, 'java', 'ReadCommitted.java');
+
+/**
+ * Every committed message of a topic, read by Kafka's own Java client with read_committed (the
+ * jars scripts/kafka.sh cached). kafkajs's read_committed consumer was seen delivering records of
+ * aborted transactions, so exactly-once checks read through this instead.
+ */
+export async function readCommitted(topic: string): Promise<{ partition: number; key: string | null; value: string | null }[]> {
+  const libs = join(process.env.WEIR_CACHE_DIR ?? join(homedir(), '.cache', 'weir'), 'kafka', 'libs');
+  const { stdout } = await promisify(execFile)('java', ['-cp', `${libs}/*`, READ_COMMITTED_SOURCE, KAFKA_BOOTSTRAP, topic], { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
+  const text = (b: string) => (b === '-' ? null : Buffer.from(b, 'base64').toString('utf8'));
+  return stdout.split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => {
+    const [partition, key, value] = l.split('\t');
+    return { partition: Number(partition), key: text(key), value: text(value) };
+  });
 }
