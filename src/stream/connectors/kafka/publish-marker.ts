@@ -20,29 +20,13 @@ export async function addMarker(txn: Transaction, group: string, topic: string, 
   await txn.sendOffsets({ consumerGroupId: group, topics: [{ topic, partitions: [partition] }] });
 }
 
-/** Reads of the marker must agree this far apart before recovery trusts them. */
-const SETTLE_MS = 300;
-const MAX_READS = 10;
-
 /**
  * The tag of the last committed publish, or null if there is none. A committed transaction's
  * offsets reach the group coordinator asynchronously (after its markers are written), so the
  * marker is read with require_stable: the coordinator answers only once no transactional commit
- * of it is pending. A stale read would make recovery publish a committable again, so — as the
- * fault-injection test still saw one on 7 December with stable reads alone — the marker is also
- * read until two reads SETTLE_MS apart agree.
+ * of it is pending. A stale read would make recovery publish a committable again.
  */
 export async function lastPublishedTag(brokers: readonly string[], group: string, topic: string): Promise<string | null> {
-  const read = async () => {
-    const { offset, metadata } = await fetchStableOffset(brokers, group, topic, MARKER_PARTITION);
-    return offset >= 0 && metadata ? metadata : null;
-  };
-  let tag = await read();
-  for (let i = 1; i < MAX_READS; i++) {
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const again = await read();
-    if (again === tag) break;
-    tag = again;
-  }
-  return tag;
+  const { offset, metadata } = await fetchStableOffset(brokers, group, topic, MARKER_PARTITION);
+  return offset >= 0 && metadata ? metadata : null;
 }

@@ -187,7 +187,8 @@ export class KafkaSinkWriter implements SinkWriter {
     const groups = new Map<string, KafkaCommittable[]>();
     for (const c of cs) {
       const g = c.marker ?? this.marker;
-      groups.set(g, [...(groups.get(g) ?? []), c]);
+      const list = groups.get(g);
+      if (list) list.push(c); else groups.set(g, [c]);
     }
     for (const [group, list] of groups) {
       const last = await lastPublishedTag(this.opts.brokers, group, this.opts.topic);
