@@ -48,7 +48,9 @@ export type LogicalPlan =
       /** The table's primary-key column positions, when it has one (set by the binder). */
       readonly primaryKey?: readonly number[];
       /** Values for the primary-key columns, in key order: only the row with that key is read (rule primary_key_lookup). */
-      readonly keyLookup?: readonly Expr[] }
+      readonly keyLookup?: readonly Expr[];
+      /** A source declared with WATERMARK FOR column AS expr (expr over the scan's columns). */
+      readonly watermark?: { readonly column: number; readonly expr: Expr } }
   /** A system catalog relation computed on read (pg_class, information_schema.tables …). */
   | { readonly kind: 'systemScan'; readonly table: string; readonly columns: OutputColumn[] }
   | { readonly kind: 'values'; readonly rows: Expr[][]; readonly columns: OutputColumn[] }

@@ -3,6 +3,7 @@
 //   CREATE STREAM name [WITH (…)] AS SELECT …         (append-only derived stream)
 //   CREATE SINK name FROM view | AS SELECT … WITH (…)
 //   CREATE MATERIALIZED VIEW name WITH (k = v, …) AS SELECT …   (dotted option names)
+//   … AS SELECT … EMIT ON WINDOW CLOSE             (views, streams and sinks; RisingWave's clause)
 //   FLUSH · SHOW JOBS · SHOW CHECKPOINTS [FOR JOB id] · CANCEL JOB id · SAVEPOINT JOB id ·
 //   STOP JOB id WITH SAVEPOINT · RESTORE JOB id FROM 'chk-10' | '<path>' · SHOW MATERIALIZED VIEWS | SOURCES | SINKS | STREAMS
 //   EXPLAIN (TYPE logical | optimized | stream | streamgraph | job | execution) <statement>
@@ -12,9 +13,9 @@ import { SqlError, SqlState } from '../errors.js';
 
 export type WeirStatement =
   | { readonly kind: 'createSource'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly columnsSql: string; readonly watermark?: { column: string; exprSql: string }; readonly options: Record<string, string> }
-  | { readonly kind: 'createStream'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly querySql: string; readonly options: Record<string, string> }
-  | { readonly kind: 'createMaterializedView'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly querySql: string; readonly options: Record<string, string> }
-  | { readonly kind: 'createSink'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly from?: string; readonly querySql?: string; readonly options: Record<string, string> }
+  | { readonly kind: 'createStream'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly querySql: string; readonly emitOnWindowClose: boolean; readonly options: Record<string, string> }
+  | { readonly kind: 'createMaterializedView'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly querySql: string; readonly emitOnWindowClose: boolean; readonly options: Record<string, string> }
+  | { readonly kind: 'createSink'; readonly name: string; readonly schema?: string; readonly ifNotExists: boolean; readonly from?: string; readonly querySql?: string; readonly emitOnWindowClose: boolean; readonly options: Record<string, string> }
   | { readonly kind: 'flush' }
   | { readonly kind: 'showJobs' }
   | { readonly kind: 'showCheckpoints'; readonly jobId?: number }
@@ -87,6 +88,14 @@ function trailingWith(s: string): { head: string; options: Record<string, string
   return { head: s.slice(0, idx).trim(), options: parseOptions(s.slice(open + 1, close - 1)) };
 }
 
+const EMIT_ON_WINDOW_CLOSE = /\s+EMIT\s+ON\s+WINDOW\s+CLOSE\s*$/i;
+
+/** A query without its trailing EMIT ON WINDOW CLOSE, and whether it had one. */
+function emitClause(query: string): { querySql: string; emitOnWindowClose: boolean } {
+  const m = EMIT_ON_WINDOW_CLOSE.exec(query);
+  return m ? { querySql: query.slice(0, m.index).trim(), emitOnWindowClose: true } : { querySql: query, emitOnWindowClose: false };
+}
+
 export function parseWeirStatement(text: string): WeirStatement | null {
   const s = text.trim().replace(/;\s*$/, '');
   let m: RegExpExecArray | null;
@@ -133,16 +142,15 @@ export function parseWeirStatement(text: string): WeirStatement | null {
       const as = /^\s*AS\b/i.exec(s.slice(close));
       if (!as) throw new SqlError(SqlState.SyntaxError, 'syntax error: expected AS after WITH (…)');
       after = close + as[0].length;
-    } else if (!isStream) return null; // plain CREATE MATERIALIZED VIEW … AS: PostgreSQL's parser handles it
-    const querySql = s.slice(after).trim();
-    return { kind: isStream ? 'createStream' : 'createMaterializedView', ...qualified(m[3]), ifNotExists: !!m[2], querySql, options };
+    } else if (!isStream && !EMIT_ON_WINDOW_CLOSE.test(s)) return null; // plain CREATE MATERIALIZED VIEW … AS: PostgreSQL's parser handles it
+    return { kind: isStream ? 'createStream' : 'createMaterializedView', ...qualified(m[3]), ifNotExists: !!m[2], ...emitClause(s.slice(after).trim()), options };
   }
   if ((m = new RegExp(String.raw`^CREATE\s+SINK\s+(IF\s+NOT\s+EXISTS\s+)?${QNAME}\s+(FROM\s+${QNAME}|AS\s+)`, 'i').exec(s))) {
     const { head, options } = trailingWith(s);
     if (!Object.keys(options).length) throw new SqlError(SqlState.SyntaxError, 'CREATE SINK needs WITH (connector = …)');
     const base = { kind: 'createSink' as const, ...qualified(m[2]), ifNotExists: !!m[1], options };
-    if (/^FROM/i.test(m[3])) return { ...base, from: m[4] };
-    return { ...base, querySql: head.slice(m[0].length).trim() };
+    if (/^FROM/i.test(m[3])) return { ...base, from: m[4], emitOnWindowClose: false };
+    return { ...base, ...emitClause(head.slice(m[0].length).trim()) };
   }
   return null;
 }

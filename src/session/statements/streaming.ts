@@ -25,6 +25,8 @@ import { twoPhaseAgg } from '../../stream/plan/two-phase-agg.js';
 import { assignSlots, toExecutionGraph } from '../../stream/graph/execution-graph.js';
 import { explainExecutionGraph, explainJobGraph, explainStreamGraph } from '../../stream/graph/explain-graph.js';
 import { previewSlots } from './explain-slots.js';
+import { EMIT_ON_WINDOW_CLOSE_OPTION } from '../../stream/plan/emit-on-window-close.js';
+import { WATERMARK_COLUMN_OPTION, WATERMARK_EXPR_OPTION, bindSourceWatermark } from '../../sql/binder/bind-watermark.js';
 
 function bindSelect(s: Session, sql: string): { plan: LogicalPlan; stmt: ParsedStatement } {
   const stmts = parseSql(sql);
@@ -34,6 +36,11 @@ function bindSelect(s: Session, sql: string): { plan: LogicalPlan; stmt: ParsedS
 
 function planner(s: Session): StreamPlanner {
   return new StreamPlanner({ relation: (oid) => s.db.catalog.relationByOid(oid) });
+}
+
+/** EMIT ON WINDOW CLOSE travels with the relation's options, so a replanned job sees it too. */
+function withEmit(options: Record<string, string>, emitOnWindowClose: boolean): Record<string, string> {
+  return emitOnWindowClose ? { ...options, [EMIT_ON_WINDOW_CLOSE_OPTION]: 'true' } : { ...options };
 }
 
 function target(s: Session, schema: string | undefined, name: string): { schema: string; name: string } {
@@ -52,7 +59,7 @@ function firstNonAppend(n: StreamNode): StreamNode | undefined {
 /** Create the relation and start its job; on failure the relation is removed again. */
 async function createMaintained(s: Session, kind: 'materialized_view' | 'stream' | 'sink', schema: string, name: string, querySql: string, plan: LogicalPlan, options: Record<string, string>, sinkRoot?: (input: StreamNode, rel: RelationDef) => StreamNode): Promise<void> {
   jobParallelism(s, options); // a bad WITH (parallelism = …) fails before anything is created
-  const input = planner(s).plan(plan);
+  const input = planner(s).planQuery(plan, options);
   if (kind === 'stream') {
     const bad = firstNonAppend(input);
     if (bad) throw new SqlError(SqlState.FeatureNotSupported, `a stream must be append-only, but ${bad.op} produces ${bad.changelog} changes`, { hint: 'Use CREATE MATERIALIZED VIEW for queries whose results change.' });
@@ -114,7 +121,7 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
       return { kind: 'rows', tag: `SHOW ${rows.length}`, rows, columns: [{ name: 'name', type: T.text }, { name: 'schema', type: T.text }] };
     }
     case 'explain': return explainTyped(s, w.type, w.statementSql);
-    case 'createMaterializedView': return createMaterializedView(s, w.schema, w.name, w.ifNotExists, w.querySql, [], w.options);
+    case 'createMaterializedView': return createMaterializedView(s, w.schema, w.name, w.ifNotExists, w.querySql, [], withEmit(w.options, w.emitOnWindowClose));
     case 'createStream': {
       const { schema } = target(s, w.schema, w.name);
       if (s.db.catalog.relation(schema, w.name)) {
@@ -122,7 +129,7 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
         throw new SqlError(SqlState.DuplicateTable, `relation "${w.name}" already exists`);
       }
       const { plan } = bindSelect(s, w.querySql);
-      await createMaintained(s, 'stream', schema, w.name, w.querySql, plan, w.options);
+      await createMaintained(s, 'stream', schema, w.name, w.querySql, plan, withEmit(w.options, w.emitOnWindowClose));
       return { kind: 'command', tag: 'CREATE STREAM' };
     }
     case 'createSource': return createSource(s, w);
@@ -156,9 +163,15 @@ async function createSource(s: Session, w: Extract<WeirStatement, { kind: 'creat
   const columns: ColumnDef[] = (tbl.node.CreateStmt.tableElts ?? []).filter((e: { ColumnDef?: unknown }) => e.ColumnDef).map((e: { ColumnDef: { colname: string; typeName: unknown } }) => ({
     name: e.ColumnDef.colname, type: bindTypeName(e.ColumnDef.typeName), notNull: false,
   }));
-  if (w.watermark && !columns.some((c) => c.name === w.watermark!.column)) throw new SqlError(SqlState.UndefinedColumn, `column "${w.watermark.column}" named in WATERMARK does not exist`);
   validateSourceOptions(w.options, columns);
-  await s.db.catalog.createRelation({ schema, name: w.name, kind: 'source', columns, options: w.options, owner: s.info.user });
+  const options = { ...w.options };
+  if (w.watermark) {
+    options[WATERMARK_COLUMN_OPTION] = w.watermark.column;
+    options[WATERMARK_EXPR_OPTION] = w.watermark.exprSql;
+    // Bound now, so a bad expression fails CREATE SOURCE rather than the first view over it.
+    bindSourceWatermark(s.binder([]), columns.map((c) => ({ name: c.name, type: c.type })), options, w.name);
+  }
+  await s.db.catalog.createRelation({ schema, name: w.name, kind: 'source', columns, options, owner: s.info.user });
   return { kind: 'command', tag: 'CREATE SOURCE' };
 }
 
@@ -170,7 +183,7 @@ async function createSink(s: Session, w: Extract<WeirStatement, { kind: 'createS
   }
   const connector = w.options.connector;
   if (!connector) throw new SqlError(SqlState.InvalidParameterValue, 'CREATE SINK needs WITH (connector = …)');
-  const options = { ...w.options };
+  const options = withEmit(w.options, w.emitOnWindowClose);
   if (connector === 'table') {
     const tname = options.table;
     if (!tname) throw new SqlError(SqlState.InvalidParameterValue, "the table sink needs WITH (table = 'name')");
@@ -235,11 +248,11 @@ function explainTarget(sql: string): ExplainTarget {
   if (w?.node.WeirStmt) {
     const ws = w.node.WeirStmt as WeirStatement;
     if (ws.kind === 'createMaterializedView' || ws.kind === 'createStream') {
-      return { querySql: ws.querySql, jobName: ws.name, options: ws.options, root: (input) => ({ op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: 0, name: ws.name }) };
+      return { querySql: ws.querySql, jobName: ws.name, options: withEmit(ws.options, ws.emitOnWindowClose), root: (input) => ({ op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: 0, name: ws.name }) };
     }
     if (ws.kind === 'createSink') {
       return {
-        querySql: ws.from ? `SELECT * FROM ${ws.from}` : ws.querySql!, jobName: ws.name, options: ws.options,
+        querySql: ws.from ? `SELECT * FROM ${ws.from}` : ws.querySql!, jobName: ws.name, options: withEmit(ws.options, ws.emitOnWindowClose),
         root: (input) => ({ op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: ws.name, connector: ws.options.connector ?? '', options: ws.options }),
       };
     }
@@ -264,9 +277,9 @@ async function explainTyped(s: Session, type: ExplainType, sql: string): Promise
   let lines: string[];
   if (type === 'logical') lines = explainPlan(bound);
   else if (type === 'optimized') lines = explainPlan(optimize(bound));
-  else if (type === 'stream') lines = explainStream(planner(s).plan(optimize(bound)));
+  else if (type === 'stream') lines = explainStream(planner(s).planQuery(optimize(bound), target.options));
   else {
-    const input = planner(s).plan(optimize(bound));
+    const input = planner(s).planQuery(optimize(bound), target.options);
     const root = target.root ? target.root(input) : input;
     const parallelism = jobParallelism(s, target.options);
     const job = lowerStreamPlan(twoPhaseAgg(root), { jobName: target.jobName, parallelism });

@@ -15,6 +15,7 @@ import { bindQuery, renameColumns } from './bind-select.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { setReturningFunction, setReturningType } from './set-returning.js';
 import { bindWindowTvf, windowTvfKind } from './bind-window-tvf.js';
+import { bindSourceWatermark } from './bind-watermark.js';
 
 export interface FromResult { readonly plan: LogicalPlan; readonly columns: ScopeColumn[] }
 
@@ -89,7 +90,9 @@ export function bindRangeVar(b: Binder, v: Node, scope: Scope): FromResult {
     plan = renameColumns(plan, rel.rel.columns.map((c) => c.name));
   } else {
     const r = rel.rel;
-    plan = { kind: 'scan', tableOid: r.oid, columns: r.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: r.oid, attnum: i + 1 })), primaryKey: r.primaryKey };
+    const columns = r.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: r.oid, attnum: i + 1 }));
+    const watermark = r.kind === 'source' ? bindSourceWatermark(b, columns, r.options, r.name) : undefined;
+    plan = { kind: 'scan', tableOid: r.oid, columns, primaryKey: r.primaryKey, ...(watermark ? { watermark } : {}) };
   }
   if (a.cols.length) plan = renameColumns(plan, a.cols);
   return { plan, columns: scopeOf(plan, qualifier) };

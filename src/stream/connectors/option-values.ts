@@ -40,10 +40,11 @@ export function enumOption<T extends string>(options: Options, name: string, all
   return hit;
 }
 
-/** Reject options this connector does not know, so a typo is an error instead of a silent default. */
+/** Reject options this connector does not know, so a typo is an error instead of a silent default.
+ * (`weir.*` keys are Weir's own, recorded with the relation: a source's watermark, say.) */
 export function rejectUnknownOptions(connector: string, options: Options, known: (key: string) => boolean): void {
   for (const key of Object.keys(options)) {
-    if (key === 'connector' || known(key)) continue;
+    if (key === 'connector' || key.startsWith('weir.') || known(key)) continue;
     throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${key}" for connector '${connector}'`);
   }
 }

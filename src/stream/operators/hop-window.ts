@@ -3,7 +3,9 @@
 // retraction retracts exactly the rows its insertion produced. Rows whose time is NULL belong to no
 // window. An update pair (-U old, +U new) becomes, per window, an update pair where both rows fall
 // in that window, a delete where only the old row does and an insert where only the new one does:
-// an output row is identified by the input row and its window_start. Stateless.
+// an output row is identified by the input row and its window_start. Stateless. Watermarks of the
+// input columns pass on; one of the time column also reaches window_start (the earliest window a
+// later row can fall in) and window_end.
 
 import type { Expr } from '../../plan/expr.js';
 import type { Row } from '../../types/value.js';
@@ -11,15 +13,33 @@ import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { hopWindowStarts } from '../../functions/time-window.js';
 import { type Chunk, ChunkBuilder, Op } from '../chunk.js';
-import type { Barrier, Output, StreamOperator } from './operator.js';
+import type { Barrier, Output, StreamOperator, Watermark } from './operator.js';
+import { monotoneColumn } from '../plan/watermarks.js';
 
 const NONE: readonly number[] = [];
 
 export class HopWindowOperator implements StreamOperator {
   private readonly time: Compiled;
+  private readonly timeColumn: number | null;
 
-  constructor(time: Expr, private readonly slide: number, private readonly size: number, private readonly offset: number, ctx: ExecContext) {
+  constructor(time: Expr, private readonly slide: number, private readonly size: number, private readonly offset: number, ctx: ExecContext, private readonly inputWidth = 0) {
     this.time = compileExpr(time, ctx);
+    this.timeColumn = monotoneColumn(time);
+  }
+
+  processWatermark(w: Watermark, _input: number, out: Output): void {
+    out.emitWatermark?.(w);
+    if (w.column !== this.timeColumn) return;
+    let start = w.value;
+    if (Number.isFinite(start)) {
+      const row: Row = [];
+      row[w.column] = w.value;
+      const t = this.time(row);
+      if (typeof t !== 'number') return;
+      start = hopWindowStarts(t, this.slide, this.size, this.offset)[0];
+    }
+    out.emitWatermark?.({ column: this.inputWidth, value: start });
+    out.emitWatermark?.({ column: this.inputWidth + 1, value: start + this.size });
   }
 
   private starts(row: Row): readonly number[] {

@@ -13,8 +13,21 @@ export interface Barrier {
   readonly checkpointId?: number;
 }
 
+/**
+ * Event time has reached `value` on output column `column`: no later row will carry a smaller
+ * value there (rows that would are late and dropped where the watermark is generated). Values are
+ * the column's numeric representation (µs for timestamps, days for dates); +Infinity when a
+ * bounded input has ended. As RisingWave's column watermarks, a stream may carry several.
+ */
+export interface Watermark {
+  readonly column: number;
+  readonly value: number;
+}
+
 export interface Output {
   emit(chunk: Chunk): void;
+  /** Forward a watermark downstream (outputs that end the dataflow may ignore it). */
+  emitWatermark?(w: Watermark): void;
 }
 
 /**
@@ -35,5 +48,13 @@ export interface StreamOperator {
    * state of every old subtask: drop the entries whose key `owns` says belong elsewhere.
    */
   restoreState?(owns: KeyOwnership): void;
+  /**
+   * The watermark of input `input` advanced (for several channels: their minimum). An operator
+   * without this method ends the watermark there (joins, Top-N: their output has no event-time
+   * order to promise).
+   */
+  processWatermark?(w: Watermark, input: number, out: Output): void;
+  /** A bounded source ended: the head of its chain may emit what end-of-input implies. */
+  endInput?(out: Output): void;
   close?(): void;
 }

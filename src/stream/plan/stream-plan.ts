@@ -26,13 +26,15 @@ export type StreamNode =
   | (Base & { readonly op: 'tableSource'; readonly tableOid: number; readonly name: string })
   | (Base & { readonly op: 'connectorSource'; readonly sourceOid: number; readonly name: string; readonly connector: string; readonly options: Record<string, string> })
   | (Base & { readonly op: 'values'; readonly rows: Expr[][] })
+  /** After a source with WATERMARK FOR: drops late rows and starts event time (operators/watermark-filter.ts). */
+  | (Base & { readonly op: 'watermarkFilter'; readonly input: StreamNode; readonly column: number; readonly expr: Expr })
   | (Base & { readonly op: 'project'; readonly input: StreamNode; readonly exprs: Expr[] })
   | (Base & { readonly op: 'filter'; readonly input: StreamNode; readonly predicate: Expr })
   /** HOP: each change once per hopping window of its row's time (µs sizes; operators/hop-window.ts). */
   | (Base & { readonly op: 'hopWindow'; readonly input: StreamNode; readonly time: Expr; readonly slide: number; readonly size: number; readonly offset: number })
-  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number; /** Set when the input arrives already partitioned (no exchange, plan/distribution.ts): the group keys it is hashed on, as indices into groupBy. */ readonly distributionKey?: readonly number[]; /** The input never retracts: min/max keep only their extreme. */ readonly appendOnlyInput?: boolean })
+  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number; /** Set when the input arrives already partitioned (no exchange, plan/distribution.ts): the group keys it is hashed on, as indices into groupBy. */ readonly distributionKey?: readonly number[]; /** The input never retracts: min/max keep only their extreme. */ readonly appendOnlyInput?: boolean; /** A group key carries a watermark: its groups close when the watermark passes (aggregate/window-index.ts). */ readonly window?: AggWindow })
   /** Local phase of two-phase aggregation: per-epoch partial states, one row per group and epoch. */
-  | (Base & { readonly op: 'localAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; readonly kinds: readonly PartialKind[] })
+  | (Base & { readonly op: 'localAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; readonly kinds: readonly PartialKind[]; /** Index into groupBy of the watermarked group key: its closed groups are flushed before the watermark passes. */ readonly window?: number })
   | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
   /** IN / EXISTS (semi) and NOT EXISTS (anti) subqueries as joins; output is the left row. */
   | (Base & { readonly op: 'semiJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly anti: boolean; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
@@ -41,6 +43,13 @@ export type StreamNode =
   | (Base & { readonly op: 'exchange'; readonly input: StreamNode; readonly distribution: Distribution })
   | (Base & { readonly op: 'materialize'; readonly input: StreamNode; readonly targetOid: number; readonly name: string })
   | (Base & { readonly op: 'sink'; readonly input: StreamNode; readonly sinkName: string; readonly connector: string; readonly options: Record<string, string> });
+
+/**
+ * The group key (index into groupBy) whose watermark closes groups. With `emitOnClose` (EMIT ON
+ * WINDOW CLOSE) a group's one final row is emitted then and nothing before; without it, results
+ * are emitted as usual and a closed group's state is dropped.
+ */
+export interface AggWindow { readonly key: number; readonly emitOnClose: boolean }
 
 export function streamInputs(n: StreamNode): StreamNode[] {
   switch (n.op) {
@@ -60,11 +69,12 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'tableSource': return `StreamTableScan ${n.name}`;
       case 'connectorSource': return `StreamSource ${n.name} (connector=${n.connector})`;
       case 'values': return `StreamValues (${n.rows.length} rows)`;
+      case 'watermarkFilter': return `StreamWatermarkFilter watermark=${n.columns[n.column]?.name} AS ${explainExpr(n.expr, n.input.columns)}`;
       case 'project': return `StreamProject [${n.columns.map((c) => c.name).join(', ')}]`;
       case 'filter': return 'StreamFilter';
       case 'hopWindow': return `StreamHopWindow time=${explainExpr(n.time, n.input.columns)} slide=${intervalText(n.slide)} size=${intervalText(n.size)}${n.offset ? ` offset=${intervalText(n.offset)}` : ''}`;
-      case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.distributionKey ? ` input hashed on [${n.distributionKey.map((i) => n.groupBy[i]).join(', ')}]` : ''}`;
-      case 'localAgg': return `StreamLocalAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]`;
+      case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.distributionKey ? ` input hashed on [${n.distributionKey.map((i) => n.groupBy[i]).join(', ')}]` : ''}${n.window ? ` ${n.window.emitOnClose ? 'emit on window close' : 'cleans'} by ${n.columns[n.window.key]?.name}` : ''}`;
+      case 'localAgg': return `StreamLocalAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.window !== undefined ? ` window=${n.groupBy[n.window]}` : ''}`;
       case 'hashJoin': return `StreamHashJoin ${n.joinType}`;
       case 'semiJoin': return `StreamHashJoin ${n.anti ? 'anti' : 'semi'}`;
       case 'topN': return `StreamTopN limit=${n.spec.limit} offset=${n.spec.offset}${n.spec.partitionBy.length ? ` partition=[${n.spec.partitionBy.join(', ')}]` : ''}`;

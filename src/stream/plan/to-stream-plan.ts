@@ -26,6 +26,15 @@ import type { ChangelogKind, Distribution, StreamNode } from './stream-plan.js';
 import { matchRowNumberTopN } from './row-number-top-n.js';
 import { asSemiJoin } from './subquery-to-join.js';
 import { groupDistributionKey } from './distribution.js';
+import { watermarkColumns } from './watermarks.js';
+import { EMIT_ON_WINDOW_CLOSE_OPTION, emitOnWindowClose } from './emit-on-window-close.js';
+
+/** A group key with a watermark closes groups (the first such key). */
+function windowOf(input: StreamNode, groupBy: readonly number[]): { window?: { key: number; emitOnClose: false } } {
+  const wm = new Set(watermarkColumns(input));
+  const key = groupBy.findIndex((c) => wm.has(c));
+  return key >= 0 ? { window: { key, emitOnClose: false } } : {};
+}
 
 export interface StreamPlannerContext {
   relation(oid: number): RelationDef | undefined;
@@ -37,13 +46,22 @@ export class StreamPlanner {
 
   private id(): number { return this.nextId++; }
 
+  /** The stream plan of a maintained relation's query, under its options (EMIT ON WINDOW CLOSE). */
+  planQuery(p: LogicalPlan, options: Record<string, string> | undefined): StreamNode {
+    const n = this.plan(p);
+    return options?.[EMIT_ON_WINDOW_CLOSE_OPTION] === 'true' ? emitOnWindowClose(n) : n;
+  }
+
   plan(p: LogicalPlan): StreamNode {
     switch (p.kind) {
       case 'scan': {
         const rel = this.ctx.relation(p.tableOid);
         if (!rel) throw new SqlError(SqlState.UndefinedTable, `relation with OID ${p.tableOid} does not exist`);
         if (rel.kind === 'source') {
-          return { op: 'connectorSource', id: this.id(), columns: p.columns, changelog: 'append-only', sourceOid: rel.oid, name: rel.name, connector: rel.options?.connector ?? '', options: rel.options ?? {} };
+          const source: StreamNode = { op: 'connectorSource', id: this.id(), columns: p.columns, changelog: 'append-only', sourceOid: rel.oid, name: rel.name, connector: rel.options?.connector ?? '', options: rel.options ?? {} };
+          if (!p.watermark) return source;
+          checkExprs([p.watermark.expr], 'WATERMARK');
+          return { op: 'watermarkFilter', id: this.id(), columns: p.columns, changelog: 'append-only', input: source, column: p.watermark.column, expr: p.watermark.expr };
         }
         // Tables and materialized views feed their changes (after an initial snapshot).
         const key = rel.primaryKey ?? streamKeyOf(rel);
@@ -143,10 +161,13 @@ export class StreamPlanner {
     const upsertKey = groupBy.map((_, i) => i);
     // Input already hashed on some of the group keys (a join on them below): no shuffle needed.
     const distributionKey = groupDistributionKey(input, groupBy);
-    const appendOnly = input.changelog === 'append-only' ? { appendOnlyInput: true } : {};
-    if (distributionKey) return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input, groupBy, aggs, distributionKey, ...appendOnly };
+    const extra = {
+      ...(input.changelog === 'append-only' ? { appendOnlyInput: true } : {}),
+      ...windowOf(input, groupBy),
+    };
+    if (distributionKey) return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input, groupBy, aggs, distributionKey, ...extra };
     const ex = this.exchange(input, groupBy.length ? { kind: 'hash', keys: groupBy } : { kind: 'single' });
-    return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input: ex, groupBy, aggs, ...appendOnly };
+    return { op: 'hashAgg', id: this.id(), columns, changelog: 'upsert', upsertKey, input: ex, groupBy, aggs, ...extra };
   }
 
   private aggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>): StreamNode {

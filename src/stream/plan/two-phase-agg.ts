@@ -48,7 +48,7 @@ function splitAgg(agg: HashAggNode, input: StreamNode, kinds: PartialKind[], id:
     const args = types.map((type, i) => { columns.push({ name: `_agg${j}_p${i}`, type }); return columns.length - 1; });
     return { call: a.call, args, merge: kinds[j] };
   });
-  const local: StreamNode = { op: 'localAgg', id: id(), columns, changelog: 'append-only', input, groupBy: agg.groupBy, aggs: agg.aggs, kinds };
+  const local: StreamNode = { op: 'localAgg', id: id(), columns, changelog: 'append-only', input, groupBy: agg.groupBy, aggs: agg.aggs, kinds, ...(agg.window ? { window: agg.window.key } : {}) };
   const groupBy = Array.from({ length: k }, (_, i) => i);
   return { local, merges, groupBy, rowCountColumn: k, distribution: k ? { kind: 'hash' as const, keys: groupBy } : { kind: 'single' as const } };
 }

@@ -3,12 +3,12 @@
 // producer sends a data buffer only against a credit and keeps the rest in its backlog, and the
 // consumer returns credit as it processes buffers. A slow consumer therefore stops its producer
 // (whose task sees `blocked` and stops reading its own inputs), and the memory in flight on a
-// channel is at most `credits` buffers whatever the input rate. Barriers need no credit but queue
-// behind the backlog, so they never overtake data.
+// channel is at most `credits` buffers whatever the input rate. Events (barriers, watermarks) need
+// no credit but queue behind the backlog, so they never overtake data.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { Chunk } from '../chunk.js';
-import type { Barrier } from '../operators/operator.js';
+import type { Barrier, Watermark } from '../operators/operator.js';
 import { type PackedChunk, packChunk, unpackChunk } from './chunk-codec.js';
 import type { ChannelMessage } from './messages.js';
 
@@ -19,11 +19,15 @@ export interface OutputChannel {
   readonly backlogSize: number;
   readonly sent: number;
   sendChunk(chunk: Chunk): void;
-  sendBarrier(b: Barrier): void;
+  /** A barrier or a watermark: in order with the data, without credit. */
+  sendEvent(e: StreamEvent): void;
   close(): void;
 }
 
-export type Received = { readonly chunk: Chunk } | { readonly b: Barrier };
+/** What travels between data buffers. */
+export type StreamEvent = { readonly b: Barrier } | { readonly w: Watermark };
+
+export type Received = { readonly chunk: Chunk } | StreamEvent;
 
 /** The consumer's end of a channel. */
 export interface InputChannel {
@@ -57,9 +61,9 @@ export class CreditSender implements OutputChannel {
     else this.backlog.push({ d });
   }
 
-  sendBarrier(b: Barrier): void {
-    if (!this.backlog.length) this.port.postMessage({ b });
-    else this.backlog.push({ b });
+  sendEvent(e: StreamEvent): void {
+    if (!this.backlog.length) this.port.postMessage(e);
+    else this.backlog.push(e);
   }
 
   private drain(): void {
@@ -78,7 +82,7 @@ export class CreditSender implements OutputChannel {
   close(): void { this.port.removeAllListeners('message'); this.port.close(); }
 }
 
-type Wire = { readonly d: PackedChunk } | { readonly b: Barrier };
+type Wire = { readonly d: PackedChunk } | StreamEvent;
 
 export class CreditReceiver implements InputChannel {
   private readonly queue: Wire[] = [];
@@ -100,7 +104,7 @@ export class CreditReceiver implements InputChannel {
 
   get available(): boolean { return this.head < this.queue.length; }
 
-  /** Take the next buffer or barrier; consumed data buffers are credited back in small batches. */
+  /** Take the next buffer or event; consumed data buffers are credited back in small batches. */
   take(): Received | undefined {
     if (this.head >= this.queue.length) return undefined;
     const m = this.queue[this.head++];

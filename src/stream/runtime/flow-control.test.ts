@@ -105,7 +105,7 @@ describe('barrier alignment', () => {
     await sleep(5); // credits arrive
     const row = (v: string): Chunk => ({ ops: [Op.Insert], rows: [[v]] });
     outA.sendChunk(row('a1'));
-    outA.sendBarrier({ epoch: 1 });
+    outA.sendEvent({ b: { epoch: 1 } });
     outA.sendChunk(row('a2')); // after the barrier: must wait for channel B's barrier
     outB.sendChunk(row('b1'));
     await sleep(20);
@@ -113,7 +113,7 @@ describe('barrier alignment', () => {
     expect(rec.log).toContain('1:b1');
     expect(rec.log).not.toContain('0:a2');
     expect(acks).toEqual([]);
-    outB.sendBarrier({ epoch: 1 });
+    outB.sendEvent({ b: { epoch: 1 } });
     await sleep(20);
     expect(acks).toEqual([1]);
     const at = (s: string) => rec.log.indexOf(s);

@@ -78,7 +78,7 @@ export function planJob(spec: Omit<JobSpec, 'fingerprint'>): PlannedJob {
   if (stmts.length !== 1 || !stmts[0].node.SelectStmt) throw new SqlError(SqlState.SyntaxError, `job ${spec.jobId}: expected a SELECT query`);
   const binder = new Binder(cat, [], { timeZone: spec.settings.timeZone, statementTime: 0, session: NO_SESSION }, DATABASE_NAME);
   const plan = optimize(binder.bindTopQuery(stmts[0].node.SelectStmt));
-  const input = new StreamPlanner({ relation: (oid) => cat.relationByOid(oid) }).plan(plan);
+  const input = new StreamPlanner({ relation: (oid) => cat.relationByOid(oid) }).planQuery(plan, rel.options);
   const root: StreamNode = rel.kind === 'sink'
     ? { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector: rel.options?.connector ?? 'blackhole', options: rel.options ?? {} }
     : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name: rel.name };

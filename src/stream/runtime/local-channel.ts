@@ -3,8 +3,7 @@
 // no port. Both tasks find the pipe by the channel id the JobMaster put in their descriptors.
 
 import type { Chunk } from '../chunk.js';
-import type { Barrier } from '../operators/operator.js';
-import type { InputChannel, OutputChannel, Received } from './credit-channel.js';
+import type { InputChannel, OutputChannel, Received, StreamEvent } from './credit-channel.js';
 
 export class LocalPipe {
   readonly queue: Received[] = [];
@@ -44,9 +43,9 @@ export class LocalSender implements OutputChannel {
     if (!p.backlog.length && p.credit > 0) { p.credit--; this.sent++; p.deliver({ chunk }); }
     else p.backlog.push({ chunk });
   }
-  sendBarrier(b: Barrier): void {
-    if (!this.pipe.backlog.length) this.pipe.deliver({ b });
-    else this.pipe.backlog.push({ b });
+  sendEvent(e: StreamEvent): void {
+    if (!this.pipe.backlog.length) this.pipe.deliver(e);
+    else this.pipe.backlog.push(e);
   }
   close(): void { this.pipe.onCredit = () => undefined; this.release(); }
 }

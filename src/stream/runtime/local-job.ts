@@ -8,7 +8,8 @@ import type { TableChange } from '../../storage/table-store.js';
 import { compileExpr } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { type Chunk, ChunkBuilder, Op } from '../chunk.js';
-import type { Barrier, Output, StreamOperator } from '../operators/operator.js';
+import type { Barrier, Output, StreamOperator, Watermark } from '../operators/operator.js';
+import { WatermarkFilterOperator } from '../operators/watermark-filter.js';
 import { FilterOperator, ProjectOperator } from '../operators/project-filter.js';
 import { HopWindowOperator } from '../operators/hop-window.js';
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
@@ -33,6 +34,7 @@ interface Instance { readonly node: StreamNode; readonly op: StreamOperator | nu
 const PASS: StreamOperator = {
   processChunk(chunk, _i, out) { out.emit(chunk); },
   processBarrier() { /* stateless */ },
+  processWatermark(w, _i, out) { out.emitWatermark?.(w); },
 };
 
 export class LocalJob {
@@ -54,7 +56,10 @@ export class LocalJob {
     const op = this.operator(node);
     const inst: Instance = { node, op, inputs: [], out };
     streamInputs(node).forEach((child, i) => {
-      const childOut: Output = { emit: (c: Chunk) => this.guard(() => op!.processChunk(c, i, inst.out)) };
+      const childOut: Output = {
+        emit: (c: Chunk) => this.guard(() => op!.processChunk(c, i, inst.out)),
+        emitWatermark: (w: Watermark) => this.guard(() => op!.processWatermark?.(w, i, inst.out)),
+      };
       inst.inputs.push(this.build(child, childOut));
     });
     this.order.push(inst); // post-order: inputs before their consumer
@@ -67,13 +72,14 @@ export class LocalJob {
       case 'tableSource': case 'connectorSource': case 'values': return null;
       case 'project': return new ProjectOperator(node.exprs, ctx);
       case 'filter': return new FilterOperator(node.predicate, ctx);
-      case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx);
-      case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, appendOnlyInput: node.appendOnlyInput });
-      case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds);
+      case 'watermarkFilter': return new WatermarkFilterOperator(node.column, node.expr, ctx, 0);
+      case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx, node.input.columns.length);
+      case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, appendOnlyInput: node.appendOnlyInput, window: node.window });
+      case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds, node.window);
       case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx);
       case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx);
       case 'topN': return new TopNOperator(node.spec);
-      case 'union': return new UnionOperator();
+      case 'union': return new UnionOperator(node.inputs.length);
       case 'exchange': return PASS;
       case 'materialize': case 'sink': return this.env.createSink(node);
     }

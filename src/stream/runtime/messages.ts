@@ -5,7 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { RelationDef, SchemaDef } from '../../catalog/catalog.js';
 import type { Partitioner, SlotId } from '../graph/types.js';
-import type { Barrier } from '../operators/operator.js';
+import type { Barrier, Watermark } from '../operators/operator.js';
 import type { PackedChunk } from './chunk-codec.js';
 import type { CheckpointingMode } from '../checkpoint/checkpoint-config.js';
 import type { TaskAcknowledgement } from '../checkpoint/types.js';
@@ -177,4 +177,4 @@ export interface FeedAck { readonly taken: number }
 export type FeedMessage = { readonly rows: PackedChunk; readonly start?: true } | { readonly startDone: true } | { readonly barrier: Barrier };
 
 /** Producer ↔ consumer on one channel: data needs a credit, barriers ride free but stay in order. */
-export type ChannelMessage = { readonly d: PackedChunk } | { readonly b: Barrier } | { readonly credit: number };
+export type ChannelMessage = { readonly d: PackedChunk } | { readonly b: Barrier } | { readonly w: Watermark } | { readonly credit: number };

@@ -6,7 +6,8 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { ExecContext } from '../../executor/context.js';
 import type { Chunk } from '../chunk.js';
-import type { Barrier, KeyOwnership, Output, StreamOperator } from '../operators/operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from '../operators/operator.js';
+import { WatermarkFilterOperator } from '../operators/watermark-filter.js';
 import { FilterOperator, ProjectOperator } from '../operators/project-filter.js';
 import { HopWindowOperator } from '../operators/hop-window.js';
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
@@ -26,6 +27,7 @@ import type { StateMemory } from '../state/state-memory.js';
 const PASS: StreamOperator = {
   processChunk(chunk, _i, out) { out.emit(chunk); },
   processBarrier() { /* stateless */ },
+  processWatermark(w, _i, out) { out.emitWatermark?.(w); },
 };
 
 /** The tail of a view's or table sink's chain: packs the epoch's changes for the main thread. */
@@ -65,13 +67,14 @@ function createOperator(node: StreamNode, ctx: ExecContext, where: SubtaskInfo, 
   switch (node.op) {
     case 'project': return new ProjectOperator(node.exprs, ctx);
     case 'filter': return new FilterOperator(node.predicate, ctx);
-    case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx);
-    case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, distributionKey: node.distributionKey, appendOnlyInput: node.appendOnlyInput, state: state() });
-    case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds);
+    case 'watermarkFilter': return new WatermarkFilterOperator(node.column, node.expr, ctx, where.subtask, state());
+    case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx, node.input.columns.length);
+    case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, distributionKey: node.distributionKey, appendOnlyInput: node.appendOnlyInput, window: node.window, state: state() });
+    case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds, node.window);
     case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, state());
     case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx, state());
     case 'topN': return new TopNOperator(node.spec, state());
-    case 'union': return new UnionOperator();
+    case 'union': return new UnionOperator(node.inputs.length);
     case 'exchange': return PASS;
     case 'materialize': return new EpochCollector();
     case 'sink':
@@ -123,7 +126,9 @@ export class OperatorChain {
     for (let i = ops.length - 1; i >= 0; i--) {
       const next = ops[i + 1];
       const nextOut = this.outs[i + 1];
-      this.outs[i] = next ? { emit: (c: Chunk) => next.processChunk(c, 0, nextOut) } : tail;
+      this.outs[i] = next
+        ? { emit: (c: Chunk) => next.processChunk(c, 0, nextOut), emitWatermark: (w: Watermark) => next.processWatermark?.(w, 0, nextOut) }
+        : tail;
     }
     this.entry = ops.length ? ops[0] : null;
   }
@@ -132,6 +137,14 @@ export class OperatorChain {
     if (this.entry) this.entry.processChunk(chunk, input, this.outs[0]);
     else this.tail.emit(chunk);
   }
+
+  processWatermark(w: Watermark, input: number): void {
+    if (this.entry) this.entry.processWatermark?.(w, input, this.outs[0]);
+    else this.tail.emitWatermark?.(w);
+  }
+
+  /** A bounded source ended (see StreamOperator.endInput). */
+  endInput(): void { for (let i = 0; i < this.ops.length; i++) this.ops[i].endInput?.(this.outs[i]); }
 
   /** Every operator, head first, emits what it holds for the epoch before the barrier moves on. */
   processBarrier(b: Barrier): void {

@@ -6,7 +6,7 @@
 import { type Chunk, Op } from '../chunk.js';
 import type { Row } from '../../types/value.js';
 import type { Partitioner } from '../graph/types.js';
-import type { Barrier, Output } from '../operators/operator.js';
+import type { Barrier, Output, Watermark } from '../operators/operator.js';
 import type { OutputChannel } from './credit-channel.js';
 
 import { hashKey } from '../graph/key-hash.js';
@@ -54,7 +54,10 @@ export class ResultPartitionWriter {
     }
   }
 
-  broadcastBarrier(b: Barrier): void { for (const c of this.channels) c.sendBarrier(b); }
+  broadcastBarrier(b: Barrier): void { for (const c of this.channels) c.sendEvent({ b }); }
+
+  /** Every consumer subtask gets the watermark, whatever the partitioner (Flink broadcasts them too). */
+  broadcastWatermark(w: Watermark): void { for (const c of this.channels) c.sendEvent({ w }); }
 
   close(): void { for (const c of this.channels) c.close(); }
 }
@@ -68,5 +71,6 @@ export class RecordWriterOutput implements Output {
     return false;
   }
   broadcastBarrier(b: Barrier): void { for (const p of this.partitions) p.broadcastBarrier(b); }
+  emitWatermark(w: Watermark): void { for (const p of this.partitions) p.broadcastWatermark(w); }
   close(): void { for (const p of this.partitions) p.close(); }
 }

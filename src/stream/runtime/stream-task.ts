@@ -9,10 +9,13 @@
 // the task acknowledges it. A checkpoint barrier also snapshots the task there (task-checkpoint.ts).
 // In AT_LEAST_ONCE mode channels are not blocked: data behind a barrier is processed as it comes,
 // and the barrier completes when every channel has delivered it (Flink's barrier tracker).
+//
+// Watermarks: an input's watermark on a column is the minimum over its channels, once every one of
+// them has reported that column (Flink's StatusWatermarkValve); the chain sees it when it advances.
 
 import { SqlError, SqlState } from '../../errors.js';
 import type { Chunk } from '../chunk.js';
-import type { Barrier } from '../operators/operator.js';
+import type { Barrier, Watermark } from '../operators/operator.js';
 import type { PackedChunk } from './chunk-codec.js';
 import type { InputChannel } from './credit-channel.js';
 import type { OperatorChain } from './operator-chain.js';
@@ -50,6 +53,10 @@ export class StreamTask {
   private alignStart = 0;
   /** AT_LEAST_ONCE: barriers seen per epoch, channels never blocked. */
   private readonly tracked = new Map<number, number>();
+  /** The last watermark each channel carried, per column. */
+  private readonly channelWatermarks: Map<number, number>[];
+  /** The watermark last passed to the chain, per input and column (`input:column`). */
+  private readonly inputWatermarks = new Map<string, number>();
   /** Barriers the JobMaster asked a source task to inject (not used by table sources, whose barriers come in their feed). */
   private readonly pendingBarriers: Barrier[] = [];
   chunksIn = 0;
@@ -70,6 +77,7 @@ export class StreamTask {
     private readonly align = true,
   ) {
     this.aligned = inputs.map(() => false);
+    this.channelWatermarks = inputs.map(() => new Map());
   }
 
   /** Hold the loop until `ready` (recovery restoring state); a rejection fails the task. */
@@ -102,6 +110,9 @@ export class StreamTask {
     this.rowsIn += chunk.rows.length;
     this.chain.processChunk(chunk, 0);
   }
+
+  /** Called by a bounded source that has delivered everything. */
+  endOfInput(): void { this.chain.endInput(); }
 
   /** Called by sources (or for an injected trigger): the barrier passes the whole chain. */
   completeBarrier(b: Barrier, alignmentMs = 0): void {
@@ -161,10 +172,28 @@ export class StreamTask {
         this.chunksIn++;
         this.rowsIn += chunk.rows.length;
         this.chain.processChunk(chunk, ch.input);
-      } else this.barrierArrived(i, m.b);
+      } else if ('w' in m) this.watermarkArrived(i, m.w);
+      else this.barrierArrived(i, m.b);
       return true;
     }
     return false;
+  }
+
+  private watermarkArrived(channel: number, w: Watermark): void {
+    const input = this.inputs[channel].input;
+    this.channelWatermarks[channel].set(w.column, w.value);
+    let min = Infinity;
+    for (let i = 0; i < this.inputs.length; i++) {
+      if (this.inputs[i].input !== input) continue;
+      const v = this.channelWatermarks[i].get(w.column);
+      if (v === undefined) return; // a channel that has not reported yet holds the input back
+      if (v < min) min = v;
+    }
+    const key = `${input}:${w.column}`;
+    const last = this.inputWatermarks.get(key);
+    if (last !== undefined && min <= last) return;
+    this.inputWatermarks.set(key, min);
+    this.chain.processWatermark({ column: w.column, value: min }, input);
   }
 
   private barrierArrived(channel: number, b: Barrier): void {

@@ -65,7 +65,7 @@ export class ConnectorSource implements TaskSource {
   step(task: StreamTask): boolean {
     if (this.finished || this.timer) return false;
     const rows = this.reader.poll(POLL_ROWS, Date.now());
-    if (rows === null) { this.finished = true; return false; }
+    if (rows === null) { this.finished = true; task.endOfInput(); return false; }
     if (rows.length === 0) {
       this.timer = setTimeout(() => { this.timer = null; task.schedule(); }, IDLE_MS);
       return false;

@@ -50,6 +50,8 @@ export interface TableOptions<V> {
   revive?(key: string, decoded: unknown): V;
   /** The value of `key` was spilled: spill the scopes it refers to (see spillScope). */
   onSpill?(key: string): void;
+  /** Never spill this table: it is small and its owner iterates it (a watermark, an index of windows). */
+  resident?: boolean;
 }
 
 /** Creates the state tables of one operator instance. */

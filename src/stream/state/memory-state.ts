@@ -279,7 +279,8 @@ export class MemoryStateBackend implements StateBackend {
   table<V>(name: string, options?: TableOptions<V>): StateTable<V> {
     let t = this.tables.get(name);
     if (!t) {
-      t = new MemoryStateTable<unknown>(name, this.opts.trackChanges ?? false, this.opts.spill?.() ?? null, options as TableOptions<unknown>);
+      const spill = options?.resident ? null : this.opts.spill?.() ?? null;
+      t = new MemoryStateTable<unknown>(name, this.opts.trackChanges ?? false, spill, options as TableOptions<unknown>);
       this.tables.set(name, t);
     }
     return t as MemoryStateTable<V>;

@@ -5,12 +5,19 @@
 // Without GROUP BY there is exactly one group, present even over no rows (as in PostgreSQL).
 // Groups and the min/max multisets are keyed state (src/stream/state), so a checkpoint can write
 // just the groups an epoch changed.
+//
+// Windowed (a group key carries a watermark, plan/watermarks.ts): when the watermark passes a
+// group's window the group is closed — its pending change is emitted and its state dropped; with
+// EMIT ON WINDOW CLOSE nothing is emitted before that and the group's final row is emitted then
+// (append-only output). Rows for windows already closed are late and ignored.
 
 import type { AggCall } from '../../../plan/logical.js';
 import type { Datum, Row } from '../../../types/value.js';
 import { datumEquals, rowKey } from '../../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../../chunk.js';
-import type { Barrier, KeyOwnership, Output, StreamOperator } from '../operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from '../operator.js';
+import type { AggWindow } from '../../plan/stream-plan.js';
+import { WindowIndex } from './window-index.js';
 import { type AggState, type MinputEntry, createAggState, usesMinputScope } from './agg-state.js';
 import type { StateBackend, StateTable } from '../../state/keyed-state.js';
 import { MemoryStateBackend } from '../../state/memory-state.js';
@@ -38,6 +45,8 @@ export interface HashAggOptions {
   readonly distributionKey?: readonly number[];
   /** The planner proved the input never retracts (min/max then keep no multiset). */
   readonly appendOnlyInput?: boolean;
+  /** The group key whose watermark closes groups, and whether results wait for it. */
+  readonly window?: AggWindow;
 }
 
 interface Group {
@@ -64,12 +73,23 @@ export class HashAggOperator implements StreamOperator {
   private readonly rowCol: number;
   private readonly distributionKey: readonly number[] | null;
   private readonly appendOnlyInput: boolean;
+  /** Windowed: the window key (index into groupBy) and its input column, the index of groups by
+   * window, and the watermark so far. */
+  private readonly windowKey: number;
+  private readonly windowCol: number;
+  private readonly emitOnClose: boolean;
+  private readonly windows: WindowIndex | null;
+  private closedBelow = -Infinity;
 
   constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string, opts: HashAggOptions = {}) {
     const state = opts.state ?? new MemoryStateBackend();
     this.rowCol = opts.rowCountColumn ?? -1;
     this.distributionKey = opts.distributionKey ?? null;
     this.appendOnlyInput = opts.appendOnlyInput ?? false;
+    this.windowKey = opts.window?.key ?? -1;
+    this.windowCol = opts.window ? groupBy[opts.window.key] : -1;
+    this.emitOnClose = opts.window?.emitOnClose ?? false;
+    this.windows = opts.window ? new WindowIndex(state) : null;
     // A spilled group comes back as plain fields (revive); its min/max multisets spill with it.
     this.groups = state.table<Group>('groups', {
       revive: (k, saved) => this.revive(k, saved),
@@ -99,6 +119,7 @@ export class HashAggOperator implements StreamOperator {
         this.groups.delete(k);
         for (const j of this.extremes) this.minput.dropScope(minputScope(k, j));
       }
+      if (this.windows) this.windows.rebuild([...this.groups.entries()].map(([k, g]) => ({ key: k, window: g.key[this.windowKey] as number | null })));
     }
     this.groups.commit();
     this.minput.commit();
@@ -136,11 +157,16 @@ export class HashAggOperator implements StreamOperator {
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       const sign: 1 | -1 = isRetraction(ops[i]) ? -1 : 1;
+      if (this.windowCol >= 0) {
+        const w = r[this.windowCol] as number | null;
+        if (w !== null && w < this.closedBelow) continue; // late: its window was closed
+      }
       const k = this.global ? '' : rowKey(r, this.groupBy);
       let g = this.groups.get(k);
       if (!g) {
         g = this.newGroup(this.groupBy.map((c) => r[c]), k);
         this.groups.put(k, g);
+        if (this.windows) { const w = r[this.windowCol] as number | null; if (w !== null) this.windows.add(w, k); }
       }
       g.rows += this.rowCol < 0 ? sign : sign * (r[this.rowCol] as number);
       for (let j = 0; j < this.aggs.length; j++) {
@@ -155,25 +181,62 @@ export class HashAggOperator implements StreamOperator {
   processBarrier(_b: Barrier, out: Output): void {
     if (this.dirty.size === 0) return;
     const b = new ChunkBuilder();
-    const flush = (c: Chunk | null) => { if (c) out.emit(c); };
-    for (const g of this.dirty) {
-      const alive = this.global || g.rows > 0;
-      const next: Row | null = alive ? [...g.key, ...g.states.map((s) => s.result())] : null;
-      const prev = g.emitted;
-      if (prev && next) {
-        if (!sameRow(prev, next)) { flush(b.push(Op.UpdateDelete, prev)); flush(b.push(Op.UpdateInsert, next)); }
-      } else if (next) flush(b.push(Op.Insert, next));
-      else if (prev) flush(b.push(Op.Delete, prev));
-      g.emitted = next;
-      // Record the group's change for the next checkpoint once per epoch, not once per row.
-      if (alive) this.groups.put(g.k, g);
-      else {
-        this.groups.delete(g.k);
-        for (const j of this.extremes) this.minput.dropScope(minputScope(g.k, j));
-      }
-    }
+    for (const g of this.dirty) this.settle(g, b, out, !this.emitOnClose);
     this.dirty.clear();
-    flush(b.take());
+    const c = b.take();
+    if (c) out.emit(c);
+  }
+
+  /** Emit the group's change since its last output (when `emit`), and record its state. */
+  private settle(g: Group, b: ChunkBuilder, out: Output, emit: boolean): void {
+    const alive = this.global || g.rows > 0;
+    if (emit) this.emitChange(g, alive, b, out);
+    // Record the group's change for the next checkpoint once per epoch, not once per row.
+    if (alive) this.groups.put(g.k, g);
+    else this.dropGroup(g);
+  }
+
+  private emitChange(g: Group, alive: boolean, b: ChunkBuilder, out: Output): void {
+    const flush = (c: Chunk | null) => { if (c) out.emit(c); };
+    const next: Row | null = alive ? this.resultRow(g) : null;
+    const prev = g.emitted;
+    if (prev && next) {
+      if (!sameRow(prev, next)) { flush(b.push(Op.UpdateDelete, prev)); flush(b.push(Op.UpdateInsert, next)); }
+    } else if (next) flush(b.push(Op.Insert, next));
+    else if (prev) flush(b.push(Op.Delete, prev));
+    g.emitted = next;
+  }
+
+  private resultRow(g: Group): Row { return [...g.key, ...g.states.map((s) => s.result())]; }
+
+  private dropGroup(g: Group): void {
+    this.groups.delete(g.k);
+    for (const j of this.extremes) this.minput.dropScope(minputScope(g.k, j));
+    if (this.windows) { const w = g.key[this.windowKey] as number | null; if (w !== null) this.windows.remove(w, g.k); }
+  }
+
+  processWatermark(wm: Watermark, _input: number, out: Output): void {
+    if (this.windows && wm.column === this.windowCol && wm.value > this.closedBelow) {
+      this.closedBelow = wm.value;
+      const b = new ChunkBuilder();
+      for (const { groups } of this.windows.closeBelow(wm.value)) {
+        for (const k of groups) {
+          const g = this.groups.get(k);
+          if (!g) continue;
+          // Closing: the final row (EMIT ON WINDOW CLOSE), or the change not emitted yet.
+          if (this.emitOnClose) {
+            if (g.rows > 0) { const c = b.push(Op.Insert, this.resultRow(g)); if (c) out.emit(c); }
+          } else if (this.dirty.has(g)) this.emitChange(g, g.rows > 0, b, out);
+          this.dirty.delete(g);
+          this.groups.delete(g.k);
+          for (const j of this.extremes) this.minput.dropScope(minputScope(g.k, j));
+        }
+      }
+      const c = b.take();
+      if (c) out.emit(c);
+    }
+    // The output's group columns that are this input column carry the watermark on.
+    for (let j = 0; j < this.groupBy.length; j++) if (this.groupBy[j] === wm.column) out.emitWatermark?.({ column: j, value: wm.value });
   }
 }
 

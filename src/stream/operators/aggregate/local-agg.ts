@@ -3,12 +3,13 @@
 // barrier, emits one insert per touched group: [group keys…, Δrows, partial columns…]. It keeps
 // nothing across epochs — the global HashAggOperator merges the partials and owns the state — so
 // it has nothing to checkpoint, and the exchange carries one row per group and epoch instead of
-// every change.
+// every change. Windowed: before a watermark passes on, the groups of the windows it closes are
+// flushed, so the global phase has them when it closes those windows.
 
 import type { Datum, Row } from '../../../types/value.js';
 import { rowKey } from '../../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../../chunk.js';
-import type { Barrier, Output, StreamOperator } from '../operator.js';
+import type { Barrier, Output, StreamOperator, Watermark } from '../operator.js';
 import type { AggInput } from './hash-agg.js';
 import { type LocalAcc, type PartialKind, createLocalAcc } from './partial.js';
 
@@ -17,8 +18,13 @@ interface LocalGroup { readonly key: Datum[]; rows: number; readonly accs: Local
 export class LocalAggOperator implements StreamOperator {
   /** This epoch's groups; emptied on every barrier. */
   private groups = new Map<string, LocalGroup>();
+  /** Windowed: the input column of the window key, and the smallest window buffered this epoch. */
+  private readonly windowCol: number;
+  private minWindow = Infinity;
 
-  constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly kinds: readonly PartialKind[]) {}
+  constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly kinds: readonly PartialKind[], windowKey?: number) {
+    this.windowCol = windowKey === undefined ? -1 : groupBy[windowKey];
+  }
 
   processChunk(chunk: Chunk, _input: number, _out: Output): void {
     const { ops, rows } = chunk;
@@ -31,6 +37,7 @@ export class LocalAggOperator implements StreamOperator {
       if (!g) {
         g = { key: this.groupBy.map((c) => r[c]), rows: 0, accs: this.aggs.map((a, j) => createLocalAcc(a.call, this.kinds[j])) };
         this.groups.set(k, g);
+        if (this.windowCol >= 0) { const w = r[this.windowCol] as number | null; if (w !== null && w < this.minWindow) this.minWindow = w; }
       }
       g.rows += sign;
       for (let j = 0; j < this.aggs.length; j++) {
@@ -46,14 +53,34 @@ export class LocalAggOperator implements StreamOperator {
   processBarrier(_b: Barrier, out: Output): void {
     if (!this.groups.size) return;
     const b = new ChunkBuilder();
-    for (const g of this.groups.values()) {
-      const row: Row = [...g.key, g.rows];
-      for (const acc of g.accs) acc.emit(row);
-      const c = b.push(Op.Insert, row);
-      if (c) out.emit(c);
-    }
+    for (const g of this.groups.values()) this.emitGroup(g, b, out);
     this.groups = new Map();
+    this.minWindow = Infinity;
     const c = b.take();
     if (c) out.emit(c);
+  }
+
+  private emitGroup(g: LocalGroup, b: ChunkBuilder, out: Output): void {
+    const row: Row = [...g.key, g.rows];
+    for (const acc of g.accs) acc.emit(row);
+    const c = b.push(Op.Insert, row);
+    if (c) out.emit(c);
+  }
+
+  processWatermark(w: Watermark, _input: number, out: Output): void {
+    if (w.column === this.windowCol && w.value > this.minWindow) {
+      const b = new ChunkBuilder();
+      const wk = this.groupBy.indexOf(this.windowCol);
+      let min = Infinity;
+      for (const [k, g] of this.groups) {
+        const v = g.key[wk] as number | null;
+        if (v !== null && v < w.value) { this.emitGroup(g, b, out); this.groups.delete(k); }
+        else if (v !== null && v < min) min = v;
+      }
+      this.minWindow = min;
+      const c = b.take();
+      if (c) out.emit(c);
+    }
+    for (let j = 0; j < this.groupBy.length; j++) if (this.groupBy[j] === w.column) out.emitWatermark?.({ column: j, value: w.value });
   }
 }
