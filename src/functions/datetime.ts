@@ -66,6 +66,18 @@ registerFunction('date_trunc', (args) => (args.length === 2 && args[1].kind === 
   ? { type: T.timestamptz, argTypes: [T.text, T.timestamptz], impl: dateTrunc(T.timestamptz), strict: true }
   : undefined));
 for (const tt of [T.timestamp, T.timestamptz]) registerFunction('date_trunc', signature([T.text, tt], tt, dateTrunc(tt)));
+// date_bin(stride, source, origin): the start of the stride-wide bin, aligned to origin, that
+// holds source (rounded towards -infinity, also before the origin). No time zone is involved.
+const dateBin = (a: Datum[]): Datum => {
+  const stride = a[0] as Interval, t = a[1] as number, origin = a[2] as number;
+  if (stride.months !== 0) throw new SqlError(SqlState.FeatureNotSupported, 'timestamps cannot be binned into intervals containing months or years');
+  const us = stride.days * US_PER_DAY + stride.micros;
+  if (us <= 0) throw new SqlError(SqlState.DatetimeFieldOverflow, 'stride must be greater than zero');
+  if (!Number.isFinite(t)) return t;
+  const r = (t - origin) % us;
+  return r < 0 ? t - r - us : t - r;
+};
+for (const tt of [T.timestamp, T.timestamptz]) registerFunction('date_bin', signature([T.interval, tt, tt], tt, dateBin));
 registerFunction('date_trunc', signature([T.text, T.interval], T.interval, (a) => {
   const iv = a[1] as Interval, u = unitOf(a[0] as string);
   if (u === 'year') return new Interval(Math.trunc(iv.months / 12) * 12, 0, 0);

@@ -204,6 +204,12 @@ SELECT id, ts - '2000-01-01 00:00'::timestamp, tz - '2000-01-01 00:00+00'::times
 SELECT id, date_trunc('year', ts), date_trunc('month', ts), date_trunc('day', ts), date_trunc('hour', ts), date_trunc('minute', ts) FROM times;
 SELECT id, date_trunc('week', ts), date_trunc('quarter', ts), date_trunc('second', ts), date_trunc('milliseconds', ts) FROM times;
 SELECT id, date_trunc('month', tz), date_trunc('day', tz), date_trunc('year', d) FROM times;
+SELECT id, date_bin('15 minutes', ts, TIMESTAMP '2001-01-01'), date_bin('1 hour 7 seconds', ts, TIMESTAMP '2001-01-01 00:02:30'), date_bin('1 day', ts, TIMESTAMP '2100-01-01') FROM times;
+SELECT id, date_bin('5 min', tz, TIMESTAMPTZ '2001-01-01 00:00+00'), date_bin(iv, ts, TIMESTAMP '1970-01-01') FROM times WHERE iv > interval '0' AND iv < interval '1 month';
+SELECT date_bin('1 hour', TIMESTAMP '1969-12-31 23:30:00', TIMESTAMP '1970-01-01'), date_bin('1 day 2 hours', TIMESTAMP '2020-02-11 15:44:17', TIMESTAMP '2030-01-01');
+SELECT date_bin('1 month', TIMESTAMP '2020-02-11 15:44:17', TIMESTAMP '2001-01-01');
+SELECT date_bin('0 seconds', TIMESTAMP '2020-02-11 15:44:17', TIMESTAMP '2001-01-01');
+SELECT date_bin('-5 seconds', TIMESTAMPTZ '2020-02-11 15:44:17+00', TIMESTAMPTZ '2001-01-01 00:00+00');
 SELECT id, extract(year FROM ts), extract(month FROM ts), extract(day FROM ts), extract(hour FROM ts), extract(minute FROM ts), extract(second FROM ts) FROM times;
 SELECT id, extract(dow FROM d), extract(doy FROM d), extract(week FROM d), extract(quarter FROM d), extract(isodow FROM d), extract(isoyear FROM d) FROM times;
 SELECT id, extract(epoch FROM ts), extract(epoch FROM tz), extract(epoch FROM iv), extract(day FROM iv), extract(hour FROM iv) FROM times;

@@ -1,0 +1,107 @@
+// The watermark filter drops exactly the rows behind the watermark of the rows before them —
+// however the input was batched — emits a watermark when it rises, resumes from its checkpointed
+// watermark (the smallest of several old subtasks when rescaled), and ends a bounded input with
+// +Infinity.
+
+import { describe, expect, it } from 'vitest';
+import { Op, type Chunk } from '../chunk.js';
+import type { Row } from '../../types/value.js';
+import type { Expr } from '../../plan/expr.js';
+import { MemoryStateBackend } from '../state/memory-state.js';
+import type { Output, Watermark } from './operator.js';
+import { WatermarkFilterOperator } from './watermark-filter.js';
+import { T, col, ctx } from '../../../tests/support/operator-changelog.js';
+import { Interval } from '../../types/datetime.js';
+import { rng } from '../../../tests/support/rng.js';
+
+const SEC = 1_000_000;
+/** WATERMARK FOR t AS t - INTERVAL '5' SECOND over rows (id, t). */
+const minus5: Expr = {
+  kind: 'call', type: T.timestamp, name: '-', strict: true,
+  args: [col(1, T.timestamp), { kind: 'const', type: T.interval, value: new Interval(0, 0, 5 * SEC) }],
+  impl: (a) => (a[0] as number) - 5 * SEC,
+};
+
+class Recorder implements Output {
+  rows: Row[] = [];
+  marks: Watermark[] = [];
+  emit(c: Chunk): void { this.rows.push(...c.rows); }
+  emitWatermark(w: Watermark): void { this.marks.push(w); }
+}
+
+const chunk = (rows: Row[]): Chunk => ({ ops: rows.map(() => Op.Insert), rows });
+
+/** Rows with times that mostly rise but jump back by up to 12 s now and then (some are NULL). */
+function disorderly(seed: number, n: number): Row[] {
+  const r = rng(seed);
+  let t = 1_000 * SEC;
+  return Array.from({ length: n }, (_, id) => {
+    t += Math.floor(r() * 2 * SEC);
+    if (r() < 0.05) return [id, null];
+    return [id, r() < 0.2 ? t - Math.floor(r() * 12 * SEC) : t];
+  });
+}
+
+/** What a reference reading row by row keeps. */
+function expectedKept(rows: Row[]): Row[] {
+  let wm = -Infinity;
+  return rows.filter((row) => {
+    const t = row[1] as number | null;
+    if (t !== null && t < wm) return false;
+    if (t !== null) wm = Math.max(wm, t - 5 * SEC);
+    return true;
+  });
+}
+
+describe('watermark filter', () => {
+  it('drops the rows behind the watermark, whatever the batching', () => {
+    const rows = disorderly(3, 2000);
+    const kept = expectedKept(rows);
+    expect(kept.length).toBeLessThan(rows.length - 50); // the input has late rows
+    for (const size of [1, 7, 64, 2000]) {
+      const op = new WatermarkFilterOperator(1, minus5, ctx(), 0);
+      const out = new Recorder();
+      for (let i = 0; i < rows.length; i += size) op.processChunk(chunk(rows.slice(i, i + size)), 0, out);
+      expect(out.rows).toEqual(kept);
+      // One watermark per chunk that raised it, rising, ending at the highest time minus 5 s.
+      const values = out.marks.map((m) => m.value);
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+      expect(new Set(values).size).toBe(values.length);
+      expect(values.at(-1)).toBe(Math.max(...kept.map((r) => (r[1] as number | null) ?? -Infinity)) - 5 * SEC);
+      expect(out.marks.every((m) => m.column === 1)).toBe(true);
+    }
+  });
+
+  it('resumes from its checkpointed watermark; rescaled, from the smallest', () => {
+    const state = new MemoryStateBackend({ trackChanges: true });
+    const a = new WatermarkFilterOperator(1, minus5, ctx(), 0, state);
+    a.processChunk(chunk([[1, 100 * SEC]]), 0, new Recorder());
+    a.processBarrier({ epoch: 1 }, new Recorder());
+    // A second old subtask behind the first.
+    state.table<number>('watermark').put('1', 60 * SEC);
+
+    const restored = new MemoryStateBackend({ trackChanges: true });
+    for (const t of state.all()) for (const [k, v] of t.iterate('')) restored.table<number>(t.name).put(k, v as number);
+    const b = new WatermarkFilterOperator(1, minus5, ctx(), 0, restored);
+    b.restoreState(null);
+    expect(b.current).toBe(60 * SEC);
+    const out = new Recorder();
+    b.processChunk(chunk([[2, 59 * SEC], [3, 61 * SEC]]), 0, out);
+    expect(out.rows).toEqual([[3, 61 * SEC]]);
+    // Only its own key is left, at its own value after the next barrier.
+    b.processChunk(chunk([[4, 200 * SEC]]), 0, out);
+    b.processBarrier({ epoch: 2 }, out);
+    expect([...restored.table<number>('watermark').entries()]).toEqual([['0', 195 * SEC]]);
+  });
+
+  it('ends a bounded input with +Infinity, and that is not saved', () => {
+    const state = new MemoryStateBackend({ trackChanges: true });
+    const op = new WatermarkFilterOperator(1, minus5, ctx(), 0, state);
+    const out = new Recorder();
+    op.processChunk(chunk([[1, 10 * SEC]]), 0, out);
+    op.endInput(out);
+    op.processBarrier({ epoch: 1 }, out);
+    expect(out.marks.map((m) => m.value)).toEqual([5 * SEC, Infinity]);
+    expect([...state.table<number>('watermark').entries()]).toEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+// Event time over the wire: a source declared WITH a WATERMARK, windowed views with and without
+// EMIT ON WINDOW CLOSE, what each shows while the input is still running and after it ended, the
+// append-only output EMIT ON WINDOW CLOSE gives, and the errors for what cannot be done.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { startServer, type TestServer } from './support/server.js';
+import { sleep, until } from './support/until.js';
+
+let srv: TestServer;
+let c: pg.Client;
+
+beforeAll(async () => {
+  srv = await startServer();
+  c = await srv.client();
+  await c.query('SET TimeZone = UTC');
+});
+afterAll(async () => { await srv?.stop(); });
+
+const BID_COLUMNS = 'auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, date_time TIMESTAMP, extra VARCHAR';
+
+async function sqlState(sql: string): Promise<{ code?: string; message: string }> {
+  try {
+    await c.query(sql);
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    return { code: err.code, message: err.message };
+  }
+  throw new Error(`expected an error from: ${sql}`);
+}
+
+const rowsOf = async (sql: string): Promise<string[]> => (await c.query(sql)).rows.map((r) => JSON.stringify(r)).sort();
+
+describe('a bounded source', () => {
+  beforeAll(async () => {
+    await c.query(`CREATE SOURCE bids_b (${BID_COLUMNS}, WATERMARK FOR date_time AS date_time - INTERVAL '2' SECOND)
+      WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.event.num = '60000', seed = '3')`);
+    // The raw rows, to compute every window with the batch engine.
+    await c.query('CREATE MATERIALIZED VIEW raw_b AS SELECT auction, price, date_time FROM bids_b');
+  });
+
+  it('closes every window at its end: EMIT ON WINDOW CLOSE views equal the batch aggregation', async () => {
+    await c.query(`CREATE MATERIALIZED VIEW tumble_eowc WITH (parallelism = 2) AS
+      SELECT window_start, window_end, count(*) AS n, sum(price) AS s, max(price) AS hi
+      FROM TUMBLE(bids_b, date_time, INTERVAL '1' SECOND) GROUP BY window_start, window_end EMIT ON WINDOW CLOSE`);
+    await c.query(`CREATE MATERIALIZED VIEW hop_eowc AS
+      SELECT window_start, auction % 10 AS a, count(*) AS n
+      FROM HOP(bids_b, date_time, INTERVAL '1' SECOND, INTERVAL '3' SECOND) GROUP BY window_start, auction % 10 EMIT ON WINDOW CLOSE`);
+    await c.query(`CREATE MATERIALIZED VIEW tumble_plain AS
+      SELECT window_start, window_end, count(*) AS n, sum(price) AS s, max(price) AS hi
+      FROM TUMBLE(bids_b, date_time, INTERVAL '1' SECOND) GROUP BY window_start, window_end`);
+    const batchTumble = `SELECT date_bin('1 second', date_time, TIMESTAMP '1970-01-01') AS window_start,
+      date_bin('1 second', date_time, TIMESTAMP '1970-01-01') + INTERVAL '1 second' AS window_end, count(*) AS n, sum(price) AS s, max(price) AS hi
+      FROM raw_b GROUP BY 1, 2`;
+    // A row is in the 3-second windows starting at its second and at the two before it.
+    const bin = "date_bin('1 second', date_time, TIMESTAMP '1970-01-01')";
+    const batchHop = `SELECT ws AS window_start, a, count(*) AS n FROM (
+      SELECT ${bin} AS ws, auction % 10 AS a FROM raw_b
+      UNION ALL SELECT ${bin} - INTERVAL '1 second', auction % 10 FROM raw_b
+      UNION ALL SELECT ${bin} - INTERVAL '2 second', auction % 10 FROM raw_b) x GROUP BY 1, 2`;
+    // The generator ends: the last watermark (+Infinity) closes every window.
+    const raw = await until(async () => { await c.query('FLUSH'); const n = Number((await c.query('SELECT count(*) AS n FROM raw_b')).rows[0].n); return n > 0 && (await c.query('SELECT count(*) AS n FROM tumble_eowc')).rows[0].n === (await c.query('SELECT count(DISTINCT date_bin(\'1 second\', date_time, TIMESTAMP \'1970-01-01\')) AS n FROM raw_b')).rows[0].n && n; }, 'every window closed');
+    expect(raw).toBeGreaterThan(50_000);
+    expect(await rowsOf('SELECT * FROM tumble_eowc')).toEqual(await rowsOf(batchTumble));
+    expect(await rowsOf('SELECT * FROM tumble_plain')).toEqual(await rowsOf(batchTumble));
+    expect(Number((await c.query('SELECT count(*) AS n FROM tumble_eowc')).rows[0].n)).toBeGreaterThanOrEqual(6); // 60k events, 10k a second of event time
+    await until(async () => { await c.query('FLUSH'); return (await rowsOf('SELECT * FROM hop_eowc')).length === (await rowsOf(batchHop)).length; }, 'every hop window closed', 30_000);
+    expect(await rowsOf('SELECT * FROM hop_eowc')).toEqual(await rowsOf(batchHop));
+  });
+
+  it('EXPLAIN shows where event time starts and which aggregation waits for it', async () => {
+    const plan = (await c.query(`EXPLAIN (TYPE stream) CREATE MATERIALIZED VIEW x AS SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`)).rows.map((r) => r['QUERY PLAN'] as string);
+    expect(plan.some((l) => l.includes('StreamWatermarkFilter watermark=date_time'))).toBe(true);
+    expect(plan.find((l) => l.includes('StreamHashAgg'))).toMatch(/emit on window close by window_start\s+\{append-only/);
+    const cleaning = (await c.query(`EXPLAIN (TYPE stream) SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start`)).rows.map((r) => r['QUERY PLAN'] as string);
+    expect(cleaning.find((l) => l.includes('StreamHashAgg'))).toMatch(/cleans by window_start\s+\{upsert/);
+  });
+
+  it('EMIT ON WINDOW CLOSE output is append-only: streams and append-only sinks take it', async () => {
+    const q = `SELECT window_start, count(*) AS n FROM TUMBLE(bids_b, date_time, INTERVAL '1' SECOND) GROUP BY window_start`;
+    const refused = await sqlState(`CREATE STREAM per_second AS ${q}`);
+    expect(refused.code).toBe('0A000');
+    await c.query(`CREATE STREAM per_second AS ${q} EMIT ON WINDOW CLOSE`);
+    expect((await sqlState(`CREATE SINK s_upd AS ${q} WITH (connector = 'blackhole', type = 'append-only')`)).code).toBe('0A000');
+    await c.query(`CREATE SINK s_final AS ${q} EMIT ON WINDOW CLOSE WITH (connector = 'blackhole', type = 'append-only')`);
+    const jobs = (await c.query('SHOW JOBS')).rows.filter((r) => r.name === 'per_second' || r.name === 's_final');
+    expect(jobs.map((j) => j.status)).toEqual(['RUNNING', 'RUNNING']);
+  });
+});
+
+describe('an unbounded source', () => {
+  it('shows only closed windows, each once and final, while the plain view also shows the open one', async () => {
+    await c.query(`CREATE SOURCE bids_u (${BID_COLUMNS}, WATERMARK FOR date_time AS date_time - INTERVAL '1' SECOND)
+      WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.rate = '4000', seed = '5')`);
+    const q = `SELECT window_start, count(*) AS n, max(price) AS hi FROM TUMBLE(bids_u, date_time, INTERVAL '1' SECOND) GROUP BY window_start`;
+    await c.query(`CREATE MATERIALIZED VIEW u_eowc WITH (parallelism = 2) AS ${q} EMIT ON WINDOW CLOSE`);
+    await c.query(`CREATE MATERIALIZED VIEW u_plain WITH (parallelism = 2) AS ${q}`);
+    const snapshots: Map<string, string>[] = [];
+    for (let i = 0; i < 4; i++) {
+      await sleep(1200);
+      await c.query('FLUSH');
+      const eowc = new Map((await c.query('SELECT * FROM u_eowc')).rows.map((r) => [String(r.window_start.toISOString()), JSON.stringify(r)]));
+      const plain = (await c.query('SELECT * FROM u_plain')).rows;
+      const newest = Math.max(...plain.map((r) => r.window_start.getTime()));
+      // The newest window is still open: the plain view shows it, EMIT ON WINDOW CLOSE does not.
+      expect(plain.length).toBeGreaterThan(0);
+      expect([...eowc.keys()].every((k) => new Date(k).getTime() < newest)).toBe(true);
+      snapshots.push(eowc);
+    }
+    // Windows appear once and never change afterwards; more close as time goes on.
+    for (let i = 1; i < snapshots.length; i++) for (const [k, v] of snapshots[i - 1]) expect(snapshots[i].get(k)).toBe(v);
+    expect(snapshots.at(-1)!.size).toBeGreaterThan(snapshots[0].size);
+    // A closed window's final row equals what the plain view shows for it.
+    const plainNow = new Map((await c.query('SELECT * FROM u_plain')).rows.map((r) => [String(r.window_start.toISOString()), JSON.stringify(r)]));
+    for (const [k, v] of snapshots[0]) expect(plainNow.get(k)).toBe(v);
+  }, 30_000);
+});
+
+describe('errors', () => {
+  it('refuses what cannot be done, with SQLSTATEs, and the session goes on', async () => {
+    await c.query(`CREATE SOURCE plain_bids (${BID_COLUMNS}) WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.event.num = '10')`);
+    const noWatermark = await sqlState(`CREATE MATERIALIZED VIEW e1 AS SELECT window_start, count(*) FROM TUMBLE(plain_bids, date_time, INTERVAL '1' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`);
+    expect(noWatermark.code).toBe('0A000');
+    expect(noWatermark.message).toMatch(/watermark/);
+    const noAgg = await sqlState(`CREATE MATERIALIZED VIEW e2 AS SELECT * FROM bids_b EMIT ON WINDOW CLOSE`);
+    expect(noAgg.code).toBe('0A000');
+    const join = await sqlState(`CREATE MATERIALIZED VIEW e3 AS SELECT a.auction FROM bids_b a JOIN bids_b b ON a.auction = b.auction EMIT ON WINDOW CLOSE`);
+    expect(join.message).toMatch(/a join/);
+    expect((await sqlState(`CREATE SOURCE w1 (id int, t timestamp, WATERMARK FOR id AS id - 1) WITH (connector = 'datagen')`)).code).toBe('42804');
+    expect((await sqlState(`CREATE SOURCE w2 (id int, t timestamp, WATERMARK FOR t AS id) WITH (connector = 'datagen')`)).code).toBe('42804');
+    expect((await sqlState(`CREATE SOURCE w3 (id int, t timestamp, WATERMARK FOR nope AS t) WITH (connector = 'datagen')`)).code).toBe('42703');
+    expect((await sqlState(`CREATE SOURCE w4 (id int, t timestamp, WATERMARK FOR t AS t - INTERVAL '1' SECOND + random() * INTERVAL '1' SECOND) WITH (connector = 'datagen')`)).code).toBe('0A000');
+    for (const name of ['e1', 'e2', 'e3', 'w1', 'w2', 'w3', 'w4']) {
+      expect((await c.query('SELECT count(*) AS n FROM pg_class WHERE relname = $1', [name])).rows[0].n).toBe('0');
+    }
+    expect((await c.query('SELECT 1 AS ok')).rows[0].ok).toBe(1);
+  });
+});
