@@ -31,6 +31,11 @@ export interface SourceSplitReader {
   position(): SourcePosition;
   /** Continue from a position previously returned by `position()` of a reader over the same split. */
   seek(position: SourcePosition): void;
+  /**
+   * True once the reader knows it will never produce a row — a Kafka subtask that owns no
+   * partition —, so it must not hold event time back (Flink marks such readers idle).
+   */
+  readonly idle?: boolean;
   close?(): void;
 }
 

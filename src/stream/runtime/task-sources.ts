@@ -60,6 +60,8 @@ const IDLE_MS = 10;
 
 export class ConnectorSource implements TaskSource {
   private finished = false;
+  /** An idle reader was reported as ended (its watermark no longer holds the job back). */
+  private idleReported = false;
   private timer: NodeJS.Timeout | null = null;
   constructor(readonly reader: SourceSplitReader) {}
   step(task: StreamTask): boolean {
@@ -67,6 +69,7 @@ export class ConnectorSource implements TaskSource {
     const rows = this.reader.poll(POLL_ROWS, Date.now());
     if (rows === null) { this.finished = true; task.endOfInput(); return false; }
     if (rows.length === 0) {
+      if (this.reader.idle && !this.idleReported) { this.idleReported = true; task.endOfInput(); }
       this.timer = setTimeout(() => { this.timer = null; task.schedule(); }, IDLE_MS);
       return false;
     }

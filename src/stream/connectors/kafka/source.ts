@@ -60,6 +60,8 @@ export class KafkaSplitReader implements SourceSplitReader {
       await admin.disconnect();
     }
     const mine = watermarks.filter((w) => w.partition % this.split.count === this.split.index);
+    // Partitions are assigned once, at start: a subtask without one stays empty until a restart.
+    this.ownsNone = mine.length === 0;
     const restored = this.seekTo;
     for (const w of mine) {
       const start = restored?.get(w.partition) ?? (this.opts.startupMode === 'earliest' ? w.low : w.high);
@@ -98,6 +100,9 @@ export class KafkaSplitReader implements SourceSplitReader {
     this.buffer.push({ partition, offset: m.offset, value: m.value });
     this.lastBuffered.set(partition, m.offset);
   }
+
+  private ownsNone = false;
+  get idle(): boolean { return this.ownsNone; }
 
   /** The newest buffered offset of each partition. */
   private readonly lastBuffered = new Map<number, string>();

@@ -1,0 +1,54 @@
+// Event time from a Kafka topic whose records arrive out of order: the source's WATERMARK drops
+// the records behind it, a window closes (and, with EMIT ON WINDOW CLOSE, appears) only when a
+// later record moves the watermark past its end, and a record for a closed window changes nothing.
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type pg from 'pg';
+import { sleep, until } from '../support/until.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { KAFKA_BOOTSTRAP, createTopic, produce, uniqueTopic } from '../support/kafka.js';
+
+let srv: TestServer;
+let c: pg.Client;
+beforeAll(async () => { srv = await startServer(); c = await srv.client(); });
+afterAll(async () => { await srv?.stop(); });
+
+const at = (second: number) => `2026-12-07 10:00:${String(second).padStart(2, '0')}`;
+const clicks = (seconds: number[]) => seconds.map((s, i) => ({ value: JSON.stringify({ id: i, ts: at(s) }) }));
+
+async function rows(sql: string): Promise<string[]> {
+  await c.query('FLUSH');
+  return (await c.query({ text: sql, rowMode: 'array' })).rows.map((r) => r.join(' '));
+}
+
+it('drops late records and closes windows as the watermark passes them', async () => {
+  const topic = uniqueTopic('clicks');
+  await createTopic(topic, 1);
+  await c.query('SET TimeZone = UTC');
+  await c.query(`CREATE SOURCE clicks (id int, ts timestamp, WATERMARK FOR ts AS ts - INTERVAL '4' SECOND)
+    WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', scan.startup.mode = 'earliest', format = 'json')`);
+  const q = `SELECT to_char(window_start, 'HH24:MI:SS') AS w, count(*) AS n, string_agg(id::text, ',' ORDER BY id) AS ids
+    FROM TUMBLE(clicks, ts, INTERVAL '10' SECOND) GROUP BY window_start`;
+  await c.query(`CREATE MATERIALIZED VIEW closed AS ${q} EMIT ON WINDOW CLOSE`);
+  await c.query(`CREATE MATERIALIZED VIEW live AS ${q}`);
+  await c.query('CREATE MATERIALIZED VIEW everything AS SELECT id FROM clicks');
+
+  // 05 is behind the watermark 20 - 4 = 16 and dropped; 17 is not. The watermark (27) closes [00, 10) and [10, 20).
+  await produce(topic, clicks([0, 20, 5, 17, 31]));
+  await until(async () => (await rows('SELECT count(*) FROM everything'))[0] === '4' || undefined, 'the four on-time records');
+  await until(async () => (await rows('SELECT * FROM closed ORDER BY w')).length === 2 || undefined, 'two closed windows');
+  expect(await rows('SELECT * FROM closed ORDER BY w')).toEqual(['10:00:00 1 0', '10:00:10 1 3']);
+  expect(await rows('SELECT * FROM live ORDER BY w')).toEqual(['10:00:00 1 0', '10:00:10 1 3', '10:00:20 1 1', '10:00:30 1 4']);
+
+  // Late (08 and 26 < 27): dropped. 28 is on time and joins the open window [20, 30).
+  await produce(topic, [{ value: JSON.stringify({ id: 5, ts: at(8) }) }, { value: JSON.stringify({ id: 8, ts: at(26) }) }, { value: JSON.stringify({ id: 6, ts: at(28) }) }]);
+  await until(async () => (await rows('SELECT count(*) FROM everything'))[0] === '5' || undefined, 'the on-time record 6');
+  await sleep(300);
+  expect(await rows('SELECT * FROM closed ORDER BY w')).toEqual(['10:00:00 1 0', '10:00:10 1 3']);
+  expect(await rows('SELECT * FROM live ORDER BY w')).toEqual(['10:00:00 1 0', '10:00:10 1 3', '10:00:20 2 1,6', '10:00:30 1 4']);
+
+  // 45 moves the watermark to 41: [20, 30) and [30, 40) close with their final rows.
+  await produce(topic, [{ value: JSON.stringify({ id: 7, ts: at(45) }) }]);
+  await until(async () => (await rows('SELECT * FROM closed ORDER BY w')).length === 4 || undefined, 'four closed windows');
+  expect(await rows('SELECT * FROM closed ORDER BY w')).toEqual(['10:00:00 1 0', '10:00:10 1 3', '10:00:20 2 1,6', '10:00:30 1 4']);
+}, 60_000);
