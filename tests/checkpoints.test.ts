@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { startServer, type TestServer } from './support/server.js';
-import { KAFKA_BOOTSTRAP, createTopic, readAll, uniqueTopic } from './support/kafka.js';
+import { KAFKA_BOOTSTRAP, createTopic, readCommittedUntil, uniqueTopic } from './support/kafka.js';
 import { checkpointStore } from '../src/stream/runtime/task-checkpoint.js';
 import { sleep, until as untilDone } from './support/until.js';
 
@@ -147,15 +147,15 @@ describe('exactly-once Kafka sink', () => {
     const before = (await checkpoints(job)).filter((x) => x.status === 'COMPLETED').length;
     await c.query("INSERT INTO clicks VALUES (1, 'a'), (2, 'b')");
     await sleep(500); // plain barriers pass: the rows are in the open transaction
-    const uncommitted = await readAll(topic, 1, 1500);
+    const uncommitted = await readCommittedUntil(topic, 1, 1500);
     const done = (await checkpoints(job)).filter((x) => x.status === 'COMPLETED').length;
     if (done === before) expect(uncommitted).toEqual([]); // no checkpoint completed meanwhile
     await until(async () => (await checkpoints(job)).filter((x) => x.status === 'COMPLETED').length > before, 'a completed checkpoint', 20_000);
     const page = (m: { value: string | null }) => (JSON.parse(m.value!) as { page: string }).page;
-    expect((await readAll(topic, 2, 10_000)).map(page).sort()).toEqual(['a', 'b']);
+    expect((await readCommittedUntil(topic, 2, 10_000)).map(page).sort()).toEqual(['a', 'b']);
     // FLUSH makes its barrier a checkpoint of the sink's job and waits for the commit.
     await c.query("INSERT INTO clicks VALUES (3, 'c')");
     await c.query('FLUSH');
-    expect((await readAll(topic, 3, 5000)).map(page).sort()).toEqual(['a', 'b', 'c']);
+    expect((await readCommittedUntil(topic, 3, 5000)).map(page).sort()).toEqual(['a', 'b', 'c']);
   }, 60_000);
 });

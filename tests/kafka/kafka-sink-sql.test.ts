@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { startServer, type TestServer } from '../support/server.js';
 import { type RealPostgres, startPostgres } from '../support/postgres.js';
-import { KAFKA_BOOTSTRAP, createTopic, readAll, uniqueTopic } from '../support/kafka.js';
+import { KAFKA_BOOTSTRAP, createTopic, readCommittedUntil, uniqueTopic } from '../support/kafka.js';
 
 let srv: TestServer;
 let c: pg.Client;
@@ -43,7 +43,7 @@ describe('sinks over SQL', () => {
     const view = (await c.query('SELECT region, total FROM totals ORDER BY region')).rows.map((r: { region: string; total: string }) => [r.region, Number(r.total)]);
     expect(view).toEqual([['north', 17], ['south', 100]]);
     // Every record is keyed by region; tombstones removed east.
-    const msgs = await readAll(topic, 6, 4000);
+    const msgs = await readCommittedUntil(topic, 6, 4000);
     const table = [...compact(msgs)].map(([k, v]) => [(JSON.parse(k) as { region: string }).region, (JSON.parse(v) as { total: number }).total]).sort();
     expect(table).toEqual(view);
     expect(msgs.some((m) => m.value === null)).toBe(true);
@@ -56,7 +56,7 @@ describe('sinks over SQL', () => {
     await c.query(`CREATE SINK wide_out FROM wide WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', format = 'upsert-json')`);
     await c.query("INSERT INTO wide SELECT g, repeat(md5(g::text), 64) FROM generate_series(1, 3000) g"); // ~6 MB in one statement
     await c.query('FLUSH');
-    const msgs = await readAll(topic, 3000, 20_000);
+    const msgs = await readCommittedUntil(topic, 3000, 20_000);
     expect(msgs.length).toBe(3000);
     expect(new Set(msgs.map((m) => (JSON.parse(m.value!) as { id: number }).id)).size).toBe(3000);
     expect(((await c.query('SHOW JOBS')).rows as { name: string; status: string }[]).find((j) => j.name === 'wide_out')?.status).toBe('RUNNING');

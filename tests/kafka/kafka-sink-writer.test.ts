@@ -11,7 +11,7 @@ import { T } from '../../src/types/datatype.js';
 import { type Chunk, Op } from '../../src/stream/chunk.js';
 import { kafkaSinkConnector } from '../../src/stream/connectors/kafka/sink.js';
 import type { SinkContext, SinkWriter } from '../../src/stream/connectors/sink-writer.js';
-import { KAFKA_BOOTSTRAP, createTopic, readAll, uniqueTopic, withAdmin } from '../support/kafka.js';
+import { KAFKA_BOOTSTRAP, createTopic, readCommittedUntil, uniqueTopic, withAdmin } from '../support/kafka.js';
 import { sleep, until } from '../support/until.js';
 
 const COLUMNS = [{ name: 'k', type: T.int4 }, { name: 'v', type: T.text }];
@@ -45,14 +45,14 @@ describe('exactly-once kafka sink writer', () => {
     w.write(inserts(0, 50));
     const c1 = await w.preCommit(1);
     w.write(inserts(50, 60)); // after barrier 1, before checkpoint 1 completes
-    expect(await readAll(topic, 1, 1500)).toEqual([]);
+    expect(await readCommittedUntil(topic, 1, 1500)).toEqual([]);
     await w.commit(c1);
-    expect(keys(await readAll(topic, 50))).toEqual(range(0, 50));
+    expect(keys(await readCommittedUntil(topic, 50))).toEqual(range(0, 50));
     const c2 = await w.preCommit(2);
     await w.commit(c2);
     const c3 = await w.preCommit(3);
     await w.commit(c3);
-    expect(keys(await readAll(topic, 60))).toEqual(range(0, 60));
+    expect(keys(await readCommittedUntil(topic, 60))).toEqual(range(0, 60));
     const empty = await w.preCommit(4);
     await w.commit(empty);
     await w.close();
@@ -85,7 +85,7 @@ describe('exactly-once kafka sink writer', () => {
     const d = open(topic, sinkId);
     await d.recover([c3, c4]);
     await Promise.all([a, b, c, d].map((w) => w.close().catch(() => undefined)));
-    expect(keys(await readAll(topic, 60, 4000))).toEqual(range(0, 60));
+    expect(keys(await readCommittedUntil(topic, 60, 4000))).toEqual(range(0, 60));
   });
 
   it('restored into a sink of another name, reads the marker its committables were counted in', async () => {
@@ -104,7 +104,7 @@ describe('exactly-once kafka sink writer', () => {
     b.write(inserts(30, 35));
     await b.commit(await b.preCommit(3));
     await b.close();
-    expect(keys(await readAll(topic, 35, 4000))).toEqual(range(0, 35));
+    expect(keys(await readCommittedUntil(topic, 35, 4000))).toEqual(range(0, 35));
   });
 
   it('a crash in the middle of a commit: the next writer fences it and the rows appear once', async () => {
@@ -119,7 +119,7 @@ describe('exactly-once kafka sink writer', () => {
     await b.recover([c1]);
     await dying;
     await Promise.all([a.close(), b.close()]);
-    expect(keys(await readAll(topic, 5000, 4000))).toEqual(range(0, 5000));
+    expect(keys(await readCommittedUntil(topic, 5000, 4000))).toEqual(range(0, 5000));
   });
 
   it('a transaction timeout shorter than the checkpoint interval loses nothing', async () => {
@@ -133,7 +133,7 @@ describe('exactly-once kafka sink writer', () => {
     await sleep(1500);
     await w.commit(c1);
     await w.close();
-    expect(keys(await readAll(topic, 40, 3000))).toEqual(range(0, 40));
+    expect(keys(await readCommittedUntil(topic, 40, 3000))).toEqual(range(0, 40));
   });
 
   it('a recreated topic gets the restored checkpoint again', async () => {
@@ -151,7 +151,7 @@ describe('exactly-once kafka sink writer', () => {
     const b = open(topic, sinkId);
     await b.recover([c1]);
     await b.close();
-    expect(keys(await readAll(topic, 10, 3000))).toEqual(range(0, 10));
+    expect(keys(await readCommittedUntil(topic, 10, 3000))).toEqual(range(0, 10));
   });
 
   it('encodes retractions as tombstones (upsert-json) and Debezium envelopes', async () => {
@@ -161,7 +161,7 @@ describe('exactly-once kafka sink writer', () => {
     w.write({ ops: [Op.Insert, Op.Insert, Op.UpdateDelete, Op.UpdateInsert, Op.Delete], rows: [[1, 'a'], [2, 'b'], [1, 'a'], [1, 'a2'], [2, 'b']] });
     await w.commit(await w.preCommit(1));
     await w.close();
-    const got = await readAll(topic, 4);
+    const got = await readCommittedUntil(topic, 4);
     expect(got.map((m) => [m.key, m.value])).toEqual([
       ['{"k":1}', '{"k":1,"v":"a"}'], ['{"k":2}', '{"k":2,"v":"b"}'], ['{"k":1}', '{"k":1,"v":"a2"}'], ['{"k":2}', null],
     ]);
@@ -172,7 +172,7 @@ describe('exactly-once kafka sink writer', () => {
     d.write({ ops: [Op.Insert, Op.UpdateDelete, Op.UpdateInsert, Op.Delete], rows: [[1, 'a'], [1, 'a'], [1, 'b'], [1, 'b']] });
     await d.commit(await d.preCommit(1));
     await d.close();
-    const env = (await readAll(dz, 3)).map((m) => JSON.parse(m.value!) as { op: string; before: unknown; after: unknown });
+    const env = (await readCommittedUntil(dz, 3)).map((m) => JSON.parse(m.value!) as { op: string; before: unknown; after: unknown });
     expect(env).toEqual([
       { before: null, after: { k: 1, v: 'a' }, op: 'c' },
       { before: { k: 1, v: 'a' }, after: { k: 1, v: 'b' }, op: 'u' },

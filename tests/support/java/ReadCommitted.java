@@ -2,7 +2,8 @@
 // read_committed), one line each: partition, then key and value in base64 ("-" for null).
 // Tests use it where a reader must honour aborted transactions exactly: kafkajs's
 // read_committed consumer was seen delivering records of aborted transactions.
-// Run: java -cp '<kafka libs>/*' ReadCommitted.java <bootstrap> <topic>
+// Run: java -cp '<kafka libs>/*' ReadCommitted.java <bootstrap> <topic> (tests/support/kafka.ts
+// compiles it once instead: run from source, it is compiled again every time).
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,9 @@ public class ReadCommitted {
     props.put("bootstrap.servers", args[0]);
     props.put("isolation.level", "read_committed");
     props.put("enable.auto.commit", "false");
+    // Closing waits for the fetch in flight, which the broker holds up to this long when the
+    // reader is at the end: the default 500 ms made every read half a second longer.
+    props.put("fetch.max.wait.ms", "50");
     props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     Base64.Encoder b64 = Base64.getEncoder();
