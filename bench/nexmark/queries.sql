@@ -87,6 +87,14 @@ SELECT bidder, count(*) AS bid_count, window_start, window_end
 FROM TUMBLE(bid, date_time, INTERVAL '10' SECOND)
 GROUP BY bidder, window_start, window_end;
 
+-- name: q12_eowc
+-- q12 over sources with a watermark (4 s), each window's counts emitted once when it closes;
+-- closed windows leave state, so it stays bounded on an unbounded stream.
+SELECT bidder, count(*) AS bid_count, window_start, window_end
+FROM TUMBLE(bid, date_time, INTERVAL '10' SECOND)
+GROUP BY bidder, window_start, window_end
+EMIT ON WINDOW CLOSE;
+
 -- name: q9
 -- Winning bids: the highest (earliest on ties) valid bid of each auction.
 SELECT id, item_name, description, initial_bid, reserve, date_time, expires, seller, category,
