@@ -29,8 +29,9 @@ export interface CheckpointStorage {
   writeCompleted(checkpoint: CompletedCheckpoint): Promise<void>;
   /** Delete whatever tasks wrote for a checkpoint that did not complete. */
   discard(jobId: string, checkpointId: number): Promise<void>;
-  /** Keep the newest `retained` completed checkpoints (and savepoints), delete older ones. */
-  subsume(jobId: string, retained: number): Promise<void>;
+  /** Keep the newest `retained` completed checkpoints (and savepoints), delete older ones
+   * (`lazy`: their state versions may be collected later, with those of later checkpoints). */
+  subsume(jobId: string, retained: number, lazy?: boolean): Promise<void>;
   externalPath(jobId: string, checkpointId: number, isSavepoint: boolean): string;
 }
 
@@ -163,7 +164,7 @@ export class CheckpointCoordinator {
     for (const older of [...this.pending.keys()]) if (older < id) this.fail(older, `checkpoint ${older} subsumed by checkpoint ${id}`, false);
     this.target.notifyCheckpointComplete(id);
     p.done.resolve(checkpoint);
-    await this.track(this.storage.subsume(this.jobId, this.config.retained)).catch(() => undefined);
+    await this.track(this.storage.subsume(this.jobId, this.config.retained, true)).catch(() => undefined);
   }
 
   private fail(id: number, reason: string, counts = true): void {

@@ -48,6 +48,28 @@ describe('LevelCheckpointStorage', () => {
     expect(await store.countVersions('j5')).toBe(5); // k: v1, v5, v6, v7; z: once
   });
 
+  it('lazily: drops old metadata at once, scans the state only once checkpoints wrote enough since the last scan', async () => {
+    const withSize = (id: number, sizeBytes: number): CompletedCheckpoint => ({ ...meta('j6', id), sizeBytes });
+    await store.writeState('j6', 1, [['k', 'v1']]);
+    await store.writeCompleted(withSize(1, 10));
+    await store.subsume('j6', 1, true); // the first call of a process scans: nothing to drop yet
+    for (let id = 2; id <= 4; id++) {
+      await store.writeState('j6', id, [['k', `v${id}`]]);
+      await store.writeCompleted(withSize(id, 1000));
+      await store.subsume('j6', 1, true);
+    }
+    // Metadata of 1–3 is gone, their versions stay (3 kB written since the scan: below the threshold).
+    expect((await store.completed('j6')).map((c) => c.checkpointId)).toEqual([4]);
+    expect(await store.countVersions('j6')).toBe(4);
+    expect(Object.fromEntries(await store.readState('j6', 4, ''))).toEqual({ k: 'v4' });
+    // A checkpoint that wrote more than the state's size (and the 4 MB floor) triggers the scan.
+    await store.writeState('j6', 5, [['k', 'v5']]);
+    await store.writeCompleted(withSize(5, 5 * 1024 * 1024));
+    await store.subsume('j6', 1, true);
+    expect(await store.countVersions('j6')).toBe(1);
+    expect(Object.fromEntries(await store.readState('j6', 5, ''))).toEqual({ k: 'v5' });
+  });
+
   it('discards a failed checkpoint and prefers a checkpoint over a newer savepoint when asked', async () => {
     await store.writeState('j2', 1, [['k', 'one']]);
     await store.writeCompleted(meta('j2', 1));

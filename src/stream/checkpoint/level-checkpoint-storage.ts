@@ -29,6 +29,23 @@ export type StateEntry = readonly [key: string, value: string | null];
 /** Entries per read of a restore's iterator. */
 const READ_BATCH = 4096;
 
+/**
+ * Garbage collection scans every state version of a job (there is no index by version), so the
+ * coordinator's subsume runs it only once the checkpoints completed since the last scan wrote
+ * as many bytes as the job's state took on disk then (at least GC_MIN_BYTES): the scanning cost
+ * per checkpoint is then proportional to what the checkpoint wrote, not to the whole state, and
+ * stale versions stay within about the size of the state. Old metadata goes at once.
+ */
+const GC_MIN_BYTES = 4 * 1024 * 1024;
+
+interface GcMark {
+  /** The newest completed checkpoint whose bytes are counted in `writtenSince`. */
+  countedUpTo: number;
+  writtenSince: number;
+  /** On-disk size of the job's state at the last scan (LevelDB's estimate). */
+  stateBytes: number;
+}
+
 /** Is some id of `sorted` (ascending) in [lo, hi)? */
 function keptWithin(sorted: readonly number[], lo: number, hi: number): boolean {
   let a = 0, b = sorted.length;
@@ -37,6 +54,8 @@ function keptWithin(sorted: readonly number[], lo: number, hi: number): boolean 
 }
 
 export class LevelCheckpointStorage implements CheckpointStorage {
+  private readonly gcMarks = new Map<string, GcMark>();
+
   private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string) {}
 
   static async open(dataDir: string): Promise<LevelCheckpointStorage> {
@@ -145,16 +164,22 @@ export class LevelCheckpointStorage implements CheckpointStorage {
    * so version v (the next newer one being u) is needed exactly when a kept c lies in [v, u) —
    * an old savepoint keeps the versions it reads, not every version written after it. Versions
    * newer than every completed checkpoint belong to one in progress and stay.
+   *
+   * `lazy` (the coordinator after each checkpoint): drop the metadata now, scan the state only
+   * when enough was written since the last scan (GC_MIN_BYTES above). Stale versions are harmless
+   * meanwhile: a read takes the newest version at or before its checkpoint.
    */
-  async subsume(jobId: string, retained: number): Promise<void> {
+  async subsume(jobId: string, retained: number, lazy = false): Promise<void> {
     const all = await this.completed(jobId);
     const checkpoints = all.filter((c) => !c.isSavepoint);
     const drop = checkpoints.slice(0, Math.max(0, checkpoints.length - retained));
-    if (!drop.length) return;
+    const newestCompleted = Math.max(0, ...all.map((c) => c.checkpointId));
+    const scan = !lazy || this.scanDue(jobId, all, newestCompleted);
+    if (!drop.length && !scan) return;
     const kept = all.filter((c) => !drop.includes(c)).map((c) => c.checkpointId).sort((a, b) => a - b);
-    const newestCompleted = Math.max(...all.map((c) => c.checkpointId));
     const batch = this.db.batch();
     for (const c of drop) batch.del(`m/${jobId}/${pad(c.checkpointId)}`);
+    if (!scan) { await batch.write(); return; }
     let lastKey: string | null = null;
     let newer = Infinity; // the next newer version of the current key
     await this.eachStateKey(jobId, (full) => {
@@ -168,6 +193,17 @@ export class LevelCheckpointStorage implements CheckpointStorage {
       batch.del(full);
     });
     await batch.write();
+    const stateBytes = await this.db.approximateSize(`v/${jobId}/`, `v/${jobId}/\uffff`).catch(() => 0);
+    this.gcMarks.set(jobId, { countedUpTo: newestCompleted, writtenSince: 0, stateBytes });
+  }
+
+  /** Has enough been written since the last scan of this job's state (see GC_MIN_BYTES)? */
+  private scanDue(jobId: string, all: readonly CompletedCheckpoint[], newestCompleted: number): boolean {
+    const mark = this.gcMarks.get(jobId);
+    if (!mark) return true; // never scanned by this process: start from a clean store
+    for (const c of all) if (c.checkpointId > mark.countedUpTo) mark.writtenSince += c.sizeBytes;
+    mark.countedUpTo = Math.max(mark.countedUpTo, newestCompleted);
+    return mark.writtenSince >= Math.max(GC_MIN_BYTES, mark.stateBytes);
   }
 
   /** State versions stored for a job (all keys, all versions): what garbage collection leaves. */
@@ -201,6 +237,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   /** Remove everything of a job, savepoints too (a new job reusing the key starts clean). */
   async dropJob(jobId: string): Promise<void> {
+    this.gcMarks.delete(jobId);
     // Metadata first: interrupted half-way (a crash), no checkpoint may name state already gone.
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
     await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
