@@ -41,10 +41,18 @@ describe('pgbench', () => {
     expect(r.stdout).toMatch(/number of failed transactions: 0 \(0\.000%\)/);
     expect(r.stderr).not.toMatch(/error|abort/i);
     // pgbench reports how many times it ran each script; every transfer logged exactly one row.
+    // Its per-script counts can miss a transaction of the total (seen twice: 125 + 34 of 160
+    // processed, with 126 rows logged); then the missing one may be a transfer.
     const ran = /transfer\.sql[\s\S]*?- (\d+) transactions/.exec(r.stdout);
+    const reports = /report\.sql[\s\S]*?- (\d+) transactions/.exec(r.stdout);
     expect(ran, r.stdout).not.toBeNull();
+    expect(reports, r.stdout).not.toBeNull();
+    const unattributed = CLIENTS * TRANSACTIONS - Number(ran![1]) - Number(reports![1]);
+    expect(unattributed, r.stdout).toBeGreaterThanOrEqual(0);
     const after = await client.query<{ n: string }>('SELECT count(*) AS n FROM bench_history');
-    expect(Number(after.rows[0].n) - Number(before.rows[0].n), `history rows logged vs transfers pgbench ran:\n${r.stdout}`).toBe(Number(ran![1]));
+    const logged = Number(after.rows[0].n) - Number(before.rows[0].n);
+    expect(logged, `history rows logged vs transfers pgbench ran:\n${r.stdout}`).toBeGreaterThanOrEqual(Number(ran![1]));
+    expect(logged, `history rows logged vs transfers pgbench ran:\n${r.stdout}`).toBeLessThanOrEqual(Number(ran![1]) + unattributed);
     expect(Number(ran![1])).toBeGreaterThan(0);
   });
 
