@@ -301,7 +301,7 @@ export async function restoreStreamingJobs(db: import('../../database.js').Datab
   for (const rel of rels) {
     try {
       const { plan } = bindSelect(s, rel.query!);
-      const input = planner(s).plan(plan);
+      const input = planner(s).planQuery(plan, rel.options);
       const root: StreamNode = rel.kind === 'sink'
         ? { op: 'sink', id: 0, columns: input.columns, changelog: input.changelog, input, sinkName: rel.name, connector: rel.options?.connector ?? 'blackhole', options: rel.options ?? {} }
         : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name: rel.name };
