@@ -68,6 +68,19 @@ describe('a bounded source', () => {
     expect(await rowsOf('SELECT * FROM hop_eowc')).toEqual(await rowsOf(batchHop));
   });
 
+  it('a join of windowed aggregations on the window cleans by it and equals the batch join', async () => {
+    const per = (src: string, bin: string) => `SELECT a.ws, a.auction, a.n, m.top FROM
+      (SELECT ${bin} AS ws, auction, count(*) AS n FROM ${src} GROUP BY 1, 2) a
+      JOIN (SELECT ${bin} AS ws, max(price) AS top FROM ${src} GROUP BY 1) m ON a.ws = m.ws`;
+    const stream = per("TUMBLE(bids_b, date_time, INTERVAL '1' SECOND)", 'window_start');
+    const plan = (await c.query(`EXPLAIN (TYPE stream) ${stream}`)).rows.map((r) => r['QUERY PLAN'] as string);
+    expect(plan.find((l) => l.includes('StreamHashJoin'))).toMatch(/cleans by ws = ws/);
+    await c.query(`CREATE MATERIALIZED VIEW hot_per_second WITH (parallelism = 2) AS ${stream}`);
+    const batch = per('raw_b', "date_bin('1 second', date_time, TIMESTAMP '1970-01-01')");
+    await until(async () => { await c.query('FLUSH'); return (await rowsOf('SELECT * FROM hot_per_second')).length === (await rowsOf(batch)).length; }, 'the windowed join', 30_000);
+    expect(await rowsOf('SELECT * FROM hot_per_second')).toEqual(await rowsOf(batch));
+  });
+
   it('EXPLAIN shows where event time starts and which aggregation waits for it', async () => {
     const plan = (await c.query(`EXPLAIN (TYPE stream) CREATE MATERIALIZED VIEW x AS SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`)).rows.map((r) => r['QUERY PLAN'] as string);
     expect(plan.some((l) => l.includes('StreamWatermarkFilter watermark=date_time'))).toBe(true);

@@ -2,6 +2,11 @@
 // keeps its rows by join key; for outer joins every row also counts its matches ("degree"), so
 // the NULL-padded row is emitted when the first match disappears and retracted when one appears.
 // Both sides' rows are keyed state (src/stream/state): one entry per join key.
+//
+// Windowed (RisingWave's window join): when one pair of join keys carries a watermark on both
+// sides (window_start = window_start), no row of either side can arrive below the smaller of the
+// two watermarks, so every join key below it is closed: both sides' rows for it are dropped, and
+// that watermark goes on, on both key columns of the output.
 
 import type { Expr } from '../../plan/expr.js';
 import type { Datum, Row } from '../../types/value.js';
@@ -9,7 +14,8 @@ import { datumKey, compareDatum } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
-import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.js';
+import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from './operator.js';
+import { WindowIndex } from './window-index.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 
@@ -41,6 +47,9 @@ function sameRow(a: Row, b: Row): boolean {
   return true;
 }
 
+/** The windowed key pair: input columns of each side and the output columns they become. */
+export interface JoinWindow { readonly leftColumn: number; readonly rightColumn: number }
+
 export class HashJoinOperator implements StreamOperator {
   private readonly left: Side;
   private readonly right: Side;
@@ -49,10 +58,15 @@ export class HashJoinOperator implements StreamOperator {
   private readonly nullsR: Row;
   /** Rows whose key has a NULL: they never match, but outer joins still emit and retract them. */
   private readonly nullKeyed: [StateTable<Entry[]>, StateTable<Entry[]>];
+  /** Windowed: each side's index of join keys by window, its watermark, and the join's. */
+  private readonly windows: [WindowIndex, WindowIndex] | null;
+  private readonly sideWatermarks = [-Infinity, -Infinity];
+  private closedBelow = -Infinity;
 
   constructor(
     joinType: StreamJoinType, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null,
     leftWidth: number, rightWidth: number, ctx: ExecContext, state: StateBackend = new MemoryStateBackend(),
+    private readonly window: JoinWindow | null = null,
   ) {
     this.left = new Side(state.table('left'), leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
     this.right = new Side(state.table('right'), rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
@@ -60,6 +74,13 @@ export class HashJoinOperator implements StreamOperator {
     this.residual = residual ? compileExpr(residual, ctx) : null;
     this.nullsL = new Array<Datum>(leftWidth).fill(null);
     this.nullsR = new Array<Datum>(rightWidth).fill(null);
+    this.windows = window ? [new WindowIndex(state, 'left_windows'), new WindowIndex(state, 'right_windows')] : null;
+  }
+
+  /** The window value of a row of side `input`, or null (not windowed, or a NULL time). */
+  private windowOf(input: number, row: Row): number | null {
+    if (!this.window) return null;
+    return row[input === 0 ? this.window.leftColumn : this.window.rightColumn] as number | null;
   }
 
   processChunk(chunk: Chunk, input: number, out: Output): void {
@@ -72,6 +93,8 @@ export class HashJoinOperator implements StreamOperator {
     for (let i = 0; i < chunk.rows.length; i++) {
       const row = chunk.rows[i];
       const insert = !isRetraction(chunk.ops[i]);
+      const w = this.windowOf(input, row);
+      if (w !== null && w < this.closedBelow) continue; // its window was closed on both sides: late
       const k = self.key(row);
       if (k === null) {
         // Never matches; only outer sides see it.
@@ -101,6 +124,7 @@ export class HashJoinOperator implements StreamOperator {
         const list = self.byKey.get(k);
         const e: Entry = { row, degree };
         if (list) list.push(e);
+        else if (w !== null) this.windows![input].add(w, k);
         self.byKey.put(k, list ?? [e]);
         if (self.outer && degree === 0) emit(Op.Insert, padded(row));
       } else {
@@ -108,7 +132,10 @@ export class HashJoinOperator implements StreamOperator {
         const idx = list ? list.findIndex((e) => sameRow(e.row, row)) : -1;
         if (idx >= 0) {
           list!.splice(idx, 1);
-          if (list!.length === 0) self.byKey.delete(k); else self.byKey.put(k, list!);
+          if (list!.length === 0) {
+            self.byKey.delete(k);
+            if (w !== null) this.windows![input].remove(w, k);
+          } else self.byKey.put(k, list!);
         }
         if (self.outer && degree === 0) emit(Op.Delete, padded(row));
       }
@@ -127,6 +154,22 @@ export class HashJoinOperator implements StreamOperator {
 
   processBarrier(_b: Barrier, _out: Output): void { /* joins emit as they go */ }
 
+  processWatermark(wm: Watermark, input: number, out: Output): void {
+    const win = this.window;
+    if (!win || wm.column !== (input === 0 ? win.leftColumn : win.rightColumn)) return;
+    if (wm.value <= this.sideWatermarks[input]) return;
+    this.sideWatermarks[input] = wm.value;
+    const both = Math.min(this.sideWatermarks[0], this.sideWatermarks[1]);
+    if (both <= this.closedBelow) return;
+    this.closedBelow = both;
+    const sides = [this.left, this.right];
+    this.windows!.forEach((index, s) => {
+      for (const { groups } of index.closeBelow(both)) for (const k of groups) sides[s].byKey.delete(k);
+    });
+    out.emitWatermark?.({ column: win.leftColumn, value: both });
+    out.emitWatermark?.({ column: this.left.width + win.rightColumn, value: both });
+  }
+
   /** Rescaling: keep the rows whose join key this subtask owns (the state is plain data otherwise). */
   restoreState(owns: KeyOwnership): void {
     if (!owns) return;
@@ -135,5 +178,10 @@ export class HashJoinOperator implements StreamOperator {
       for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(list[0].row))) table.delete(k);
       table.commit();
     }
+    // The window indexes list the keys that are left.
+    this.windows?.forEach((index, s) => {
+      const table = s === 0 ? this.left.byKey : this.right.byKey;
+      index.rebuild([...table.entries()].map(([k, list]) => ({ key: k, window: this.windowOf(s, list[0].row) })));
+    });
   }
 }

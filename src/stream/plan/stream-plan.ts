@@ -7,7 +7,7 @@ import type { OutputColumn } from '../../plan/logical.js';
 import { explainExpr, intervalText } from '../../plan/explain.js';
 import type { AggInput } from '../operators/aggregate/hash-agg.js';
 import type { PartialKind } from '../operators/aggregate/partial.js';
-import type { StreamJoinType } from '../operators/hash-join.js';
+import type { JoinWindow, StreamJoinType } from '../operators/hash-join.js';
 import type { TopNSpec } from '../operators/top-n.js';
 
 export type ChangelogKind = 'append-only' | 'retract' | 'upsert';
@@ -32,10 +32,10 @@ export type StreamNode =
   | (Base & { readonly op: 'filter'; readonly input: StreamNode; readonly predicate: Expr })
   /** HOP: each change once per hopping window of its row's time (µs sizes; operators/hop-window.ts). */
   | (Base & { readonly op: 'hopWindow'; readonly input: StreamNode; readonly time: Expr; readonly slide: number; readonly size: number; readonly offset: number })
-  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number; /** Set when the input arrives already partitioned (no exchange, plan/distribution.ts): the group keys it is hashed on, as indices into groupBy. */ readonly distributionKey?: readonly number[]; /** The input never retracts: min/max keep only their extreme. */ readonly appendOnlyInput?: boolean; /** A group key carries a watermark: its groups close when the watermark passes (aggregate/window-index.ts). */ readonly window?: AggWindow })
+  | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number; /** Set when the input arrives already partitioned (no exchange, plan/distribution.ts): the group keys it is hashed on, as indices into groupBy. */ readonly distributionKey?: readonly number[]; /** The input never retracts: min/max keep only their extreme. */ readonly appendOnlyInput?: boolean; /** A group key carries a watermark: its groups close when the watermark passes (window-index.ts). */ readonly window?: AggWindow })
   /** Local phase of two-phase aggregation: per-epoch partial states, one row per group and epoch. */
   | (Base & { readonly op: 'localAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; readonly kinds: readonly PartialKind[]; /** Index into groupBy of the watermarked group key: its closed groups are flushed before the watermark passes. */ readonly window?: number })
-  | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
+  | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null; /** A key pair watermarked on both sides: closed keys leave state (operators/hash-join.ts). */ readonly window?: JoinWindow })
   /** IN / EXISTS (semi) and NOT EXISTS (anti) subqueries as joins; output is the left row. */
   | (Base & { readonly op: 'semiJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly anti: boolean; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
   | (Base & { readonly op: 'topN'; readonly input: StreamNode; readonly spec: TopNSpec })
@@ -75,7 +75,7 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'hopWindow': return `StreamHopWindow time=${explainExpr(n.time, n.input.columns)} slide=${intervalText(n.slide)} size=${intervalText(n.size)}${n.offset ? ` offset=${intervalText(n.offset)}` : ''}`;
       case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.distributionKey ? ` input hashed on [${n.distributionKey.map((i) => n.groupBy[i]).join(', ')}]` : ''}${n.window ? ` ${n.window.emitOnClose ? 'emit on window close' : 'cleans'} by ${n.columns[n.window.key]?.name}` : ''}`;
       case 'localAgg': return `StreamLocalAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.window !== undefined ? ` window=${n.groupBy[n.window]}` : ''}`;
-      case 'hashJoin': return `StreamHashJoin ${n.joinType}`;
+      case 'hashJoin': return `StreamHashJoin ${n.joinType}${n.window ? ` cleans by ${n.left.columns[n.window.leftColumn]?.name} = ${n.right.columns[n.window.rightColumn]?.name}` : ''}`;
       case 'semiJoin': return `StreamHashJoin ${n.anti ? 'anti' : 'semi'}`;
       case 'topN': return `StreamTopN limit=${n.spec.limit} offset=${n.spec.offset}${n.spec.partitionBy.length ? ` partition=[${n.spec.partitionBy.join(', ')}]` : ''}`;
       case 'union': return 'StreamUnion';

@@ -29,6 +29,13 @@ import { groupDistributionKey } from './distribution.js';
 import { watermarkColumns } from './watermarks.js';
 import { EMIT_ON_WINDOW_CLOSE_OPTION, emitOnWindowClose } from './emit-on-window-close.js';
 
+/** A join key pair watermarked on both sides closes join keys (the first such pair). */
+function joinWindowOf(lk: { node: StreamNode; keyCols: number[] }, rk: { node: StreamNode; keyCols: number[] }): { window?: { leftColumn: number; rightColumn: number } } {
+  const l = new Set(watermarkColumns(lk.node)), r = new Set(watermarkColumns(rk.node));
+  const i = lk.keyCols.findIndex((c, j) => l.has(c) && r.has(rk.keyCols[j]));
+  return i >= 0 ? { window: { leftColumn: lk.keyCols[i], rightColumn: rk.keyCols[i] } } : {};
+}
+
 /** A group key with a watermark closes groups (the first such key). */
 function windowOf(input: StreamNode, groupBy: readonly number[]): { window?: { key: number; emitOnClose: false } } {
   const wm = new Set(watermarkColumns(input));
@@ -216,6 +223,7 @@ export class StreamPlanner {
       node = {
         op: 'hashJoin', id: this.id(), columns: [...lk.node.columns, ...rk.node.columns], changelog,
         left: leftIn, right: rightIn, joinType: jt, leftKeys: keyRefs(lk), rightKeys: keyRefs(rk), residual: res,
+        ...joinWindowOf(lk, rk),
       };
     }
     if (!lExtra && !rExtra) return { ...node, columns: p.columns } as StreamNode;

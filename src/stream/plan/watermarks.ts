@@ -4,7 +4,8 @@
 // non-decreasing function of the watermarked column alone (the column itself, TUMBLE's
 // window_start / window_end, `t ± interval`, date_trunc), HOP derives window_start and
 // window_end, an aggregation passes it to the group keys it is, a union keeps the columns every
-// input has. Joins and Top-N end it. The operators apply the same rules at run time, with
+// input has, a join whose keys include a pair watermarked on both sides passes the smaller
+// watermark to both key columns. Other joins and Top-N end it. The operators apply the same rules at run time, with
 // `monotoneColumn` shared between the two.
 
 import type { Expr } from '../../plan/expr.js';
@@ -70,6 +71,7 @@ export function watermarkColumns(n: StreamNode): number[] {
       const [first, ...rest] = n.inputs.map(watermarkColumns);
       return first.filter((c) => rest.every((r) => r.includes(c)));
     }
-    case 'hashJoin': case 'semiJoin': case 'topN': return [];
+    case 'hashJoin': return n.window ? [n.window.leftColumn, n.left.columns.length + n.window.rightColumn] : [];
+    case 'semiJoin': case 'topN': return [];
   }
 }

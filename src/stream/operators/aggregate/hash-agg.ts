@@ -17,7 +17,7 @@ import { datumEquals, rowKey } from '../../../types/value.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from '../operator.js';
 import type { AggWindow } from '../../plan/stream-plan.js';
-import { WindowIndex } from './window-index.js';
+import { WindowIndex } from '../window-index.js';
 import { type AggState, type MinputEntry, createAggState, usesMinputScope } from './agg-state.js';
 import type { StateBackend, StateTable } from '../../state/keyed-state.js';
 import { MemoryStateBackend } from '../../state/memory-state.js';

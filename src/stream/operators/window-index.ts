@@ -1,18 +1,18 @@
-// Which groups of a windowed aggregation belong to which window, so that a watermark can close
-// the windows behind it without scanning every group. A state table of its own (checkpointed with
+// Which groups of a windowed aggregation (or join keys of a windowed join) belong to which window,
+// so that a watermark can close the windows behind it without scanning every group. A state table of its own (checkpointed with
 // the groups, never spilled): one top-level entry per live window (its value), and a scope per
 // window listing its groups' keys. Live windows are few — those the watermark has not passed.
 
-import type { StateBackend, StateTable } from '../../state/keyed-state.js';
+import type { StateBackend, StateTable } from '../state/keyed-state.js';
 
 export class WindowIndex {
   private readonly table: StateTable<number>;
 
-  constructor(state: StateBackend) {
-    this.table = state.table<number>('windows', { resident: true });
+  constructor(state: StateBackend, name = 'windows') {
+    this.table = state.table<number>(name, { resident: true });
   }
 
-  /** A new group with window value `w` (null windows never close and are not indexed). */
+  /** A new group (or join key) with window value `w` (null windows never close and are not indexed). */
   add(w: number, groupKey: string): void {
     const name = String(w);
     if (this.table.get(name) === undefined) this.table.put(name, w);
