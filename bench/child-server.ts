@@ -8,7 +8,7 @@ import { serverNodeFlags } from './node-flags.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export async function child(dataDir: string, args: readonly string[] = []): Promise<{ proc: ChildProcess; port: number; exited: Promise<void>; stdout: () => string }> {
+export async function child(dataDir: string, args: readonly string[] = []): Promise<{ proc: ChildProcess; port: number; exited: Promise<void>; stdout: () => string; stderr: () => string }> {
   const nodeArgs = process.env.WEIR_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []; // e.g. --cpu-prof
   const proc = spawn(process.execPath, [...serverNodeFlags(), ...nodeArgs, '--import', 'tsx', 'src/main.ts', '--port', '0', '--rest-port', 'off', '--data-dir', dataDir, ...args], { cwd: ROOT, env: { ...process.env, WEIR_BOOTSTRAP_USER: 'bench' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((res) => proc.on('exit', () => res()));
@@ -18,8 +18,13 @@ export async function child(dataDir: string, args: readonly string[] = []): Prom
     void exited.then(() => rej(new Error('weir exited before listening')));
   });
   // Never let a full pipe stall the server; WEIR_BENCH_SERVER_LOG=1 passes its log (restore timings) on.
-  if (process.env.WEIR_BENCH_SERVER_LOG === '1') proc.stderr!.pipe(process.stderr); else proc.stderr!.resume();
-  return { proc, port, exited, stdout: () => out };
+  // The last 256 kB of it are kept for benchmarks that read the restore log.
+  let err = '';
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    if (process.env.WEIR_BENCH_SERVER_LOG === '1') process.stderr.write(d);
+    err = (err + d).slice(-256 * 1024);
+  });
+  return { proc, port, exited, stdout: () => out, stderr: () => err };
 }
 
 /** Bytes of every file under `dir` (0 if it does not exist). */

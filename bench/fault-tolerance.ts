@@ -8,6 +8,8 @@
 //                        output written; committed_s: visible to read_committed consumers.
 //   recovery             kill -9 of a server holding an aggregation's state (a child process),
 //                        then the time until it serves the restored view again.
+//   recovery_large       (only when named in WEIR_BENCH_ONLY) the same for a large state:
+//                        bench/recovery-large.ts.
 // Environment: WEIR_FT_EVENTS (Nexmark events for checkpoint_overhead, default 2,000,000),
 // WEIR_FT_KAFKA_BIDS (default 200,000), WEIR_FT_RECOVERY_EVENTS (default 1,000,000).
 
@@ -22,6 +24,7 @@ import { loadQueries } from './nexmark/queries.js';
 import { SOURCE_COLUMNS, createSourceSql } from './nexmark/nexmark-sources.js';
 import { round } from './stats.js';
 import { child, dirBytes } from './child-server.js';
+import { recoveryLarge } from './recovery-large.js';
 
 type Emit = (r: Record<string, unknown>) => void;
 const KAFKA = '127.0.0.1:9092';
@@ -221,6 +224,7 @@ export async function faultToleranceSuite(emit: Emit, wanted: (name: string) => 
     else emit({ bench: 'kafka_q1', skipped: `no Kafka broker on ${KAFKA} (bash scripts/kafka.sh start)` });
   }
   if (wanted('recovery')) await recovery(emit);
+  if (process.env.WEIR_BENCH_ONLY?.split(',').includes('recovery_large')) await recoveryLarge(emit);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

@@ -100,10 +100,15 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   async eachState(jobId: string, checkpointId: number, prefix: string, since: number, visit: (key: string, value: string) => void): Promise<void> {
     const base = `v/${jobId}/`;
     let lastKey: string | null = null;
-    const it = this.db.iterator({ gte: base + prefix, lt: base + prefix + '\uffff' });
+    const it = this.db.iterator({ gte: base + prefix, lt: base + prefix + '\uffff', fillCache: false });
+    // In batches (one promise per entry would cost more than reading it), and the next batch is
+    // read while this one is visited: LevelDB reads on libuv's pool while this thread decodes.
+    let next = it.nextv(READ_BATCH);
     try {
-      // In batches: one promise per entry would cost more than reading it.
-      for (let batch = await it.nextv(READ_BATCH); batch.length; batch = await it.nextv(READ_BATCH)) {
+      for (;;) {
+        const batch = await next;
+        if (!batch.length) break;
+        next = it.nextv(READ_BATCH);
         for (const [full, value] of batch) {
           const sep = full.lastIndexOf('\0');
           const key = full.slice(base.length, sep);
@@ -116,6 +121,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
         }
       }
     } finally {
+      await next.catch(() => undefined); // a read still in flight (the visitor threw) ends first
       await it.close();
     }
   }
@@ -245,10 +251,17 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   /** Every state key (all versions) of a job, in order, read in batches. */
   private async eachStateKey(jobId: string, visit: (key: string) => void): Promise<void> {
-    const it = this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
+    const it = this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff`, fillCache: false });
+    let next = it.nextv(READ_BATCH); // read ahead, as eachState does
     try {
-      for (let keys = await it.nextv(READ_BATCH); keys.length; keys = await it.nextv(READ_BATCH)) for (const k of keys) visit(k);
+      for (;;) {
+        const keys = await next;
+        if (!keys.length) break;
+        next = it.nextv(READ_BATCH);
+        for (const k of keys) visit(k);
+      }
     } finally {
+      await next.catch(() => undefined);
       await it.close();
     }
   }
