@@ -143,7 +143,10 @@ describe('errors', () => {
     expect((await sqlState(`CREATE SOURCE w2 (id int, t timestamp, WATERMARK FOR t AS id) WITH (connector = 'datagen')`)).code).toBe('42804');
     expect((await sqlState(`CREATE SOURCE w3 (id int, t timestamp, WATERMARK FOR nope AS t) WITH (connector = 'datagen')`)).code).toBe('42703');
     expect((await sqlState(`CREATE SOURCE w4 (id int, t timestamp, WATERMARK FOR t AS t - INTERVAL '1' SECOND + random() * INTERVAL '1' SECOND) WITH (connector = 'datagen')`)).code).toBe('0A000');
-    for (const name of ['e1', 'e2', 'e3', 'w1', 'w2', 'w3', 'w4']) {
+    // The idle timeout needs a watermark, and a duration.
+    expect((await sqlState(`CREATE SOURCE w5 (id int, t timestamp) WITH (connector = 'datagen', scan.watermark.idle-timeout = '1s')`)).code).toBe('22023');
+    expect((await sqlState(`CREATE SOURCE w6 (id int, t timestamp, WATERMARK FOR t AS t) WITH (connector = 'datagen', scan.watermark.idle-timeout = 'soon')`)).code).toBe('22023');
+    for (const name of ['e1', 'e2', 'e3', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6']) {
       expect((await c.query('SELECT count(*) AS n FROM pg_class WHERE relname = $1', [name])).rows[0].n).toBe('0');
     }
     expect((await c.query('SELECT 1 AS ok')).rows[0].ok).toBe(1);

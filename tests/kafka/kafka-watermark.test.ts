@@ -52,3 +52,34 @@ it('drops late records and closes windows as the watermark passes them', async (
   await until(async () => (await rows('SELECT * FROM closed ORDER BY w')).length === 4 || undefined, 'four closed windows');
   expect(await rows('SELECT * FROM closed ORDER BY w')).toEqual(['10:00:00 1 0', '10:00:10 1 3', '10:00:20 2 1,6', '10:00:30 1 4']);
 }, 60_000);
+
+it('an idle partition holds windows open until its source subtask times out (scan.watermark.idle-timeout)', async () => {
+  const topic = uniqueTopic('idle');
+  await createTopic(topic, 2);
+  const src = (name: string, idle: string) => `CREATE SOURCE ${name} (id int, ts timestamp, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+    WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', scan.startup.mode = 'earliest', format = 'json'${idle})`;
+  await c.query(src('busy_only', ''));
+  await c.query(src('busy_idle', ", scan.watermark.idle-timeout = '1s'"));
+  const q = (s: string) => `SELECT to_char(window_start, 'HH24:MI:SS') AS w, count(*) AS n FROM TUMBLE(${s}, ts, INTERVAL '10' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`;
+  // Parallelism 2: one source subtask per partition; only partition 0 gets records.
+  await c.query(`CREATE MATERIALIZED VIEW waits WITH (parallelism = 2) AS ${q('busy_only')}`);
+  await c.query(`CREATE MATERIALIZED VIEW moves_on WITH (parallelism = 2) AS ${q('busy_idle')}`);
+  await produce(topic, [0, 3, 12, 25].map((s, i) => ({ value: JSON.stringify({ id: i, ts: at(s) }), partition: 0 })));
+  // 25 - 1 = 24 closes [00, 10) and [10, 20) once the empty subtask no longer counts.
+  await until(async () => (await rows('SELECT * FROM moves_on ORDER BY w')).length === 2 || undefined, 'windows closed without the idle partition', 20_000);
+  expect(await rows('SELECT * FROM moves_on ORDER BY w')).toEqual(['10:00:00 2', '10:00:10 1']);
+  expect(await rows('SELECT * FROM waits')).toEqual([]);
+  // The idle partition gets data again (22, on time in its own partition): it counts again. Its
+  // subtask reads it well before partition 0 moves on to 41 (a record that reached an idle
+  // subtask after the others had closed its window would be late, as in Flink).
+  await produce(topic, [{ value: JSON.stringify({ id: 9, ts: at(22) }), partition: 1 }]);
+  await sleep(1500);
+  await produce(topic, [{ value: JSON.stringify({ id: 10, ts: at(41) }), partition: 0 }]);
+  // Without the timeout: the watermark is min(40, 21) — [00, 10) and [10, 20) close, [20, 30) stays open.
+  await until(async () => (await rows('SELECT * FROM waits ORDER BY w')).length === 2 || undefined, 'both partitions past 20');
+  await sleep(1500);
+  expect(await rows('SELECT * FROM waits ORDER BY w')).toEqual(['10:00:00 2', '10:00:10 1']);
+  // With it: partition 1 is idle again a second after its record, so 40 closes [20, 30) with 22 and 25.
+  await until(async () => (await rows('SELECT * FROM moves_on ORDER BY w')).length === 3 || undefined, 'idle again');
+  expect(await rows('SELECT * FROM moves_on ORDER BY w')).toEqual(['10:00:00 2', '10:00:10 1', '10:00:20 2']);
+}, 60_000);

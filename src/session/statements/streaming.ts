@@ -17,7 +17,7 @@ import { STREAM_KEY_OPTION, StreamPlanner } from '../../stream/plan/to-stream-pl
 import { type StreamNode, explainStream } from '../../stream/plan/stream-plan.js';
 import type { Session } from '../session.js';
 import type { StatementResult } from '../result.js';
-import { validateSourceOptions } from '../../stream/source-options.js';
+import { IDLE_TIMEOUT_OPTION, validateSourceOptions } from '../../stream/source-options.js';
 import { externalSinkConnector, unknownSink } from '../../stream/connectors/sink-registry.js';
 import { jobSettings } from '../../stream/manager.js';
 import { lowerStreamPlan } from '../../stream/graph/lower.js';
@@ -164,6 +164,7 @@ async function createSource(s: Session, w: Extract<WeirStatement, { kind: 'creat
     name: e.ColumnDef.colname, type: bindTypeName(e.ColumnDef.typeName), notNull: false,
   }));
   validateSourceOptions(w.options, columns);
+  if (w.options[IDLE_TIMEOUT_OPTION] !== undefined && !w.watermark) throw new SqlError(SqlState.InvalidParameterValue, `option "${IDLE_TIMEOUT_OPTION}" needs a WATERMARK FOR clause`);
   const options = { ...w.options };
   if (w.watermark) {
     options[WATERMARK_COLUMN_OPTION] = w.watermark.column;

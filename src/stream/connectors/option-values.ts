@@ -44,7 +44,7 @@ export function enumOption<T extends string>(options: Options, name: string, all
  * (`weir.*` keys are Weir's own, recorded with the relation: a source's watermark, say.) */
 export function rejectUnknownOptions(connector: string, options: Options, known: (key: string) => boolean): void {
   for (const key of Object.keys(options)) {
-    if (key === 'connector' || key.startsWith('weir.') || known(key)) continue;
+    if (key === 'connector' || key.startsWith('weir.') || key === 'scan.watermark.idle-timeout' || known(key)) continue;
     throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${key}" for connector '${connector}'`);
   }
 }

@@ -24,8 +24,11 @@ export interface OutputChannel {
   close(): void;
 }
 
-/** What travels between data buffers. */
-export type StreamEvent = { readonly b: Barrier } | { readonly w: Watermark };
+/**
+ * What travels between data buffers: barriers, watermarks, and a producer's idleness (Flink's
+ * WatermarkStatus: an idle producer holds no watermark back until it sends data again).
+ */
+export type StreamEvent = { readonly b: Barrier } | { readonly w: Watermark } | { readonly idle: boolean };
 
 export type Received = { readonly chunk: Chunk } | StreamEvent;
 

@@ -177,4 +177,4 @@ export interface FeedAck { readonly taken: number }
 export type FeedMessage = { readonly rows: PackedChunk; readonly start?: true } | { readonly startDone: true } | { readonly barrier: Barrier };
 
 /** Producer ↔ consumer on one channel: data needs a credit, barriers ride free but stay in order. */
-export type ChannelMessage = { readonly d: PackedChunk } | { readonly b: Barrier } | { readonly w: Watermark } | { readonly credit: number };
+export type ChannelMessage = { readonly d: PackedChunk } | { readonly b: Barrier } | { readonly w: Watermark } | { readonly idle: boolean } | { readonly credit: number };

@@ -59,6 +59,8 @@ export class ResultPartitionWriter {
   /** Every consumer subtask gets the watermark, whatever the partitioner (Flink broadcasts them too). */
   broadcastWatermark(w: Watermark): void { for (const c of this.channels) c.sendEvent({ w }); }
 
+  broadcastIdle(idle: boolean): void { for (const c of this.channels) c.sendEvent({ idle }); }
+
   close(): void { for (const c of this.channels) c.close(); }
 }
 
@@ -72,5 +74,7 @@ export class RecordWriterOutput implements Output {
   }
   broadcastBarrier(b: Barrier): void { for (const p of this.partitions) p.broadcastBarrier(b); }
   emitWatermark(w: Watermark): void { for (const p of this.partitions) p.broadcastWatermark(w); }
+  /** This task produces nothing for now (or again): consumers stop (or start) waiting for its watermarks. */
+  emitIdle(idle: boolean): void { for (const p of this.partitions) p.broadcastIdle(idle); }
   close(): void { for (const p of this.partitions) p.close(); }
 }

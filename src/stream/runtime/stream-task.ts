@@ -12,6 +12,8 @@
 //
 // Watermarks: an input's watermark on a column is the minimum over its channels, once every one of
 // them has reported that column (Flink's StatusWatermarkValve); the chain sees it when it advances.
+// A channel whose producer said it is idle (a source without data for its idle timeout) does not
+// count until it sends data again; a task all of whose channels are idle is idle itself.
 
 import { SqlError, SqlState } from '../../errors.js';
 import type { Chunk } from '../chunk.js';
@@ -57,6 +59,9 @@ export class StreamTask {
   private readonly channelWatermarks: Map<number, number>[];
   /** The watermark last passed to the chain, per input and column (`input:column`). */
   private readonly inputWatermarks = new Map<string, number>();
+  /** Channels whose producer is idle, and whether this task told its consumers it is. */
+  private readonly idleChannels: boolean[];
+  private idle = false;
   /** Barriers the JobMaster asked a source task to inject (not used by table sources, whose barriers come in their feed). */
   private readonly pendingBarriers: Barrier[] = [];
   chunksIn = 0;
@@ -78,6 +83,7 @@ export class StreamTask {
   ) {
     this.aligned = inputs.map(() => false);
     this.channelWatermarks = inputs.map(() => new Map());
+    this.idleChannels = inputs.map(() => false);
   }
 
   /** Hold the loop until `ready` (recovery restoring state); a rejection fails the task. */
@@ -113,6 +119,13 @@ export class StreamTask {
 
   /** Called by a bounded source that has delivered everything. */
   endOfInput(): void { this.chain.endInput(); }
+
+  /** Called by a source: it has had no data for its idle timeout (true), or has data again (false). */
+  setIdle(idle: boolean): void {
+    if (idle === this.idle) return;
+    this.idle = idle;
+    this.writer.emitIdle(idle);
+  }
 
   /** Called by sources (or for an injected trigger): the barrier passes the whole chain. */
   completeBarrier(b: Barrier, alignmentMs = 0): void {
@@ -173,6 +186,7 @@ export class StreamTask {
         this.rowsIn += chunk.rows.length;
         this.chain.processChunk(chunk, ch.input);
       } else if ('w' in m) this.watermarkArrived(i, m.w);
+      else if ('idle' in m) this.idlenessArrived(i, m.idle);
       else this.barrierArrived(i, m.b);
       return true;
     }
@@ -180,20 +194,39 @@ export class StreamTask {
   }
 
   private watermarkArrived(channel: number, w: Watermark): void {
-    const input = this.inputs[channel].input;
     this.channelWatermarks[channel].set(w.column, w.value);
+    this.advanceWatermark(this.inputs[channel].input, w.column);
+  }
+
+  private idlenessArrived(channel: number, idle: boolean): void {
+    this.idleChannels[channel] = idle;
+    // Without it, the other channels' watermarks may move on (every column they reported).
+    if (idle) {
+      const input = this.inputs[channel].input;
+      const columns = new Set<number>();
+      this.inputs.forEach((ch, i) => { if (ch.input === input) for (const c of this.channelWatermarks[i].keys()) columns.add(c); });
+      for (const column of columns) this.advanceWatermark(input, column);
+    }
+    this.setIdle(this.idleChannels.every((x) => x));
+  }
+
+  /** Pass the input's watermark on `column` to the chain if the minimum over its active channels rose. */
+  private advanceWatermark(input: number, column: number): void {
     let min = Infinity;
+    let active = 0;
     for (let i = 0; i < this.inputs.length; i++) {
-      if (this.inputs[i].input !== input) continue;
-      const v = this.channelWatermarks[i].get(w.column);
+      if (this.inputs[i].input !== input || this.idleChannels[i]) continue;
+      const v = this.channelWatermarks[i].get(column);
       if (v === undefined) return; // a channel that has not reported yet holds the input back
       if (v < min) min = v;
+      active++;
     }
-    const key = `${input}:${w.column}`;
+    if (!active) return; // every channel idle: nothing to go by
+    const key = `${input}:${column}`;
     const last = this.inputWatermarks.get(key);
-    if (last !== undefined && min <= last) return;
+    if (last !== undefined && min <= last) return; // never backwards (an idle channel came back behind)
     this.inputWatermarks.set(key, min);
-    this.chain.processWatermark({ column: w.column, value: min }, input);
+    this.chain.processWatermark({ column, value: min }, input);
   }
 
   private barrierArrived(channel: number, b: Barrier): void {

@@ -21,6 +21,7 @@ import { openSourceReader } from './source-readers.js';
 import { loadExternalSinks, needsExternalSink } from './external-sink.js';
 import { TaskCheckpointer } from './task-checkpoint.js';
 import { restoreTask } from './task-restore.js';
+import { sourceIdleTimeoutMs } from '../source-options.js';
 import type { MemoryStateBackend } from '../state/memory-state.js';
 import type { StateMemory } from '../state/state-memory.js';
 
@@ -179,7 +180,7 @@ export class TaskExecutor {
         return new ValuesSource(tdd.subtask === 0 ? head.rows.map((r) => r.map((e) => compileExpr(e, job.exec)([]))) : []);
       case 'connectorSource': {
         const v = job.planned.graph.vertices.find((x) => x.id === tdd.vertexId)!;
-        return new ConnectorSource(openSourceReader(head, { index: tdd.subtask, count: v.parallelism }));
+        return new ConnectorSource(openSourceReader(head, { index: tdd.subtask, count: v.parallelism }), sourceIdleTimeoutMs(head.options));
       }
       default: return null;
     }

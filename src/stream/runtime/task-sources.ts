@@ -63,16 +63,26 @@ export class ConnectorSource implements TaskSource {
   /** An idle reader was reported as ended (its watermark no longer holds the job back). */
   private idleReported = false;
   private timer: NodeJS.Timeout | null = null;
-  constructor(readonly reader: SourceSplitReader) {}
+  /** Since when polls found nothing (scan.watermark.idle-timeout), and whether the task said it is idle. */
+  private emptySince: number | null = null;
+  private idle = false;
+
+  /** `idleTimeoutMs`: after this long without data the task is idle (0: never). */
+  constructor(readonly reader: SourceSplitReader, private readonly idleTimeoutMs = 0) {}
   step(task: StreamTask): boolean {
     if (this.finished || this.timer) return false;
-    const rows = this.reader.poll(POLL_ROWS, Date.now());
+    const now = Date.now();
+    const rows = this.reader.poll(POLL_ROWS, now);
     if (rows === null) { this.finished = true; task.endOfInput(); return false; }
     if (rows.length === 0) {
       if (this.reader.idle && !this.idleReported) { this.idleReported = true; task.endOfInput(); }
+      this.emptySince ??= now;
+      if (this.idleTimeoutMs > 0 && !this.idle && now - this.emptySince >= this.idleTimeoutMs) { this.idle = true; task.setIdle(true); }
       this.timer = setTimeout(() => { this.timer = null; task.schedule(); }, IDLE_MS);
       return false;
     }
+    this.emptySince = null;
+    if (this.idle) { this.idle = false; task.setIdle(false); }
     const b = new ChunkBuilder(POLL_ROWS);
     for (const r of rows) { const c = b.push(Op.Insert, r); if (c) task.emitFromSource(c); }
     const c = b.take();
