@@ -81,6 +81,18 @@ describe('a bounded source', () => {
     expect(await rowsOf('SELECT * FROM hot_per_second')).toEqual(await rowsOf(batch));
   });
 
+  it('an aggregation over a windowed one: only the window key carries a watermark on', async () => {
+    // The inner aggregation closes groups by d (10 s) only; s (each second) is not closed by it,
+    // so the outer aggregation must not treat s as event time (it did once, and lost rows).
+    const inner = (src: string, bin: (w: string) => string) => `SELECT s, sum(n) AS n FROM (
+      SELECT ${bin("'10 seconds'")} AS d, ${bin("'1 second'")} AS s, count(*) AS n FROM ${src} GROUP BY 1, 2) x GROUP BY s`;
+    const bin = (w: string) => `date_bin(${w}, date_time, TIMESTAMP '1970-01-01')`;
+    expect((await sqlState(`CREATE MATERIALIZED VIEW nested_eowc AS ${inner('bids_b', bin)} EMIT ON WINDOW CLOSE`)).code).toBe('0A000');
+    await c.query(`CREATE MATERIALIZED VIEW nested WITH (parallelism = 2) AS ${inner('bids_b', bin)}`);
+    await until(async () => { await c.query('FLUSH'); return (await rowsOf('SELECT * FROM nested')).length === (await rowsOf(inner('raw_b', bin))).length; }, 'the nested view', 30_000);
+    expect(await rowsOf('SELECT * FROM nested')).toEqual(await rowsOf(inner('raw_b', bin)));
+  });
+
   it('EXPLAIN shows where event time starts and which aggregation waits for it', async () => {
     const plan = (await c.query(`EXPLAIN (TYPE stream) CREATE MATERIALIZED VIEW x AS SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`)).rows.map((r) => r['QUERY PLAN'] as string);
     expect(plan.some((l) => l.includes('StreamWatermarkFilter watermark=date_time'))).toBe(true);

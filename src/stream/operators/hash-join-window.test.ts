@@ -22,6 +22,18 @@ const keys = [col(0, T.int8), col(1, T.int8)];
 const stored = (state: MemoryStateBackend) => ['left', 'right'].reduce((n, t) => n + state.table<unknown>(t).size, 0);
 
 describe('windowed hash join', () => {
+  it('goes by one side while the other is idle', () => {
+    const state = new MemoryStateBackend({ trackChanges: true });
+    const op = new HashJoinOperator('inner', keys, keys, null, 3, 3, ctx(), state, { leftColumn: 0, rightColumn: 0 });
+    const out = new Recorder();
+    op.processChunk(inserts([[1, 1, 1]]), 0, out);
+    op.processWatermark({ column: 0, value: 5 }, 0, out);
+    expect(out.marks).toEqual([]); // the right side has said nothing yet
+    op.processInputIdle(1, true, out);
+    expect(out.marks).toEqual([{ column: 0, value: 5 }, { column: 3, value: 5 }]);
+    expect(stored(state)).toBe(0);
+  });
+
   for (const joinType of ['inner', 'left', 'full'] as StreamJoinType[]) {
     it(`${joinType}: the plain join's output, and closed windows leave state`, () => {
       const r = rng(joinType.length);

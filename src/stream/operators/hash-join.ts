@@ -61,6 +61,7 @@ export class HashJoinOperator implements StreamOperator {
   /** Windowed: each side's index of join keys by window, its watermark, and the join's. */
   private readonly windows: [WindowIndex, WindowIndex] | null;
   private readonly sideWatermarks = [-Infinity, -Infinity];
+  private readonly sideIdle = [false, false];
   private closedBelow = -Infinity;
 
   constructor(
@@ -152,19 +153,34 @@ export class HashJoinOperator implements StreamOperator {
     if (list) { list.pop(); if (!list.length) m.delete(k); else m.put(k, list); }
   }
 
-  processBarrier(_b: Barrier, _out: Output): void { /* joins emit as they go */ }
+  /** Joins emit as they go; a windowed one records its cutoff (with its left index) for the checkpoint. */
+  processBarrier(_b: Barrier, _out: Output): void { this.windows?.[0].saveCutoff(); }
 
   processWatermark(wm: Watermark, input: number, out: Output): void {
     const win = this.window;
     if (!win || wm.column !== (input === 0 ? win.leftColumn : win.rightColumn)) return;
     if (wm.value <= this.sideWatermarks[input]) return;
     this.sideWatermarks[input] = wm.value;
-    const both = Math.min(this.sideWatermarks[0], this.sideWatermarks[1]);
+    this.advance(out);
+  }
+
+  /** A side all of whose channels are idle does not hold the join's watermark back (Flink's valve). */
+  processInputIdle(input: number, idle: boolean, out: Output): void {
+    if (!this.window) return;
+    this.sideIdle[input] = idle;
+    if (idle) this.advance(out);
+  }
+
+  private advance(out: Output): void {
+    const win = this.window!;
+    const sides = [0, 1].filter((s) => !this.sideIdle[s]);
+    if (!sides.length) return;
+    const both = Math.min(...sides.map((s) => this.sideWatermarks[s]));
     if (both <= this.closedBelow) return;
-    this.closedBelow = both;
-    const sides = [this.left, this.right];
+    this.closedBelow = both; // the left index records it (closeBelow) for checkpoints
+    const tables = [this.left.byKey, this.right.byKey];
     this.windows!.forEach((index, s) => {
-      for (const { groups } of index.closeBelow(both)) for (const k of groups) sides[s].byKey.delete(k);
+      for (const { groups } of index.closeBelow(both)) for (const k of groups) tables[s].delete(k);
     });
     out.emitWatermark?.({ column: win.leftColumn, value: both });
     out.emitWatermark?.({ column: this.left.width + win.rightColumn, value: both });
@@ -172,6 +188,7 @@ export class HashJoinOperator implements StreamOperator {
 
   /** Rescaling: keep the rows whose join key this subtask owns (the state is plain data otherwise). */
   restoreState(owns: KeyOwnership): void {
+    if (this.windows) { this.windows[0].restoreCutoff(); this.closedBelow = this.windows[0].closedBelow; }
     if (!owns) return;
     const sides: [Side, StateTable<Entry[]>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
     for (const [side, table] of sides) {

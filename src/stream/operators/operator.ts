@@ -54,6 +54,13 @@ export interface StreamOperator {
    * order to promise).
    */
   processWatermark?(w: Watermark, input: number, out: Output): void;
+  /**
+   * Every channel of input `input` is idle (or one is active again): an operator combining the
+   * watermarks of several inputs (UNION, a windowed join) goes by the others meanwhile.
+   */
+  processInputIdle?(input: number, idle: boolean, out: Output): void;
+  /** The task is about to tell its consumers it is idle: emit what is held back (partials). */
+  flushBeforeIdle?(out: Output): void;
   /** A bounded source ended: the head of its chain may emit what end-of-input implies. */
   endInput?(out: Output): void;
   close?(): void;

@@ -104,4 +104,20 @@ describe('watermark filter', () => {
     expect(out.marks.map((m) => m.value)).toEqual([5 * SEC, Infinity]);
     expect([...state.table<number>('watermark').entries()]).toEqual([]);
   });
+
+  it('saves "no watermark yet" too: rescaled with a subtask that saw no row, it starts from none', () => {
+    const state = new MemoryStateBackend({ trackChanges: true });
+    const idle = new WatermarkFilterOperator(1, minus5, ctx(), 1, state);
+    idle.processBarrier({ epoch: 1 }, new Recorder());
+    expect([...state.table<number | null>('watermark').entries()]).toEqual([['1', null]]);
+    state.table<number | null>('watermark').put('0', 100 * SEC); // the busy subtask
+    const restored = new MemoryStateBackend({ trackChanges: true });
+    const merged = new WatermarkFilterOperator(1, minus5, ctx(), 0, restored);
+    for (const t of state.all()) for (const [k, v] of t.iterate('')) restored.table<unknown>(t.name).put(k, v);
+    merged.restoreState(null);
+    expect(merged.current).toBe(-Infinity);
+    const out = new Recorder();
+    merged.processChunk(chunk([[1, 3 * SEC]]), 0, out); // on time for the subtask that saw nothing
+    expect(out.rows).toEqual([[1, 3 * SEC]]);
+  });
 });

@@ -22,26 +22,30 @@ import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.j
 
 export class WatermarkFilterOperator implements StreamOperator {
   private readonly expr: Compiled;
-  /** This subtask's watermark under key `subtask`; after a rescale, the old subtasks' too. */
-  private readonly saved: StateTable<number>;
+  /** This subtask's watermark under key `subtask` (null: none yet); after a rescale, the old subtasks' too. */
+  private readonly saved: StateTable<number | null>;
   private watermark = -Infinity;
-  private savedValue = -Infinity;
+  /** What the state holds for this subtask (undefined: nothing written yet). */
+  private savedValue: number | undefined = undefined;
 
   constructor(private readonly column: number, expr: Expr, ctx: ExecContext, private readonly subtask: number, state: StateBackend = new MemoryStateBackend()) {
     this.expr = compileExpr(expr, ctx);
-    this.saved = state.table<number>('watermark', { resident: true });
+    this.saved = state.table<number | null>('watermark', { resident: true });
   }
 
   get current(): number { return this.watermark; }
 
   restoreState(_owns: KeyOwnership): void {
+    // An old subtask that had no watermark yet (null) counts as -Infinity: its rows were all on time.
     let min = Infinity;
     for (const [k, v] of [...this.saved.entries()]) {
-      if (v < min) min = v;
+      const w = v ?? -Infinity;
+      if (w < min) min = w;
       if (k !== String(this.subtask)) this.saved.delete(k);
     }
-    this.watermark = this.savedValue = min === Infinity ? -Infinity : min;
-    if (this.watermark !== -Infinity) this.saved.put(String(this.subtask), this.watermark);
+    this.watermark = min === Infinity ? -Infinity : min;
+    this.savedValue = undefined;
+    this.save();
     this.saved.commit();
   }
 
@@ -69,10 +73,15 @@ export class WatermarkFilterOperator implements StreamOperator {
     if (wm > before) out.emitWatermark?.({ column: col, value: wm });
   }
 
-  processBarrier(_b: Barrier, _out: Output): void {
-    // Written once per epoch, not per chunk: the checkpoint holds the value at the barrier. The
-    // end-of-input +Infinity is not saved (JSON has no Infinity): a restored ended source ends again.
-    if (this.watermark !== this.savedValue && this.watermark !== Infinity) { this.saved.put(String(this.subtask), this.watermark); this.savedValue = this.watermark; }
+  /** Written once per epoch, not per chunk: the checkpoint holds the value at the barrier. */
+  processBarrier(_b: Barrier, _out: Output): void { this.save(); }
+
+  private save(): void {
+    // The end-of-input +Infinity is not saved (JSON has no Infinity): a restored ended source ends
+    // again. -Infinity (no row yet) is saved as null, so a rescaled restore counts this subtask.
+    if (this.watermark === this.savedValue || this.watermark === Infinity) return;
+    this.saved.put(String(this.subtask), this.watermark === -Infinity ? null : this.watermark);
+    this.savedValue = this.watermark;
   }
 
   endInput(out: Output): void {

@@ -2,14 +2,45 @@
 // so that a watermark can close the windows behind it without scanning every group. A state table of its own (checkpointed with
 // the groups, never spilled): one top-level entry per live window (its value), and a scope per
 // window listing its groups' keys. Live windows are few — those the watermark has not passed.
+//
+// It also keeps the cutoff — everything below it was closed — as state: a restored operator must
+// still treat rows of windows it closed (and emitted) before the crash as late, or a row that
+// arrives late after the restore would open such a window again and emit it twice.
 
+import { randomUUID } from 'node:crypto';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 
 export class WindowIndex {
   private readonly table: StateTable<number>;
+  /** The cutoff, under a key of this instance's own: after rescaling, several old ones are restored. */
+  private readonly cutoffs: StateTable<number>;
+  private readonly cutoffKey = randomUUID().slice(0, 8);
+  private savedCutoff = -Infinity;
+  /** Every window below this was closed. */
+  closedBelow = -Infinity;
 
   constructor(state: StateBackend, name = 'windows') {
     this.table = state.table<number>(name, { resident: true });
+    this.cutoffs = state.table<number>(`${name}_closed_below`, { resident: true });
+  }
+
+  /** At a barrier: record the cutoff for the checkpoint (+Infinity, a bounded input's end, is not saved). */
+  saveCutoff(): void {
+    if (this.closedBelow === this.savedCutoff || !Number.isFinite(this.closedBelow)) return;
+    this.cutoffs.put(this.cutoffKey, this.closedBelow);
+    this.savedCutoff = this.closedBelow;
+  }
+
+  /**
+   * After a restore: the highest restored cutoff (rescaled, several subtasks' — a window any of
+   * them closed was emitted, so its rows stay late), kept under this instance's key from now on.
+   */
+  restoreCutoff(): void {
+    let max = -Infinity;
+    for (const [k, v] of [...this.cutoffs.entries()]) { if (v > max) max = v; this.cutoffs.delete(k); }
+    this.closedBelow = max;
+    this.savedCutoff = -Infinity;
+    this.saveCutoff();
   }
 
   /** A new group (or join key) with window value `w` (null windows never close and are not indexed). */
@@ -24,6 +55,7 @@ export class WindowIndex {
 
   /** Take out every window below `watermark`, oldest first, with its groups' keys. */
   closeBelow(watermark: number): { window: number; groups: string[] }[] {
+    if (watermark > this.closedBelow) this.closedBelow = watermark;
     const closing: number[] = [];
     for (const w of this.table.values()) if (w < watermark) closing.push(w);
     closing.sort((a, b) => a - b);

@@ -19,7 +19,8 @@ describe('monotoneColumn', () => {
     expect(monotoneColumn(fn('-', [col(1), iv]))).toBe(1);
     expect(monotoneColumn(fn('+', [iv, col(1)]))).toBe(1);
     expect(monotoneColumn(fn('date_trunc', [{ kind: 'const', type: T.text, value: 'hour' }, col(4)]))).toBe(4);
-    expect(monotoneColumn({ kind: 'cast', type: T.timestamptz, arg: col(0), explicit: true })).toBe(0);
+    expect(monotoneColumn({ kind: 'cast', type: T.timestamp, arg: col(0, T.date), explicit: true })).toBe(0);
+    expect(monotoneColumn({ kind: 'cast', type: T.date, arg: col(0), explicit: true })).toBe(0);
   });
   it('refuses anything that may reorder or reads a second column', () => {
     expect(monotoneColumn(fn('-', [iv, col(1)]))).toBeNull(); // constant minus the column: decreasing
@@ -27,6 +28,9 @@ describe('monotoneColumn', () => {
     expect(monotoneColumn(fn('tumble_start', [col(2), col(3, T.interval)]))).toBeNull();
     expect(monotoneColumn(fn('extract', [{ kind: 'const', type: T.text, value: 'second' }, col(0)], T.float8))).toBeNull();
     expect(monotoneColumn({ kind: 'cast', type: T.text, arg: col(0), explicit: true })).toBeNull();
+    // Local time repeats an hour when daylight saving ends: timestamptz → timestamp is not monotone.
+    expect(monotoneColumn({ kind: 'cast', type: T.timestamp, arg: col(0, T.timestamptz), explicit: true })).toBeNull();
+    expect(monotoneColumn({ kind: 'cast', type: T.timestamptz, arg: col(0), explicit: true })).toBeNull();
   });
 });
 
@@ -39,8 +43,8 @@ describe('watermarkColumns', () => {
     expect(watermarkColumns(filter)).toEqual([1]);
     const project: StreamNode = { op: 'project', id: 3, columns: cols(3), changelog: 'append-only', input: filter, exprs: [col(0), fn('tumble_start', [col(1), iv]), col(1)] };
     expect(watermarkColumns(project)).toEqual([1, 2]);
-    const agg: StreamNode = { op: 'hashAgg', id: 4, columns: cols(2), changelog: 'upsert', input: project, groupBy: [0, 1], aggs: [] };
-    expect(watermarkColumns(agg)).toEqual([1]);
+    const agg: StreamNode = { op: 'hashAgg', id: 4, columns: cols(3), changelog: 'upsert', input: project, groupBy: [0, 1, 2], aggs: [], window: { key: 1, emitOnClose: false } };
+    expect(watermarkColumns(agg)).toEqual([1]); // the window key only, not also column 2
     const union: StreamNode = { op: 'union', id: 5, columns: cols(3), changelog: 'append-only', inputs: [project, { ...project, exprs: [col(0), col(0), col(1)] }] };
     expect(watermarkColumns(union)).toEqual([2]);
     const join: StreamNode = { op: 'hashJoin', id: 6, columns: cols(6), changelog: 'append-only', left: project, right: project, joinType: 'inner', leftKeys: [col(0)], rightKeys: [col(0)], residual: null };

@@ -3,7 +3,7 @@
 // its order: filters and exchanges pass it, a projection passes it to every output that is a
 // non-decreasing function of the watermarked column alone (the column itself, TUMBLE's
 // window_start / window_end, `t ± interval`, date_trunc), HOP derives window_start and
-// window_end, an aggregation passes it to the group keys it is, a union keeps the columns every
+// window_end, an aggregation passes it to the group key it closes groups by, a union keeps the columns every
 // input has, a join whose keys include a pair watermarked on both sides passes the smaller
 // watermark to both key columns. Other joins and Top-N end it. The operators apply the same rules at run time, with
 // `monotoneColumn` shared between the two.
@@ -13,7 +13,9 @@ import type { StreamNode } from './stream-plan.js';
 
 /** Scalar types on which `+ constant` keeps order. */
 const ORDERED = new Set(['timestamp', 'timestamptz', 'date', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric']);
-const TIME = new Set(['timestamp', 'timestamptz', 'date']);
+/** Casts that keep order whatever the time zone: a date's midnight, a timestamp's date. (timestamp ↔
+ * timestamptz do not: local time repeats and skips an hour where daylight saving changes.) */
+const ORDERED_CASTS = new Set(['date>timestamp', 'date>timestamptz', 'timestamp>date']);
 
 function typeId(e: Expr): string | null { return e.type.kind === 'scalar' ? e.type.id : null; }
 
@@ -24,7 +26,7 @@ function typeId(e: Expr): string | null { return e.type.kind === 'scalar' ? e.ty
 export function monotoneColumn(e: Expr): number | null {
   switch (e.kind) {
     case 'column': return e.index;
-    case 'cast': return TIME.has(typeId(e.arg) ?? '') && TIME.has(typeId(e) ?? '') ? monotoneColumn(e.arg) : null;
+    case 'cast': return ORDERED_CASTS.has(`${typeId(e.arg)}>${typeId(e)}`) ? monotoneColumn(e.arg) : null;
     case 'call': {
       const a = e.args;
       const consts = (xs: readonly Expr[]) => xs.every((x) => x.kind === 'const');
@@ -63,10 +65,9 @@ export function watermarkColumns(n: StreamNode): number[] {
       const w = n.input.columns.length;
       return c !== null && inWm.includes(c) ? [...inWm, w, w + 1] : inWm;
     }
-    case 'hashAgg': case 'localAgg': {
-      const inWm = new Set(watermarkColumns(n.input));
-      return n.groupBy.flatMap((c, j) => (inWm.has(c) ? [j] : []));
-    }
+    // Only the window key (the first watermarked group key): groups close by it alone.
+    case 'hashAgg': return n.window ? [n.window.key] : [];
+    case 'localAgg': return n.window !== undefined ? [n.window] : [];
     case 'union': {
       const [first, ...rest] = n.inputs.map(watermarkColumns);
       return first.filter((c) => rest.every((r) => r.includes(c)));

@@ -143,6 +143,11 @@ export class OperatorChain {
     else this.tail.emitWatermark?.(w);
   }
 
+  processInputIdle(input: number, idle: boolean): void { this.entry?.processInputIdle?.(input, idle, this.outs[0]); }
+
+  /** Before the task goes idle: every operator, head first, lets go of what it holds back. */
+  flushBeforeIdle(): void { for (let i = 0; i < this.ops.length; i++) this.ops[i].flushBeforeIdle?.(this.outs[i]); }
+
   /** A bounded source ended (see StreamOperator.endInput). */
   endInput(): void { for (let i = 0; i < this.ops.length; i++) this.ops[i].endInput?.(this.outs[i]); }
 

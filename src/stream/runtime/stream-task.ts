@@ -123,6 +123,9 @@ export class StreamTask {
   /** Called by a source: it has had no data for its idle timeout (true), or has data again (false). */
   setIdle(idle: boolean): void {
     if (idle === this.idle) return;
+    // Partials held for the epoch (a local aggregation's) go out first: once idle, consumers no
+    // longer wait for this task, and would close their windows without them.
+    if (idle) this.chain.flushBeforeIdle();
     this.idle = idle;
     this.writer.emitIdle(idle);
   }
@@ -199,15 +202,23 @@ export class StreamTask {
   }
 
   private idlenessArrived(channel: number, idle: boolean): void {
+    const input = this.inputs[channel].input;
+    const inputWasIdle = this.inputIdle(input);
     this.idleChannels[channel] = idle;
+    // A whole input idle (or back): operators combining inputs go by the others meanwhile.
+    if (this.inputIdle(input) !== inputWasIdle) this.chain.processInputIdle(input, !inputWasIdle);
     // Without it, the other channels' watermarks may move on (every column they reported).
     if (idle) {
-      const input = this.inputs[channel].input;
       const columns = new Set<number>();
       this.inputs.forEach((ch, i) => { if (ch.input === input) for (const c of this.channelWatermarks[i].keys()) columns.add(c); });
       for (const column of columns) this.advanceWatermark(input, column);
     }
     this.setIdle(this.idleChannels.every((x) => x));
+  }
+
+  private inputIdle(input: number): boolean {
+    for (let i = 0; i < this.inputs.length; i++) if (this.inputs[i].input === input && !this.idleChannels[i]) return false;
+    return true;
   }
 
   /** Pass the input's watermark on `column` to the chain if the minimum over its active channels rose. */

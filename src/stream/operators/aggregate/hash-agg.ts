@@ -113,6 +113,7 @@ export class HashAggOperator implements StreamOperator {
     // Groups come back live when first read (the table's revive), so a restore touches none of
     // them — unless rescaling, which keeps only the groups this subtask owns.
     this.dirty.clear();
+    if (this.windows) { this.windows.restoreCutoff(); this.closedBelow = this.windows.closedBelow; }
     if (owns && !this.global) {
       for (const [k, g] of [...this.groups.entries()]) {
         if (owns(this.ownershipKey(g.key))) continue;
@@ -179,6 +180,7 @@ export class HashAggOperator implements StreamOperator {
   }
 
   processBarrier(_b: Barrier, out: Output): void {
+    this.windows?.saveCutoff();
     if (this.dirty.size === 0) return;
     const b = new ChunkBuilder();
     for (const g of this.dirty) this.settle(g, b, out, !this.emitOnClose);
@@ -235,8 +237,9 @@ export class HashAggOperator implements StreamOperator {
       const c = b.take();
       if (c) out.emit(c);
     }
-    // The output's group columns that are this input column carry the watermark on.
-    for (let j = 0; j < this.groupBy.length; j++) if (this.groupBy[j] === wm.column) out.emitWatermark?.({ column: j, value: wm.value });
+    // Only the window key's watermark goes on: the groups below it are closed and emitted. Another
+    // watermarked group key's groups are not closed by it, and may still change below it.
+    if (this.windows && wm.column === this.windowCol) out.emitWatermark?.({ column: this.windowKey, value: wm.value });
   }
 }
 

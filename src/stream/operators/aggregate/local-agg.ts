@@ -60,6 +60,9 @@ export class LocalAggOperator implements StreamOperator {
     if (c) out.emit(c);
   }
 
+  /** Going idle: the epoch's partials go out now (consumers stop waiting for this task's watermark). */
+  flushBeforeIdle(out: Output): void { this.processBarrier({ epoch: -1 }, out); }
+
   private emitGroup(g: LocalGroup, b: ChunkBuilder, out: Output): void {
     const row: Row = [...g.key, g.rows];
     for (const acc of g.accs) acc.emit(row);
@@ -81,6 +84,7 @@ export class LocalAggOperator implements StreamOperator {
       const c = b.take();
       if (c) out.emit(c);
     }
-    for (let j = 0; j < this.groupBy.length; j++) if (this.groupBy[j] === w.column) out.emitWatermark?.({ column: j, value: w.value });
+    // As the global phase, only the window key's watermark goes on (after its partials).
+    if (w.column === this.windowCol) out.emitWatermark?.({ column: this.groupBy.indexOf(this.windowCol), value: w.value });
   }
 }

@@ -101,6 +101,44 @@ describe('windowed hash aggregation', () => {
     expect(out.take()).toEqual([`+${JSON.stringify([1, 1, '1n', '7n', 7])}`]);
   });
 
+  it('passes on only the window key\'s watermark (another watermarked group key does not close groups)', () => {
+    const op = new HashAggOperator([0, 1], AGGS, 'UTC', { appendOnlyInput: true, window: { key: 0, emitOnClose: false } });
+    const out = new Recorder();
+    op.processChunk(inserts([[0, 10, 1]]), 0, out);
+    op.processWatermark({ column: 1, value: 11 }, 0, out);
+    expect(out.marks).toEqual([]);
+    op.processWatermark({ column: 0, value: 1 }, 0, out);
+    expect(out.marks).toEqual([{ column: 0, value: 1 }]);
+  });
+
+  it('the local phase lets its partials go before the task turns idle', () => {
+    const kinds = AGGS.map((a) => partialKind(a.call, true)) as PartialKind[];
+    const local = new LocalAggOperator([0, 1], AGGS, kinds, 0);
+    const rows: Row[] = [];
+    local.processChunk(inserts([[3, 1, 5]]), 0, { emit: (c) => { rows.push(...c.rows); } });
+    expect(rows).toEqual([]);
+    local.flushBeforeIdle({ emit: (c) => { rows.push(...c.rows); } });
+    expect(rows.map((r) => r.slice(0, 3))).toEqual([[3, 1, 1]]);
+  });
+
+  it('a restored operator still treats rows of windows it closed before as late', () => {
+    const state = new MemoryStateBackend({ trackChanges: true });
+    const before = new HashAggOperator([0, 1], AGGS, 'UTC', { appendOnlyInput: true, window: { key: 0, emitOnClose: true }, state });
+    const out = new Recorder();
+    before.processChunk(inserts([[5, 1, 1]]), 0, out);
+    before.processWatermark({ column: 0, value: 6 }, 0, out);
+    before.processBarrier({ epoch: 1 }, out);
+    expect(out.take()).toEqual([`+${JSON.stringify([5, 1, '1n', '1n', 1])}`]);
+    const restored = new MemoryStateBackend({ trackChanges: true });
+    const after = new HashAggOperator([0, 1], AGGS, 'UTC', { appendOnlyInput: true, window: { key: 0, emitOnClose: true }, state: restored });
+    for (const t of state.all()) for (const [k, v] of t.iterate('')) restored.restoreEncoded(t.name, k, encodeStateValue(v));
+    after.restoreState(null);
+    after.processChunk(inserts([[5, 1, 2]]), 0, out); // late: window 5 was closed and emitted
+    after.processBarrier({ epoch: 2 }, out);
+    after.processWatermark({ column: 0, value: 7 }, 0, out);
+    expect(out.take()).toEqual([]);
+  });
+
   it('without EMIT ON WINDOW CLOSE: the plain changelog, and closed groups leave state', () => {
     const epochs = stream(12);
     const state = new MemoryStateBackend({ trackChanges: true });
