@@ -63,6 +63,10 @@ describe('a bounded source', () => {
     expect(raw).toBeGreaterThan(50_000);
     expect(await rowsOf('SELECT * FROM tumble_eowc')).toEqual(await rowsOf(batchTumble));
     expect(await rowsOf('SELECT * FROM tumble_plain')).toEqual(await rowsOf(batchTumble));
+    // The definitions pg_matviews and pg_get_viewdef (psql's \d+) show keep the clause.
+    expect((await c.query("SELECT definition FROM pg_matviews WHERE matviewname = 'tumble_eowc'")).rows[0].definition).toMatch(/EMIT ON WINDOW CLOSE$/);
+    expect((await c.query("SELECT pg_get_viewdef('tumble_eowc'::regclass) AS d")).rows[0].d).toMatch(/EMIT ON WINDOW CLOSE;$/);
+    expect((await c.query("SELECT definition FROM pg_matviews WHERE matviewname = 'tumble_plain'")).rows[0].definition).not.toMatch(/EMIT/);
     expect(Number((await c.query('SELECT count(*) AS n FROM tumble_eowc')).rows[0].n)).toBeGreaterThanOrEqual(6); // 60k events, 10k a second of event time
     await until(async () => { await c.query('FLUSH'); return (await rowsOf('SELECT * FROM hop_eowc')).length === (await rowsOf(batchHop)).length; }, 'every hop window closed', 30_000);
     expect(await rowsOf('SELECT * FROM hop_eowc')).toEqual(await rowsOf(batchHop));

@@ -6,6 +6,7 @@ import type { Session } from '../../session/session.js';
 import { defineCatalog, type RowObject } from './registry.js';
 import { indexOid } from './oids.js';
 import { primaryKeyIndexDef } from './definitions.js';
+import { EMIT_ON_WINDOW_CLOSE_OPTION } from '../../stream/plan/emit-on-window-close.js';
 
 const byKind = (s: Session, ...kinds: RelationDef['kind'][]) => s.db.catalog.relations().filter((r) => kinds.includes(r.kind));
 
@@ -16,7 +17,9 @@ defineCatalog('pg_tables', (s) => byKind(s, 'table').map((r) => ({
 defineCatalog('pg_views', (s) => byKind(s, 'view').map((r) => ({ schemaname: r.schema, viewname: r.name, viewowner: r.owner, definition: r.query ?? null })));
 
 defineCatalog('pg_matviews', (s) => byKind(s, 'materialized_view').map((r) => ({
-  schemaname: r.schema, matviewname: r.name, matviewowner: r.owner, hasindexes: !!r.primaryKey?.length, ispopulated: true, definition: r.query ?? null,
+  schemaname: r.schema, matviewname: r.name, matviewowner: r.owner, hasindexes: !!r.primaryKey?.length, ispopulated: true,
+  // The streaming clause is kept in the options, beside the query.
+  definition: r.query === undefined ? null : r.options?.[EMIT_ON_WINDOW_CLOSE_OPTION] === 'true' ? `${r.query} EMIT ON WINDOW CLOSE` : r.query,
 })));
 
 defineCatalog('pg_indexes', (s) => byKind(s, 'table', 'materialized_view').filter((r) => r.primaryKey?.length).map((r) => ({

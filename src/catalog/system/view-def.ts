@@ -8,16 +8,19 @@ import { nameList, nodeTag, type Node } from '../../sql/ast.js';
 import { formatType, TYPE_INFO, type DataType } from '../../types/datatype.js';
 import type { Catalog, RelationDef } from '../catalog.js';
 import { quoteIdent } from './definitions.js';
+import { EMIT_ON_WINDOW_CLOSE_OPTION } from '../../stream/plan/emit-on-window-close.js';
 
 class Unsupported extends Error {}
 
 interface Ctx { qualifier: string; columns: Map<string, DataType> }
 
 export function viewDefinitionText(rel: RelationDef, catalog: Catalog): string {
+  // A streaming clause kept beside the query (in the relation's options) belongs to its definition.
+  const emit = rel.options?.[EMIT_ON_WINDOW_CLOSE_OPTION] === 'true' ? '\n  EMIT ON WINDOW CLOSE' : '';
   try {
-    return ' ' + printSelect(parseSql(rel.query!)[0].node.SelectStmt, rel, catalog) + ';';
+    return ' ' + printSelect(parseSql(rel.query!)[0].node.SelectStmt, rel, catalog) + emit + ';';
   } catch {
-    return ' ' + rel.query + ';';
+    return ' ' + rel.query + emit + ';';
   }
 }
 

@@ -43,34 +43,41 @@ export class WindowIndex {
     this.saveCutoff();
   }
 
-  /** A new group (or join key) with window value `w` (null windows never close and are not indexed). */
-  add(w: number, groupKey: string): void {
-    const name = String(w);
-    if (this.table.get(name) === undefined) this.table.put(name, w);
+  /** A new group (or join key) with window value `w`. A NULL window never closes — until the
+   * input ends (+Infinity), when its groups close with the rest. */
+  add(w: number | null, groupKey: string): void {
+    const name = windowName(w);
+    if (this.table.get(name) === undefined) this.table.put(name, w ?? NULL_WINDOW);
     this.table.scope(name).put(groupKey, 1);
   }
 
   /** The group left before its window closed (its last row was retracted). */
-  remove(w: number, groupKey: string): void { this.table.scope(String(w)).delete(groupKey); }
+  remove(w: number | null, groupKey: string): void { this.table.scope(windowName(w)).delete(groupKey); }
 
   /** Take out every window below `watermark`, oldest first, with its groups' keys. */
-  closeBelow(watermark: number): { window: number; groups: string[] }[] {
+  closeBelow(watermark: number): { window: number | null; groups: string[] }[] {
     if (watermark > this.closedBelow) this.closedBelow = watermark;
     const closing: number[] = [];
-    for (const w of this.table.values()) if (w < watermark) closing.push(w);
+    for (const w of this.table.values()) if (w === NULL_WINDOW ? watermark === Infinity : w < watermark) closing.push(w);
     closing.sort((a, b) => a - b);
     return closing.map((w) => {
-      const name = String(w);
+      const window = w === NULL_WINDOW ? null : w;
+      const name = windowName(window);
       const groups = [...this.table.scope(name).entries()].map(([k]) => k);
       this.table.dropScope(name);
       this.table.delete(name);
-      return { window: w, groups };
+      return { window, groups };
     });
   }
 
   /** Rescaling kept only some groups: index exactly those. */
   rebuild(groups: Iterable<{ window: number | null; key: string }>): void {
     for (const [name] of [...this.table.entries()]) { this.table.dropScope(name); this.table.delete(name); }
-    for (const g of groups) if (g.window !== null) this.add(g.window, g.key);
+    for (const g of groups) this.add(g.window, g.key);
   }
 }
+
+/** The index's value for the NULL window: above every time, so it sorts last (saved as JSON, not Infinity). */
+const NULL_WINDOW = Number.MAX_VALUE;
+
+function windowName(w: number | null): string { return w === null ? 'null' : String(w); }

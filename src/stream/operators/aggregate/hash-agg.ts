@@ -167,7 +167,7 @@ export class HashAggOperator implements StreamOperator {
       if (!g) {
         g = this.newGroup(this.groupBy.map((c) => r[c]), k);
         this.groups.put(k, g);
-        if (this.windows) { const w = r[this.windowCol] as number | null; if (w !== null) this.windows.add(w, k); }
+        this.windows?.add(r[this.windowCol] as number | null, k);
       }
       g.rows += this.rowCol < 0 ? sign : sign * (r[this.rowCol] as number);
       for (let j = 0; j < this.aggs.length; j++) {
@@ -214,7 +214,7 @@ export class HashAggOperator implements StreamOperator {
   private dropGroup(g: Group): void {
     this.groups.delete(g.k);
     for (const j of this.extremes) this.minput.dropScope(minputScope(g.k, j));
-    if (this.windows) { const w = g.key[this.windowKey] as number | null; if (w !== null) this.windows.remove(w, g.k); }
+    this.windows?.remove(g.key[this.windowKey] as number | null, g.k);
   }
 
   processWatermark(wm: Watermark, _input: number, out: Output): void {

@@ -111,6 +111,16 @@ describe('windowed hash aggregation', () => {
     expect(out.marks).toEqual([{ column: 0, value: 1 }]);
   });
 
+  it('a NULL window closes only when the input ends', () => {
+    const op = new HashAggOperator([0, 1], AGGS, 'UTC', { appendOnlyInput: true, window: { key: 0, emitOnClose: true } });
+    const out = new Recorder();
+    op.processChunk(inserts([[null, 1, 4], [2, 1, 5]]), 0, out);
+    op.processWatermark({ column: 0, value: 100 }, 0, out);
+    expect(out.take()).toEqual([`+${JSON.stringify([2, 1, '1n', '5n', 5])}`]);
+    op.processWatermark({ column: 0, value: Infinity }, 0, out);
+    expect(out.take()).toEqual([`+${JSON.stringify([null, 1, '1n', '4n', 4])}`]);
+  });
+
   it('the local phase lets its partials go before the task turns idle', () => {
     const kinds = AGGS.map((a) => partialKind(a.call, true)) as PartialKind[];
     const local = new LocalAggOperator([0, 1], AGGS, kinds, 0);
