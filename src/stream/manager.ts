@@ -303,7 +303,7 @@ export class StreamingManager {
         sinks.push(op);
         return op;
       },
-      createConnectorSource: (node, push: (c: Chunk) => void) => createConnectorSource(node, push),
+      createConnectorSource: (node, push: (c: Chunk) => void, onEnd: () => void) => createConnectorSource(node, push, { onEnd }),
     };
   }
 

@@ -26,10 +26,15 @@ export interface JobEnvironment {
   tableRows(oid: number): Iterable<Row>;
   subscribe(listener: (changes: TableChange[]) => void): () => void;
   createSink(node: Extract<StreamNode, { op: 'materialize' | 'sink' }>): StreamOperator;
-  createConnectorSource(node: Extract<StreamNode, { op: 'connectorSource' }>, push: (chunk: Chunk) => void): { start(): void; stop(): void };
+  /** `onEnd`: every split of a bounded source is exhausted. */
+  createConnectorSource(node: Extract<StreamNode, { op: 'connectorSource' }>, push: (chunk: Chunk) => void, onEnd: () => void): { start(): void; stop(): void };
 }
 
-interface Instance { readonly node: StreamNode; readonly op: StreamOperator | null; readonly inputs: Instance[]; out: Output }
+interface Instance {
+  readonly node: StreamNode; readonly op: StreamOperator | null; readonly inputs: Instance[]; out: Output;
+  /** Tell the consumer of this instance's output that its input ended (a bounded source). */
+  end?: () => void;
+}
 
 const PASS: StreamOperator = {
   processChunk(chunk, _i, out) { out.emit(chunk); },
@@ -60,7 +65,9 @@ export class LocalJob {
         emit: (c: Chunk) => this.guard(() => op!.processChunk(c, i, inst.out)),
         emitWatermark: (w: Watermark) => this.guard(() => op!.processWatermark?.(w, i, inst.out)),
       };
-      inst.inputs.push(this.build(child, childOut));
+      const childInst = this.build(child, childOut);
+      childInst.end = () => this.guard(() => op!.endInput?.(inst.out));
+      inst.inputs.push(childInst);
     });
     this.order.push(inst); // post-order: inputs before their consumer
     return inst;
@@ -108,7 +115,7 @@ export class LocalJob {
       const c = b.take();
       if (c) this.guard(() => push(c));
     } else if (n.op === 'connectorSource') {
-      const src = this.env.createConnectorSource(n, (c) => this.guard(() => push(c)));
+      const src = this.env.createConnectorSource(n, (c) => this.guard(() => push(c)), () => inst.end?.());
       this.stops.push(() => src.stop());
       src.start();
     }
