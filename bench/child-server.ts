@@ -27,6 +27,17 @@ export async function child(dataDir: string, args: readonly string[] = []): Prom
   return { proc, port, exited, stdout: () => out, stderr: () => err };
 }
 
+export type ChildServer = Awaited<ReturnType<typeof child>>;
+
+/** SIGKILL the server and start it again on the same data directory; `killedAt` is when it died. */
+export async function killAndRestart(srv: ChildServer, dataDir: string): Promise<{ srv: ChildServer; killedAt: number; listeningS: number }> {
+  srv.proc.kill('SIGKILL');
+  await srv.exited;
+  const killedAt = performance.now();
+  const next = await child(dataDir);
+  return { srv: next, killedAt, listeningS: (performance.now() - killedAt) / 1000 };
+}
+
 /** Bytes of every file under `dir` (0 if it does not exist). */
 export function dirBytes(dir: string): number {
   let n = 0;

@@ -23,7 +23,7 @@ import { kafkaClient } from '../src/stream/connectors/kafka/client.js';
 import { loadQueries } from './nexmark/queries.js';
 import { SOURCE_COLUMNS, createSourceSql } from './nexmark/nexmark-sources.js';
 import { round } from './stats.js';
-import { child, dirBytes } from './child-server.js';
+import { child, dirBytes, killAndRestart } from './child-server.js';
 import { recoveryLarge } from './recovery-large.js';
 
 type Emit = (r: Record<string, unknown>) => void;
@@ -195,11 +195,9 @@ async function recovery(emit: Emit): Promise<void> {
     }
     const groups = Number((await c.query('SELECT count(*) AS n FROM per_bidder')).rows[0].n);
     const stateBytes = dirBytes(join(dataDir, 'checkpoints'));
-    srv.proc.kill('SIGKILL');
-    await srv.exited;
-    const killed = performance.now();
-    srv = await child(dataDir);
-    const listening = (performance.now() - killed) / 1000;
+    const restart = await killAndRestart(srv, dataDir);
+    srv = restart.srv;
+    const killed = restart.killedAt, listening = restart.listeningS;
     c = await connect(srv.port);
     while ((await total(c).catch(() => 0)) < bids) await sleep(20);
     const restored = (performance.now() - killed) / 1000;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SOURCE_COLUMNS } from './nexmark/nexmark-sources.js';
 import { round } from './stats.js';
-import { child, dirBytes } from './child-server.js';
+import { child, dirBytes, killAndRestart } from './child-server.js';
 
 const EVENTS = Number(process.env.WEIR_FT_LARGE_EVENTS ?? 4_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,11 +47,9 @@ export async function recoveryLarge(emit: (r: Record<string, unknown>) => void):
     const computeSeconds = (performance.now() - start) / 1000;
     const storeBytes = dirBytes(join(dataDir, 'checkpoints'));
     const lastId = Math.max(...(await completed(c)).map((r) => Number(r.id)));
-    srv.proc.kill('SIGKILL');
-    await srv.exited;
-    const killed = performance.now();
-    srv = await child(dataDir);
-    const listening = (performance.now() - killed) / 1000;
+    const restart = await killAndRestart(srv, dataDir);
+    srv = restart.srv;
+    const killed = restart.killedAt, listening = restart.listeningS;
     c = await connect(srv.port);
     while (!(await completed(c).catch(() => [])).some((r) => Number(r.id) > lastId)) await sleep(50);
     const firstCheckpoint = (performance.now() - killed) / 1000;
