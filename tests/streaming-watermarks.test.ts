@@ -101,6 +101,9 @@ describe('a bounded source', () => {
     const plan = (await c.query(`EXPLAIN (TYPE stream) CREATE MATERIALIZED VIEW x AS SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`)).rows.map((r) => r['QUERY PLAN'] as string);
     expect(plan.some((l) => l.includes('StreamWatermarkFilter watermark=date_time'))).toBe(true);
     expect(plan.find((l) => l.includes('StreamHashAgg'))).toMatch(/emit on window close by window_start\s+\{append-only/);
+    // Plain EXPLAIN of a CREATE statement shows the same stream plan (as RisingWave's does).
+    const plain = (await c.query(`EXPLAIN CREATE MATERIALIZED VIEW x AS SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`)).rows.map((r) => r['QUERY PLAN'] as string);
+    expect(plain).toEqual(plan);
     const cleaning = (await c.query(`EXPLAIN (TYPE stream) SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start`)).rows.map((r) => r['QUERY PLAN'] as string);
     expect(cleaning.find((l) => l.includes('StreamHashAgg'))).toMatch(/cleans by window_start\s+\{upsert/);
   });

@@ -24,7 +24,7 @@ export function initParser(): Promise<void> {
 }
 
 /** Quick test for the streaming statements' leading keywords, so plain SQL skips the splitter. */
-const WEIR_HINT = /\b(FLUSH|SOURCES?|SINKS?|STREAMS?|CHECKPOINTS|JOBS?|MATERIALIZED\s+VIEWS|EXPLAIN\s*\(\s*TYPE|MATERIALIZED\s+VIEW\s+(IF\s+NOT\s+EXISTS\s+)?\S+\s+WITH|EMIT\s+ON\s+WINDOW\s+CLOSE)\b/i;
+const WEIR_HINT = /\b(FLUSH|SOURCES?|SINKS?|STREAMS?|CHECKPOINTS|JOBS?|MATERIALIZED\s+VIEWS|EXPLAIN\s*\(\s*TYPE|MATERIALIZED\s+VIEW\s+(IF\s+NOT\s+EXISTS\s+)?\S+\s+WITH|EMIT\s+ON\s+WINDOW\s+CLOSE|EXPLAIN\s+CREATE)\b/i;
 
 export function parseSql(sql: string): ParsedStatement[] {
   if (!WEIR_HINT.test(sql)) return parsePostgres(sql, 0);

@@ -7,6 +7,7 @@
 //   FLUSH · SHOW JOBS · SHOW CHECKPOINTS [FOR JOB id] · CANCEL JOB id · SAVEPOINT JOB id ·
 //   STOP JOB id WITH SAVEPOINT · RESTORE JOB id FROM 'chk-10' | '<path>' · SHOW MATERIALIZED VIEWS | SOURCES | SINKS | STREAMS
 //   EXPLAIN (TYPE logical | optimized | stream | streamgraph | job | execution) <statement>
+//   EXPLAIN CREATE MATERIALIZED VIEW | STREAM | SINK …   (the stream plan, as RisingWave shows it)
 // The standard parts (column definitions, the SELECT) are handed back to libpg-query.
 
 import { SqlError, SqlState } from '../errors.js';
@@ -112,6 +113,9 @@ export function parseWeirStatement(text: string): WeirStatement | null {
   }
   if ((m = /^EXPLAIN\s*\(\s*TYPE\s+(logical|optimized|streamgraph|stream|job|execution)\s*\)\s*([\s\S]+)$/i.exec(s))) {
     return { kind: 'explain', type: m[1].toLowerCase() as 'logical', statementSql: m[2] };
+  }
+  if ((m = /^EXPLAIN\s+(CREATE\s+(?:MATERIALIZED\s+VIEW|STREAM|SINK)\b[\s\S]+)$/i.exec(s))) {
+    return { kind: 'explain', type: 'stream', statementSql: m[1] };
   }
   if ((m = new RegExp(String.raw`^DROP\s+(SOURCE|SINK|STREAM)\s+(IF\s+EXISTS\s+)?([\s\S]+?)(\s+CASCADE|\s+RESTRICT)?$`, 'i').exec(s))) {
     return {

@@ -104,10 +104,12 @@ function explain(s: Session, v: Node, params: readonly Datum[]): StatementResult
   const binder = s.binder([]);
   let plan;
   if (tag === 'SelectStmt') plan = optimize(binder.bindTopQuery(q.SelectStmt));
-  else {
+  // EXPLAIN CREATE TABLE … AS SELECT explains its query, as in PostgreSQL.
+  else if (tag === 'CreateTableAsStmt' && q.CreateTableAsStmt.query?.SelectStmt) plan = optimize(binder.bindTopQuery(q.CreateTableAsStmt.query.SelectStmt));
+  else if (tag === 'InsertStmt' || tag === 'UpdateStmt' || tag === 'DeleteStmt') {
     const bound = bindDml(s, binder, { node: q, text: '', offset: 0 });
     plan = bound.source;
-  }
+  } else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN is not supported for ${tag.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()}`);
   void params;
   const lines = plan ? explainPlan(plan) : [tag.replace(/Stmt$/, '')];
   return { kind: 'rows', columns: [{ name: 'QUERY PLAN', type: T.text }], rows: lines.map((l) => [l]), tag: 'EXPLAIN' };
