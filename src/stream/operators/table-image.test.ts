@@ -2,12 +2,16 @@
 // equal rows), survives a checkpoint, and on restore turns the table's current rows into exactly
 // the changes since — which, fed back through it, leave nothing more to catch up.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../types/value.js';
 import { type Chunk, Op, OP_NAMES } from '../chunk.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import { encodeStateValue } from '../checkpoint/state-codec.js';
 import { TableImageOperator } from './table-image.js';
+import { SpillStore } from '../state/spill-store.js';
 
 const sink = () => {
   const seen: Chunk[] = [];
@@ -55,5 +59,30 @@ describe('TableImageOperator', () => {
     const other = new TableImageOperator(false, into);
     other.restoreState(() => true);
     expect(other.catchUp([])).toEqual([]);
+  });
+
+  it('spills like other state, and the catch-up brings the spilled part back first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-image-spill-'));
+    const store = await SpillStore.open(join(dir, 'tm'));
+    try {
+      const state = new MemoryStateBackend({ trackChanges: true, spill: () => store.port() });
+      const op = new TableImageOperator(true, state);
+      const rows: Row[] = Array.from({ length: 200 }, (_, i) => [i % 50, `r${i % 50}`]);
+      op.processChunk({ ops: rows.map(() => Op.Insert), rows }, 0, sink());
+      const [table] = [...state.all()];
+      table.commit(); // written by a checkpoint: may leave memory
+      expect(table.evict(1)).toBe(50);
+      expect(() => op.catchUp([])).toThrow(/spilled/);
+      // The table now: rows 0–24 four times each, 25–49 gone, a new row.
+      const now: Row[] = [...rows.filter((r) => (r[0] as number) < 25), [99, 'new']];
+      await op.prepareCatchUp();
+      expect(changes(op.catchUp(now))).toEqual([
+        ...Array.from({ length: 25 }, (_, i) => Array(4).fill(`-D${JSON.stringify([25 + i, `r${25 + i}`])}`)).flat(),
+        '+I[99,"new"]',
+      ].sort());
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

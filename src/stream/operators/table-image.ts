@@ -7,7 +7,9 @@
 // emits each change once. (Flink has no tables to read; RisingWave's backfill does the same
 // catch-up against an upstream's snapshot.)
 //
-// It heads the table-source task's chain: every row the feed delivers passes through it.
+// It heads the table-source task's chain: every row the feed delivers passes through it. Like any
+// state it may spill when its TaskManager is over its memory budget; the catch-up, which compares
+// the whole image, first brings it back (the table's rows are in memory at that moment anyway).
 
 import type { Row } from '../../types/value.js';
 import { datumKey } from '../../types/value.js';
@@ -53,6 +55,9 @@ export class TableImageOperator implements StreamOperator {
     if (owns === null || this.reads) return;
     for (const k of [...this.image.iterate('')].map(([key]) => key)) this.image.delete(k);
   }
+
+  /** Before `catchUp`: bring the spilled part of the image back into memory. */
+  prepareCatchUp(): Promise<void> { return this.image.unspill(); }
 
   /**
    * After a restore: the changes that take the restored image to the table's current `rows`.

@@ -100,9 +100,11 @@ export function createChainOperators(nodes: readonly StreamNode[], ctx: ExecCont
   if (!head || !isSourceNode(head)) return nodes.map((n, i) => createOperator(n, ctx, where, i));
   const rest = nodes.slice(1);
   if (head.op !== 'tableSource' || !where.checkpointState) return rest.map((n, i) => createOperator(n, ctx, where, i));
-  // Not spilled: a restore compares the whole image with the table at once.
-  const image = new MemoryStateBackend({ trackChanges: true });
+  // Spills like other state; the catch-up after a restore brings it back first (table-image.ts).
+  const memory = where.stateMemory;
+  const image = new MemoryStateBackend({ trackChanges: true, spill: memory ? () => memory.port() : undefined });
   where.checkpointState[0] = image;
+  where.backends?.push(image);
   return [new TableImageOperator(where.subtask === 0, image), ...rest.map((n, i) => createOperator(n, ctx, where, i + 1))];
 }
 

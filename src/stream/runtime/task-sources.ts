@@ -17,15 +17,28 @@ export class TableFeedSource implements TaskSource {
   private head = 0;
   /** Restored: the table's rows at start, collected until the feed says they are complete. */
   private startRows: Row[] | null;
+  /** The image is being brought back from the spill store before the catch-up (null: not started). */
+  private preparing: Promise<void> | null = null;
+  private prepared = false;
+  private failure: unknown = null;
 
   /** `catchUp`: the task restored from a checkpoint; emit only what changed since (table-image.ts). */
-  constructor(private readonly port: MessagePort, task: () => StreamTask, private readonly catchUp: { catchUp(rows: readonly Row[]): Chunk[] } | null) {
+  constructor(private readonly port: MessagePort, task: () => StreamTask, private readonly catchUp: { catchUp(rows: readonly Row[]): Chunk[]; prepareCatchUp?(): Promise<void> } | null) {
     this.startRows = catchUp ? [] : null;
     port.on('message', (m: FeedMessage) => { this.queue.push(m); task().schedule(); });
   }
   step(task: StreamTask): boolean {
+    if (this.failure) throw this.failure;
     if (this.head >= this.queue.length) return false;
     const m = this.queue[this.head];
+    // The catch-up compares the whole image: wait (reading nothing after it) until it is in memory.
+    if ('startDone' in m && this.startRows && !this.prepared) {
+      this.preparing ??= (this.catchUp!.prepareCatchUp?.() ?? Promise.resolve()).then(
+        () => { this.prepared = true; },
+        (e: unknown) => { this.failure = e; },
+      ).finally(() => task.schedule());
+      return false;
+    }
     this.queue[this.head++] = undefined as unknown as FeedMessage;
     if (this.head > 256 && this.head * 2 > this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
     if ('rows' in m) {

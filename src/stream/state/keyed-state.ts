@@ -42,6 +42,8 @@ export interface StateTable<V> extends KeyedState<V> {
   commit(): void;
   /** The owner of `scope` was spilled: the scope may be spilled with it (memory-only tables ignore this). */
   spillScope(scope: string): void;
+  /** Bring every spilled entry back into memory, so the whole table can be iterated again. */
+  unspill(): Promise<void>;
 }
 
 /** How a table's values survive being spilled (state-memory.ts): values are live objects. */

@@ -130,6 +130,26 @@ export class MemoryStateTable<V> implements StateTable<V> {
     if (this.spilled) throw new Error(`state table ${this.name} has spilled entries and cannot be iterated synchronously`);
   }
 
+  /** Eviction is held off while `unspill` lists what is out (a list taken before an eviction would miss it). */
+  private unspilling = false;
+
+  async unspill(): Promise<void> {
+    if (!this.spilled || !this.spill) return;
+    this.unspilling = true;
+    try {
+      const spill = this.spill;
+      for (const k of await spill.keys()) {
+        if (k.startsWith(SCOPE_SEP)) { this.scope(k.slice(SCOPE_SEP.length)); continue; }
+        if (this.top.map.has(k) || this.top.encoded?.has(k)) continue; // a stale copy of a key read back before
+        this.load(k);
+      }
+      this.spilled = false;
+      spill.clear();
+    } finally {
+      this.unspilling = false;
+    }
+  }
+
   /** A spilled entry, read back into memory (the spilled copy stays until overwritten or deleted). */
   private load(key: string): V | undefined {
     const text = this.spill!.read(key);
@@ -177,7 +197,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
    * changed since the last checkpoint. Returns how many were spilled.
    */
   evict(fraction: number): number {
-    if (!this.spill) return 0;
+    if (!this.spill || this.unspilling) return 0;
     this.lru = true;
     let budget = Math.ceil(this.top.size * fraction), spilled = 0;
     // Restored entries never touched go first: they are cold, and already encoded.

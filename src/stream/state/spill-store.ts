@@ -15,6 +15,8 @@ export interface SpillPort {
   write(key: string, encoded: string | null): void;
   /** Forget every key of the table (its task ended). */
   clear(): void;
+  /** Every key the table has out here now (writes still pending included). */
+  keys(): Promise<string[]>;
 }
 
 export class SpillStore {
@@ -51,7 +53,20 @@ export class SpillStore {
       read: (key) => this.read(prefix + key),
       write: (key, encoded) => this.write(prefix + key, encoded),
       clear: () => this.clear(prefix),
+      keys: () => this.keys(prefix),
     };
+  }
+
+  private async keys(prefix: string): Promise<string[]> {
+    await this.writing;
+    const out = new Set<string>();
+    for await (const k of this.db.keys({ gte: prefix, lt: prefix + '\uffff' })) out.add(k.slice(prefix.length));
+    // Writes not on disk yet (or written again since) decide.
+    for (const [k, w] of this.pending) {
+      if (!k.startsWith(prefix)) continue;
+      if (w.value === null) out.delete(k.slice(prefix.length)); else out.add(k.slice(prefix.length));
+    }
+    return [...out];
   }
 
   private read(key: string): string | undefined {
