@@ -138,13 +138,16 @@ export class MemoryStateTable<V> implements StateTable<V> {
     this.unspilling = true;
     try {
       const spill = this.spill;
-      for (const k of await spill.keys()) {
+      const keys = await spill.keys();
+      for (const k of keys) {
         if (k.startsWith(SCOPE_SEP)) { this.scope(k.slice(SCOPE_SEP.length)); continue; }
         if (this.top.map.has(k) || this.top.encoded?.has(k)) continue; // a stale copy of a key read back before
         this.load(k);
       }
+      // Removed key by key (visible to reads at once), not by a clear that lands later: a read
+      // after the next eviction must not find an old copy of a key deleted meanwhile.
+      for (const k of keys) spill.write(k, null);
       this.spilled = false;
-      spill.clear();
     } finally {
       this.unspilling = false;
     }

@@ -58,12 +58,13 @@ export class SpillStore {
   }
 
   private async keys(prefix: string): Promise<string[]> {
-    await this.writing;
+    if (this.failure) throw this.failure;
+    // The writes not on disk yet are copied first, then LevelDB is read: a batch that lands
+    // meanwhile (and leaves `pending`) is then in the copy, the read, or both — never in neither.
+    const unwritten = [...this.pending].filter(([k]) => k.startsWith(prefix));
     const out = new Set<string>();
     for await (const k of this.db.keys({ gte: prefix, lt: prefix + '\uffff' })) out.add(k.slice(prefix.length));
-    // Writes not on disk yet (or written again since) decide.
-    for (const [k, w] of this.pending) {
-      if (!k.startsWith(prefix)) continue;
+    for (const [k, w] of unwritten) {
       if (w.value === null) out.delete(k.slice(prefix.length)); else out.add(k.slice(prefix.length));
     }
     return [...out];

@@ -36,6 +36,19 @@ describe('the spill store', () => {
   });
 });
 
+describe('the spill store lists a table\'s keys', () => {
+  it('as the last writes say, whatever is still being written', async () => {
+    const port = store.port();
+    port.write('a', '1'); port.write('b', '2');
+    expect((await port.keys()).sort()).toEqual(['a', 'b']);
+    port.write('a', null); port.write('b', null); port.write('b', '3'); port.write('c', '4');
+    expect((await port.keys()).sort()).toEqual(['b', 'c']); // a batch landing during the read must not hide these
+    await settle(); await settle();
+    expect((await port.keys()).sort()).toEqual(['b', 'c']);
+    expect(await store.port().keys()).toEqual([]); // another table's
+  });
+});
+
 describe('spilling state tables', () => {
   it('read and list changes exactly as a plain map, whatever was spilled', async () => {
     for (const seed of [1, 2, 3]) {
