@@ -134,7 +134,14 @@ export function resolveBinaryOp(op: string, l: DataType, r: DataType): ResolvedO
   if (cmpImpls[op]) {
     // oid = integer compares as oids (int2/int4 cast to oid implicitly), as in PostgreSQL.
     if ((isOidLike(l) && isId(r, 'int2', 'int4')) || (isOidLike(r) && isId(l, 'int2', 'int4'))) return { type: T.bool, left: T.oid, right: T.oid, impl: cmpImpls[op] };
-    const ct = commonType([l, r], 'operator');
+    let ct: DataType;
+    try {
+      ct = commonType([l, r], 'operator');
+    } catch (e) {
+      // No common type: PostgreSQL finds no such operator (42883), as for text = integer.
+      if (e instanceof SqlError && e.code === SqlState.DatatypeMismatch) throw noOperator(op, l, r);
+      throw e;
+    }
     return { type: T.bool, left: ct, right: ct, impl: cmpImpls[op] };
   }
   switch (op) {

@@ -70,6 +70,9 @@ SELECT id, f8 = f8, f8 > 0, f8 < 'Infinity' FROM nums;
 SELECT 'NaN'::float8 = 'NaN'::float8, 'NaN'::float8 > 1e308, '-0'::float8 = 0, 'Infinity'::float8 > 1e308;
 SELECT 'NaN'::numeric = 'NaN'::numeric, 'NaN'::numeric > 1e300, 1.0 = 1.000, 0.1 = 0.10;
 SELECT 1 = 1.0, 1 < 1.5, 2::int8 = 2::int2, 1.5::float4 = 1.5::float8, 0.1::float4 = 0.1::float8;
+SELECT id FROM strs WHERE s = 1;
+SELECT 'a'::text < 2;
+SELECT id FROM nums WHERE b = 1;
 
 -- CASE, COALESCE, NULLIF, GREATEST, LEAST ---------------------------------------------------
 SELECT id, CASE WHEN i4 > 0 THEN 'pos' WHEN i4 < 0 THEN 'neg' WHEN i4 = 0 THEN 'zero' END FROM nums;
