@@ -141,7 +141,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
       const keys = await spill.keys();
       for (const k of keys) {
         if (k.startsWith(SCOPE_SEP)) { this.scope(k.slice(SCOPE_SEP.length)); continue; }
-        if (this.top.map.has(k) || this.top.encoded?.has(k)) continue; // a stale copy of a key read back before
+        if (this.top.map.has(k) || this.top.encoded?.has(k)) continue; // in memory already
         this.load(k);
       }
       // Removed key by key (visible to reads at once), not by a clear that lands later: a read
@@ -153,13 +153,18 @@ export class MemoryStateTable<V> implements StateTable<V> {
     }
   }
 
-  /** A spilled entry, read back into memory (the spilled copy stays until overwritten or deleted). */
+  /**
+   * A spilled entry, read back into memory. Its copy on disk is removed (an eviction writes it
+   * again if it goes back), so the spill store holds only what is out of memory.
+   */
   private load(key: string): V | undefined {
-    const text = this.spill!.read(key);
+    const spill = this.spill!;
+    const text = spill.read(key);
     if (text === undefined) return undefined;
     const decoded = decodeStateValue(text);
     const v = this.options.revive ? this.options.revive(key, decoded) : (decoded as V);
     this.top.map.set(key, v);
+    spill.write(key, null);
     return v;
   }
 
@@ -170,7 +175,10 @@ export class MemoryStateTable<V> implements StateTable<V> {
       if (!changed && this.tracking) { changed = new Set(); this.scopeChanged.set(scope, changed); }
       s = new Scope<V>(changed ?? null);
       const text = this.spilled ? this.spill!.read(SCOPE_SEP + scope) : undefined;
-      if (text !== undefined) for (const [k, v] of decodeStateValue(text) as [string, V][]) s.map.set(k, v);
+      if (text !== undefined) {
+        for (const [k, v] of decodeStateValue(text) as [string, V][]) s.map.set(k, v);
+        this.spill!.write(SCOPE_SEP + scope, null); // back in memory: no copy stays out (see load)
+      }
       this.scopes.set(scope, s);
     }
     return s;
