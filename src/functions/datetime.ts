@@ -11,6 +11,7 @@ import {
 import type { EvalContext } from '../plan/expr.js';
 import { registerFunction, signature } from './registry.js';
 import { toChar } from './to-char.js';
+import { windowStart } from './time-window.js';
 
 registerFunction(['now', 'transaction_timestamp', 'statement_timestamp'], signature([], T.timestamptz, (_a, ctx) => ctx.statementTime));
 registerFunction('clock_timestamp', signature([], T.timestamptz, () => Date.now() * 1000, { volatile: true }));
@@ -73,9 +74,7 @@ const dateBin = (a: Datum[]): Datum => {
   if (stride.months !== 0) throw new SqlError(SqlState.FeatureNotSupported, 'timestamps cannot be binned into intervals containing months or years');
   const us = stride.days * US_PER_DAY + stride.micros;
   if (us <= 0) throw new SqlError(SqlState.DatetimeFieldOverflow, 'stride must be greater than zero');
-  if (!Number.isFinite(t)) return t;
-  const r = (t - origin) % us;
-  return r < 0 ? t - r - us : t - r;
+  return Number.isFinite(t) ? windowStart(t, us, origin) : t;
 };
 for (const tt of [T.timestamp, T.timestamptz]) registerFunction('date_bin', signature([T.interval, tt, tt], tt, dateBin));
 registerFunction('date_trunc', signature([T.text, T.interval], T.interval, (a) => {

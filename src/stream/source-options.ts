@@ -6,12 +6,9 @@ import { SqlError, SqlState } from '../errors.js';
 import type { ColumnDef } from '../catalog/catalog.js';
 import { sourceConnector } from './connectors/registry.js';
 import { parseDurationMs } from './checkpoint/checkpoint-config.js';
+import { IDLE_TIMEOUT_OPTION } from './connectors/option-values.js';
 
-/**
- * Flink's table option (FLIP-296): a source subtask that has read nothing for this long is idle —
- * the watermarks of the others go on without it — until it reads again. Off (0) by default.
- */
-export const IDLE_TIMEOUT_OPTION = 'scan.watermark.idle-timeout';
+export { IDLE_TIMEOUT_OPTION };
 
 /** The source's idle timeout in ms (0: none). */
 export function sourceIdleTimeoutMs(options: Readonly<Record<string, string>>): number {
@@ -29,10 +26,8 @@ export function validateSourceOptions(options: Record<string, string>, columns: 
     if (seen.has(c.name)) throw new SqlError(SqlState.DuplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  // Weir's own options (the idle timeout) are not the connector's to check.
-  const own = Object.fromEntries(Object.entries(options).filter(([k]) => k !== IDLE_TIMEOUT_OPTION));
-  if (options[IDLE_TIMEOUT_OPTION] !== undefined) sourceIdleTimeoutMs(options);
-  connector.validate(own, columns.map((c) => ({ name: c.name, type: c.type })));
+  if (options[IDLE_TIMEOUT_OPTION] !== undefined) sourceIdleTimeoutMs(options); // a duration (22023)
+  connector.validate(options, columns.map((c) => ({ name: c.name, type: c.type })));
   if (connector.prepare) {
     const prepared = connector.prepare(options);
     for (const k of Object.keys(options)) delete options[k];

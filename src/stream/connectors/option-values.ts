@@ -40,11 +40,20 @@ export function enumOption<T extends string>(options: Options, name: string, all
   return hit;
 }
 
-/** Reject options this connector does not know, so a typo is an error instead of a silent default.
- * (`weir.*` keys are Weir's own, recorded with the relation: a source's watermark, say.) */
+/**
+ * Flink's table option (FLIP-296): a source subtask that has read nothing for this long is idle —
+ * the watermarks of the others go on without it — until it reads again. Off by default.
+ */
+export const IDLE_TIMEOUT_OPTION = 'scan.watermark.idle-timeout';
+
+/** Options every source takes, handled by Weir, not by the connector: `weir.*` (recorded with the
+ * relation: its watermark) and the idle timeout. */
+export function isRuntimeSourceOption(key: string): boolean { return key === 'connector' || key.startsWith('weir.') || key === IDLE_TIMEOUT_OPTION; }
+
+/** Reject options this connector does not know, so a typo is an error instead of a silent default. */
 export function rejectUnknownOptions(connector: string, options: Options, known: (key: string) => boolean): void {
   for (const key of Object.keys(options)) {
-    if (key === 'connector' || key.startsWith('weir.') || key === 'scan.watermark.idle-timeout' || known(key)) continue;
+    if (isRuntimeSourceOption(key) || known(key)) continue;
     throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${key}" for connector '${connector}'`);
   }
 }

@@ -62,7 +62,6 @@ export class HashJoinOperator implements StreamOperator {
   private readonly windows: [WindowIndex, WindowIndex] | null;
   private readonly sideWatermarks = [-Infinity, -Infinity];
   private readonly sideIdle = [false, false];
-  private closedBelow = -Infinity;
 
   constructor(
     joinType: StreamJoinType, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null,
@@ -95,7 +94,7 @@ export class HashJoinOperator implements StreamOperator {
       const row = chunk.rows[i];
       const insert = !isRetraction(chunk.ops[i]);
       const w = this.windowOf(input, row);
-      if (w !== null && w < this.closedBelow) continue; // its window was closed on both sides: late
+      if (w !== null && w < this.windows![0].closedBelow) continue; // its window was closed on both sides: late
       const k = self.key(row);
       if (k === null) {
         // Never matches; only outer sides see it.
@@ -176,8 +175,8 @@ export class HashJoinOperator implements StreamOperator {
     const sides = [0, 1].filter((s) => !this.sideIdle[s]);
     if (!sides.length) return;
     const both = Math.min(...sides.map((s) => this.sideWatermarks[s]));
-    if (both <= this.closedBelow) return;
-    this.closedBelow = both; // the left index records it (closeBelow) for checkpoints
+    // Both indexes close at the same cutoff; the left one records it for checkpoints.
+    if (both <= this.windows![0].closedBelow) return;
     const tables = [this.left.byKey, this.right.byKey];
     this.windows!.forEach((index, s) => {
       for (const { groups } of index.closeBelow(both)) for (const k of groups) tables[s].delete(k);
@@ -188,7 +187,7 @@ export class HashJoinOperator implements StreamOperator {
 
   /** Rescaling: keep the rows whose join key this subtask owns (the state is plain data otherwise). */
   restoreState(owns: KeyOwnership): void {
-    if (this.windows) { this.windows[0].restoreCutoff(); this.closedBelow = this.windows[0].closedBelow; }
+    this.windows?.[0].restoreCutoff();
     if (!owns) return;
     const sides: [Side, StateTable<Entry[]>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
     for (const [side, table] of sides) {

@@ -6,7 +6,7 @@ import { T } from '../../types/datatype.js';
 
 const S = 1_000_000;
 // Rows (id, time in seconds); windows of 6 s every 2 s, shown as start seconds.
-const op = new HopWindowOperator({ kind: 'column', type: T.timestamp, index: 1 }, 2 * S, 6 * S, 0, {} as ExecContext);
+const op = new HopWindowOperator({ kind: 'column', type: T.timestamp, index: 1 }, 2 * S, 6 * S, 0, {} as ExecContext, 2);
 
 function run(ops: Op[], rows: [number, number | null][]): string[] {
   const out: string[] = [];

@@ -22,7 +22,7 @@ export class HopWindowOperator implements StreamOperator {
   private readonly time: Compiled;
   private readonly timeColumn: number | null;
 
-  constructor(time: Expr, private readonly slide: number, private readonly size: number, private readonly offset: number, ctx: ExecContext, private readonly inputWidth = 0) {
+  constructor(time: Expr, private readonly slide: number, private readonly size: number, private readonly offset: number, ctx: ExecContext, private readonly inputWidth: number) {
     this.time = compileExpr(time, ctx);
     this.timeColumn = monotoneColumn(time);
   }

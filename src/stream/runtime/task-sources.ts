@@ -73,12 +73,9 @@ const IDLE_MS = 10;
 
 export class ConnectorSource implements TaskSource {
   private finished = false;
-  /** An idle reader was reported as ended (its watermark no longer holds the job back). */
-  private idleReported = false;
   private timer: NodeJS.Timeout | null = null;
-  /** Since when polls found nothing (scan.watermark.idle-timeout), and whether the task said it is idle. */
+  /** Since when polls found nothing (for scan.watermark.idle-timeout). */
   private emptySince: number | null = null;
-  private idle = false;
 
   /** `idleTimeoutMs`: after this long without data the task is idle (0: never). */
   constructor(readonly reader: SourceSplitReader, private readonly idleTimeoutMs = 0) {}
@@ -88,14 +85,14 @@ export class ConnectorSource implements TaskSource {
     const rows = this.reader.poll(POLL_ROWS, now);
     if (rows === null) { this.finished = true; task.endOfInput(); return false; }
     if (rows.length === 0) {
-      if (this.reader.idle && !this.idleReported) { this.idleReported = true; task.endOfInput(); }
+      // Idle: a reader that can never produce (a Kafka subtask owning no partition), or none for the timeout.
       this.emptySince ??= now;
-      if (this.idleTimeoutMs > 0 && !this.idle && now - this.emptySince >= this.idleTimeoutMs) { this.idle = true; task.setIdle(true); }
+      if (this.reader.idle || (this.idleTimeoutMs > 0 && now - this.emptySince >= this.idleTimeoutMs)) task.setIdle(true);
       this.timer = setTimeout(() => { this.timer = null; task.schedule(); }, IDLE_MS);
       return false;
     }
     this.emptySince = null;
-    if (this.idle) { this.idle = false; task.setIdle(false); }
+    task.setIdle(false);
     const b = new ChunkBuilder(POLL_ROWS);
     for (const r of rows) { const c = b.push(Op.Insert, r); if (c) task.emitFromSource(c); }
     const c = b.take();

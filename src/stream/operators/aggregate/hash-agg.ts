@@ -73,13 +73,12 @@ export class HashAggOperator implements StreamOperator {
   private readonly rowCol: number;
   private readonly distributionKey: readonly number[] | null;
   private readonly appendOnlyInput: boolean;
-  /** Windowed: the window key (index into groupBy) and its input column, the index of groups by
-   * window, and the watermark so far. */
+  /** Windowed: the window key (index into groupBy) and its input column, and the index of groups
+   * by window (which also knows below what everything was closed). */
   private readonly windowKey: number;
   private readonly windowCol: number;
   private readonly emitOnClose: boolean;
   private readonly windows: WindowIndex | null;
-  private closedBelow = -Infinity;
 
   constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string, opts: HashAggOptions = {}) {
     const state = opts.state ?? new MemoryStateBackend();
@@ -113,7 +112,7 @@ export class HashAggOperator implements StreamOperator {
     // Groups come back live when first read (the table's revive), so a restore touches none of
     // them — unless rescaling, which keeps only the groups this subtask owns.
     this.dirty.clear();
-    if (this.windows) { this.windows.restoreCutoff(); this.closedBelow = this.windows.closedBelow; }
+    this.windows?.restoreCutoff();
     if (owns && !this.global) {
       for (const [k, g] of [...this.groups.entries()]) {
         if (owns(this.ownershipKey(g.key))) continue;
@@ -158,9 +157,9 @@ export class HashAggOperator implements StreamOperator {
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       const sign: 1 | -1 = isRetraction(ops[i]) ? -1 : 1;
-      if (this.windowCol >= 0) {
+      if (this.windows) {
         const w = r[this.windowCol] as number | null;
-        if (w !== null && w < this.closedBelow) continue; // late: its window was closed
+        if (w !== null && w < this.windows.closedBelow) continue; // late: its window was closed
       }
       const k = this.global ? '' : rowKey(r, this.groupBy);
       let g = this.groups.get(k);
@@ -211,15 +210,15 @@ export class HashAggOperator implements StreamOperator {
 
   private resultRow(g: Group): Row { return [...g.key, ...g.states.map((s) => s.result())]; }
 
-  private dropGroup(g: Group): void {
+  /** The group's state goes (and, unless its window was just closed, its index entry). */
+  private dropGroup(g: Group, closing = false): void {
     this.groups.delete(g.k);
     for (const j of this.extremes) this.minput.dropScope(minputScope(g.k, j));
-    this.windows?.remove(g.key[this.windowKey] as number | null, g.k);
+    if (!closing) this.windows?.remove(g.key[this.windowKey] as number | null, g.k);
   }
 
   processWatermark(wm: Watermark, _input: number, out: Output): void {
-    if (this.windows && wm.column === this.windowCol && wm.value > this.closedBelow) {
-      this.closedBelow = wm.value;
+    if (this.windows && wm.column === this.windowCol && wm.value > this.windows.closedBelow) {
       const b = new ChunkBuilder();
       for (const { groups } of this.windows.closeBelow(wm.value)) {
         for (const k of groups) {
@@ -230,8 +229,7 @@ export class HashAggOperator implements StreamOperator {
             if (g.rows > 0) { const c = b.push(Op.Insert, this.resultRow(g)); if (c) out.emit(c); }
           } else if (this.dirty.has(g)) this.emitChange(g, g.rows > 0, b, out);
           this.dirty.delete(g);
-          this.groups.delete(g.k);
-          for (const j of this.extremes) this.minput.dropScope(minputScope(g.k, j));
+          this.dropGroup(g, true);
         }
       }
       const c = b.take();

@@ -18,11 +18,14 @@ interface LocalGroup { readonly key: Datum[]; rows: number; readonly accs: Local
 export class LocalAggOperator implements StreamOperator {
   /** This epoch's groups; emptied on every barrier. */
   private groups = new Map<string, LocalGroup>();
-  /** Windowed: the input column of the window key, and the smallest window buffered this epoch. */
+  /** Windowed: the window key (index into groupBy) and its input column, and the smallest window
+   * buffered this epoch. */
+  private readonly windowKey: number;
   private readonly windowCol: number;
   private minWindow = Infinity;
 
   constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly kinds: readonly PartialKind[], windowKey?: number) {
+    this.windowKey = windowKey ?? -1;
     this.windowCol = windowKey === undefined ? -1 : groupBy[windowKey];
   }
 
@@ -50,7 +53,12 @@ export class LocalAggOperator implements StreamOperator {
     }
   }
 
-  processBarrier(_b: Barrier, out: Output): void {
+  processBarrier(_b: Barrier, out: Output): void { this.flushAll(out); }
+
+  /** Going idle: the epoch's partials go out now (consumers stop waiting for this task's watermark). */
+  flushBeforeIdle(out: Output): void { this.flushAll(out); }
+
+  private flushAll(out: Output): void {
     if (!this.groups.size) return;
     const b = new ChunkBuilder();
     for (const g of this.groups.values()) this.emitGroup(g, b, out);
@@ -59,9 +67,6 @@ export class LocalAggOperator implements StreamOperator {
     const c = b.take();
     if (c) out.emit(c);
   }
-
-  /** Going idle: the epoch's partials go out now (consumers stop waiting for this task's watermark). */
-  flushBeforeIdle(out: Output): void { this.processBarrier({ epoch: -1 }, out); }
 
   private emitGroup(g: LocalGroup, b: ChunkBuilder, out: Output): void {
     const row: Row = [...g.key, g.rows];
@@ -73,10 +78,9 @@ export class LocalAggOperator implements StreamOperator {
   processWatermark(w: Watermark, _input: number, out: Output): void {
     if (w.column === this.windowCol && w.value > this.minWindow) {
       const b = new ChunkBuilder();
-      const wk = this.groupBy.indexOf(this.windowCol);
       let min = Infinity;
       for (const [k, g] of this.groups) {
-        const v = g.key[wk] as number | null;
+        const v = g.key[this.windowKey] as number | null;
         if (v !== null && v < w.value) { this.emitGroup(g, b, out); this.groups.delete(k); }
         else if (v !== null && v < min) min = v;
       }
@@ -85,6 +89,6 @@ export class LocalAggOperator implements StreamOperator {
       if (c) out.emit(c);
     }
     // As the global phase, only the window key's watermark goes on (after its partials).
-    if (w.column === this.windowCol) out.emitWatermark?.({ column: this.groupBy.indexOf(this.windowCol), value: w.value });
+    if (w.column === this.windowCol) out.emitWatermark?.({ column: this.windowKey, value: w.value });
   }
 }
