@@ -2,11 +2,13 @@
 // A child server deduplicates an unbounded-keyed Nexmark bid stream — the latest bid of every
 // (auction, bidder), q18's shape, whole rows as state — into a blackhole sink with checkpoints,
 // until the generator is drained and a checkpoint has recorded it all; then SIGKILL, start again,
-// and time until the restored job completes its first checkpoint (every task has reloaded its
-// state and runs). Reported: the state (raw bytes the checkpoints wrote, the checkpoint store on
-// disk, entries reloaded), and the times to listening, to each task's state being back (from the
-// server's restore log) and to the first checkpoint after the restart.
-// Environment: WEIR_FT_LARGE_EVENTS (Nexmark events, default 4,000,000).
+// and time until the server listens (it does once every job's tasks are restored and running)
+// and until the restored job completes its first checkpoint. Reported: the state (raw bytes the
+// checkpoints wrote, the checkpoint store on disk, entries loaded before the tasks resumed),
+// whether every stateful task restored lazily (checkpoint/latest-state.ts), the slowest task's
+// restore, and how long the background warm-up of lazily restored state took.
+// Environment: WEIR_FT_LARGE_EVENTS (Nexmark events, default 4,000,000); WEIR_BENCH_KEEP=1 keeps
+// the data directory (to time more restarts by hand).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,18 +55,23 @@ export async function recoveryLarge(emit: (r: Record<string, unknown>) => void):
     c = await connect(srv.port);
     while (!(await completed(c).catch(() => [])).some((r) => Number(r.id) > lastId)) await sleep(50);
     const firstCheckpoint = (performance.now() - killed) / 1000;
-    // "weir: task … restored N state entries from checkpoint K in T ms"
-    const restores = [...srv.stderr().matchAll(/restored (\d+) state entries from checkpoint \d+ in (\d+) ms/g)].map((m) => ({ entries: Number(m[1]), ms: Number(m[2]) }));
+    // "weir: task … restored N state entries from checkpoint K in T ms[, the rest read lazily]"
+    const restores = [...srv.stderr().matchAll(/restored (\d+) state entries from checkpoint \d+ in (\d+) ms(, the rest read lazily)?/g)].map((m) => ({ entries: Number(m[1]), ms: Number(m[2]), lazy: m[3] !== undefined }));
+    const lazy = restores.length > 0 && restores.every((r) => r.lazy);
+    // "weir: task … warmed up its lazily restored state in T ms", one line per lazily restored task.
+    const warmUps = () => [...srv.stderr().matchAll(/warmed up its lazily restored state in (\d+) ms/g)].map((m) => Number(m[1]));
+    while (lazy && warmUps().length < restores.length) await sleep(100);
     emit({
       bench: 'recovery_large', events: EVENTS, compute_s: round(computeSeconds, 1),
       state_written_mb: round(rawBytes / 1e6), checkpoint_store_mb: round(storeBytes / 1e6),
       entries_restored: restores.reduce((n, r) => n + r.entries, 0), slowest_task_restore_s: round(Math.max(0, ...restores.map((r) => r.ms)) / 1000, 2),
+      lazy_restore: lazy, slowest_warm_up_s: lazy ? round(Math.max(...warmUps()) / 1000, 2) : null,
       restart_to_listening_s: round(listening, 2), restart_to_first_checkpoint_s: round(firstCheckpoint, 2),
     });
     await c.end();
     srv.proc.kill('SIGINT');
     await srv.exited;
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.WEIR_BENCH_KEEP === '1') log(`kept ${dataDir}`); else rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -28,7 +28,7 @@ const published = () => readCommitted(topic);
 async function checkpointedAfterFlush(c: pg.Client): Promise<void> {
   await c.query('FLUSH');
   const seen = await Promise.all(['per_cust', 'per_cust_out'].map(async (j) => Math.max(0, ...(await completedCheckpoints(c, j)))));
-  await until(async () => (await Promise.all(['per_cust', 'per_cust_out'].map(async (j, i) => Math.max(0, ...(await completedCheckpoints(c, j))) > seen[i]))).every(Boolean), 'new checkpoints of both jobs');
+  await until(async () => (await Promise.all(['per_cust', 'per_cust_out'].map(async (j, i) => Math.max(0, ...(await completedCheckpoints(c, j))) > seen[i]))).every(Boolean), 'new checkpoints of both jobs').catch(async (e: Error) => { throw new Error(e.message + JSON.stringify((await c.query('SHOW JOBS')).rows) + JSON.stringify((await c.query('SHOW CHECKPOINTS')).rows.slice(-8))); });
 }
 
 describe('a sink FROM a view over a table, across kill -9', () => {

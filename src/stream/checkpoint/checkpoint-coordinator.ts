@@ -27,8 +27,10 @@ export interface CheckpointTarget {
 export interface CheckpointStorage {
   /** Write the completed checkpoint's metadata; after this resolves the checkpoint counts. */
   writeCompleted(checkpoint: CompletedCheckpoint): Promise<void>;
-  /** Delete whatever tasks wrote for a checkpoint that did not complete. */
+  /** Delete (or abandon) whatever tasks wrote for a checkpoint that did not complete. */
   discard(jobId: string, checkpointId: number): Promise<void>;
+  /** Record that `checkpointId` is triggered, before any task writes for it (a restore numbers after it). */
+  noteTriggered?(jobId: string, checkpointId: number): Promise<void>;
   /** Keep the newest `retained` completed checkpoints (and savepoints), delete older ones
    * (`lazy`: their state versions may be collected later, with those of later checkpoints). */
   subsume(jobId: string, retained: number, lazy?: boolean): Promise<void>;
@@ -68,6 +70,9 @@ export class CheckpointCoordinator {
   ) {
     this.nextId = startAfter + 1;
   }
+
+  /** A restore decided where numbering continues (after every id the job's store has seen). */
+  continueAt(nextId: number): void { this.nextId = Math.max(this.nextId, nextId); }
 
   /** Start periodic checkpoints (no-op when the interval is off). */
   start(): void {
@@ -109,11 +114,16 @@ export class CheckpointCoordinator {
       const timer = setTimeout(() => this.fail(id, `checkpoint ${id} expired after ${this.config.timeoutMs} ms before all tasks acknowledged`), this.config.timeoutMs);
       timer.unref();
       this.pending.set(id, { stats, expected: new Set(tasks), handles: new Map(), timer, done: { resolve, reject } });
-      try {
-        this.target.triggerCheckpoint(id, triggeredAt, isSavepoint);
-      } catch (e) {
-        this.fail(id, `checkpoint ${id} could not be triggered: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      const inject = () => {
+        if (!this.pending.has(id)) return; // failed or stopped meanwhile
+        try {
+          this.target.triggerCheckpoint(id, triggeredAt, isSavepoint);
+        } catch (e) {
+          this.fail(id, `checkpoint ${id} could not be triggered: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      };
+      if (!this.storage.noteTriggered) { inject(); return; }
+      this.track(this.storage.noteTriggered(this.jobId, id)).then(inject, (e: unknown) => this.fail(id, `checkpoint ${id} could not be recorded: ${e instanceof Error ? e.message : String(e)}`));
     });
   }
 

@@ -94,18 +94,41 @@ describe('LevelCheckpointStorage', () => {
     expect(Object.fromEntries(await store.readState('j3', 5, 't/'))).toEqual({ 't/a': 'full', 't/b': 'old', 't/c': 'new' });
   });
 
-  it('truncates everything after the checkpoint a job restores from, and keeps savepoints when dropping checkpoints', async () => {
+  it('abandons everything after the checkpoint a job restores from, and keeps savepoints when dropping checkpoints', async () => {
     await store.writeState('j4', 1, [['k', 'one']]);
     await store.writeCompleted(meta('j4', 1));
     await store.writeState('j4', 2, [['k', 'two']]);
     await store.writeCompleted(meta('j4', 2, true));
     await store.writeState('j4', 3, [['k', 'three']]);
     await store.writeCompleted(meta('j4', 3));
-    await store.truncateAfter('j4', 2);
+    await store.noteTriggered('j4', 4); // in progress when the job died
+    await store.writeState('j4', 4, [['k', 'four'], ['extra', 'x']]);
+    // Restoring 2: 3 (completed) and 4 (never completed) are abandoned; numbering goes on at 5.
+    expect(await store.abandonAfter('j4', 2)).toBe(5);
     expect((await store.completed('j4')).map((c) => c.checkpointId)).toEqual([1, 2]);
     expect(Object.fromEntries(await store.readState('j4', 9, ''))).toEqual({ k: 'two' });
+    // The restored job's next checkpoint reads its own versions and nothing abandoned.
+    await store.writeState('j4', 5, [['k', 'five']]);
+    await store.writeCompleted(meta('j4', 5));
+    expect(Object.fromEntries(await store.readState('j4', 5, ''))).toEqual({ k: 'five' });
+    // The next scan removes the abandoned versions for good.
+    await store.subsume('j4', 1);
+    expect(await store.countVersions('j4')).toBe(2); // k: two (savepoint 2), five
+    expect(Object.fromEntries(await store.readState('j4', 5, ''))).toEqual({ k: 'five' });
     await store.dropCheckpoints('j4');
     expect((await store.completed('j4')).map((c) => c.checkpointId)).toEqual([2]);
     expect(Object.fromEntries(await store.readState('j4', 2, ''))).toEqual({ k: 'two' });
+  });
+
+  it('a discarded checkpoint stays invisible to later checkpoints that did not rewrite its keys', async () => {
+    await store.writeState('j7', 1, [['a', '1'], ['b', '1']]);
+    await store.writeCompleted(meta('j7', 1));
+    await store.writeState('j7', 2, [['a', 'failed'], ['c', 'failed']]);
+    await store.discard('j7', 2);
+    await store.writeState('j7', 3, [['b', '3']]);
+    await store.writeCompleted(meta('j7', 3));
+    expect(Object.fromEntries(await store.readState('j7', 3, ''))).toEqual({ a: '1', b: '3' });
+    // A restore of 3 continues after 3 (nothing newer was triggered).
+    expect(await store.abandonAfter('j7', 3)).toBe(4);
   });
 });

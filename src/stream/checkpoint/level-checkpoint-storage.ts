@@ -3,6 +3,8 @@
 //
 //   v/<job>/<state key>\0<inverted checkpoint id>  → value JSON ("" = deleted)   versioned state
 //   m/<job>/<checkpoint id, 10 digits>             → CompletedCheckpoint JSON      metadata
+//   t/<job>                                        → highest checkpoint id triggered
+//   a/<job>                                        → [lo, hi][]: abandoned checkpoint ids
 //
 // Tasks write only what changed since the last completed checkpoint, each version tagged with
 // the checkpoint id; reading state "as of checkpoint C" takes, per key, the newest version ≤ C.
@@ -10,12 +12,21 @@
 // for a checkpoint that never completed are harmless (they hold values as of that barrier) and
 // removed by discard(). Metadata is written last, with sync, so a checkpoint counts only once
 // everything it names is on disk (LevelDB's log is one file: the synced write covers earlier ones).
+//
+// A checkpoint that fails, and on recovery every checkpoint after the one restored, is *abandoned*
+// rather than deleted: its id goes on the job's abandoned list, reads skip versions with such an
+// id, and the next garbage-collection scan removes them. Deleting them at once would mean scanning
+// every version of the job (there is no index by checkpoint id): seconds for a large state, on the
+// path of every recovery. The restored job numbers its checkpoints after every id ever triggered
+// (the `t/` mark, written before a checkpoint's barriers go out), so no new version takes an
+// abandoned id.
 
 import { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckpointStorage } from './checkpoint-coordinator.js';
 import type { CompletedCheckpoint } from './types.js';
+import { LatestStateStore } from './latest-state.js';
 
 const ID_DIGITS = 10;
 const MAX_ID = 10 ** ID_DIGITS - 1;
@@ -25,6 +36,14 @@ const inverted = (id: number) => pad(MAX_ID - id);
 const fromInverted = (s: string) => MAX_ID - Number(s);
 
 export type StateEntry = readonly [key: string, value: string | null];
+
+/** Checkpoint ids lo..hi (inclusive) whose state versions no read may see. */
+type IdRange = readonly [lo: number, hi: number];
+
+function abandonedId(ranges: readonly IdRange[], id: number): boolean {
+  for (const [lo, hi] of ranges) if (id >= lo && id <= hi) return true;
+  return false;
+}
 
 /** Entries per read of a restore's iterator. */
 const READ_BATCH = 4096;
@@ -55,8 +74,15 @@ function keptWithin(sorted: readonly number[], lo: number, hi: number): boolean 
 
 export class LevelCheckpointStorage implements CheckpointStorage {
   private readonly gcMarks = new Map<string, GcMark>();
+  /** The abandoned ids of each job this instance changed (only the main thread changes them). */
+  private readonly abandonedCache = new Map<string, IdRange[]>();
 
-  private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string) {}
+  /** Each task's state as of its latest confirmed checkpoint, for lazy restores (latest-state.ts). */
+  readonly latestState: LatestStateStore;
+
+  private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string) {
+    this.latestState = new LatestStateStore(db);
+  }
 
   static async open(dataDir: string): Promise<LevelCheckpointStorage> {
     const dir = join(dataDir, 'checkpoints');
@@ -99,6 +125,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   /** readState without collecting: each key's value as of the checkpoint, in key order, as read. */
   async eachState(jobId: string, checkpointId: number, prefix: string, since: number, visit: (key: string, value: string) => void): Promise<void> {
     const base = `v/${jobId}/`;
+    const abandoned = await this.readAbandoned(jobId); // fresh: a task's instance caches nothing
     let lastKey: string | null = null;
     const it = this.db.iterator({ gte: base + prefix, lt: base + prefix + '\uffff', fillCache: false });
     // In batches (one promise per entry would cost more than reading it), and the next batch is
@@ -115,6 +142,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
           if (key === lastKey) continue; // an older version of a key already decided
           const version = fromInverted(full.slice(sep + 1));
           if (version > checkpointId) continue; // newer than the checkpoint
+          if (abandoned.length && abandonedId(abandoned, version)) continue; // never part of a checkpoint
           lastKey = key;
           if (version < since) continue; // before the task's full snapshot: not its state
           if (value !== '') visit(key, value);
@@ -156,12 +184,62 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     return v === undefined ? null : (JSON.parse(v) as CompletedCheckpoint);
   }
 
+  /** Before checkpoint `checkpointId`'s barriers go out: the highest id a restore must number after. */
+  async noteTriggered(jobId: string, checkpointId: number): Promise<void> {
+    await this.db.put(`t/${jobId}`, String(checkpointId));
+  }
+
+  /** A checkpoint that did not complete: abandon its id (its versions go at the next scan). */
   async discard(jobId: string, checkpointId: number): Promise<void> {
-    const tag = '\0' + inverted(checkpointId);
+    const ranges = await this.abandon(jobId, checkpointId, checkpointId);
     const batch = this.db.batch();
-    await this.eachStateKey(jobId, (k) => { if (k.endsWith(tag)) batch.del(k); });
     batch.del(`m/${jobId}/${pad(checkpointId)}`);
+    batch.put(`a/${jobId}`, JSON.stringify(ranges));
     await batch.write();
+  }
+
+  /**
+   * Recovery from checkpoint `checkpointId`: every checkpoint after it — completed ones of a
+   * history the restore abandons, attempts that never completed — is dropped (metadata now, state
+   * versions by the next scan). Returns the id the restored job's next checkpoint takes: after
+   * every id ever triggered, so no new version lands on an abandoned id.
+   */
+  async abandonAfter(jobId: string, checkpointId: number): Promise<number> {
+    let hi = Number((await this.db.get(`t/${jobId}`)) ?? 0);
+    const batch = this.db.batch();
+    for await (const k of this.db.keys({ gt: `m/${jobId}/${pad(checkpointId)}`, lt: `m/${jobId}/\uffff` })) {
+      batch.del(k);
+      hi = Math.max(hi, Number(k.slice(k.lastIndexOf('/') + 1)));
+    }
+    if (hi > checkpointId) {
+      batch.put(`a/${jobId}`, JSON.stringify(await this.abandon(jobId, checkpointId + 1, hi)));
+      batch.put(`t/${jobId}`, String(hi));
+    }
+    await batch.write();
+    return Math.max(hi, checkpointId) + 1;
+  }
+
+  /** The job's abandoned ids as stored (what a read skips). */
+  private async readAbandoned(jobId: string): Promise<IdRange[]> {
+    const v = await this.db.get(`a/${jobId}`);
+    return v === undefined ? [] : (JSON.parse(v) as IdRange[]);
+  }
+
+  /** Add lo..hi to the job's abandoned ids; returns the list to store. Synchronous after the first
+   * read, so concurrent callers on this thread each store a list that includes the other's range. */
+  private async abandon(jobId: string, lo: number, hi: number): Promise<IdRange[]> {
+    const ranges = await this.cachedAbandoned(jobId);
+    ranges.push([lo, hi]);
+    return ranges;
+  }
+
+  /** This thread's copy of the job's abandoned ids, changed in place by whoever changes them. */
+  private async cachedAbandoned(jobId: string): Promise<IdRange[]> {
+    if (!this.abandonedCache.has(jobId)) {
+      const stored = await this.readAbandoned(jobId);
+      if (!this.abandonedCache.has(jobId)) this.abandonedCache.set(jobId, stored);
+    }
+    return this.abandonedCache.get(jobId)!;
   }
 
   /**
@@ -186,6 +264,9 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     const batch = this.db.batch();
     for (const c of drop) batch.del(`m/${jobId}/${pad(c.checkpointId)}`);
     if (!scan) { await batch.write(); return; }
+    // Abandoned ids below the newest completed checkpoint take no more writes (every task passed
+    // their barriers long ago): their versions go now, and so do the ids from the list.
+    const abandoned = (await this.readAbandoned(jobId)).filter(([, hi]) => hi < newestCompleted);
     let lastKey: string | null = null;
     let newer = Infinity; // the next newer version of the current key
     await this.eachStateKey(jobId, (full) => {
@@ -193,11 +274,17 @@ export class LevelCheckpointStorage implements CheckpointStorage {
       const key = full.slice(0, sep);
       if (key !== lastKey) { lastKey = key; newer = Infinity; }
       const id = fromInverted(full.slice(sep + 1));
+      if (abandoned.length && abandonedId(abandoned, id)) { batch.del(full); return; } // as if never written
       const until = newer;
       newer = id;
       if (id > newestCompleted || keptWithin(kept, id, until)) return;
       batch.del(full);
     });
+    if (abandoned.length) {
+      const ranges = await this.cachedAbandoned(jobId);
+      for (let i = ranges.length - 1; i >= 0; i--) if (abandoned.some((a) => a[0] === ranges[i][0] && a[1] === ranges[i][1])) ranges.splice(i, 1);
+      batch.put(`a/${jobId}`, JSON.stringify(ranges));
+    }
     await batch.write();
     const stateBytes = await this.db.approximateSize(`v/${jobId}/`, `v/${jobId}/\uffff`).catch(() => 0);
     this.gcMarks.set(jobId, { countedUpTo: newestCompleted, writtenSince: 0, stateBytes });
@@ -220,18 +307,6 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   }
 
   /**
-   * Recovery from checkpoint `checkpointId`: drop every checkpoint and state version after it.
-   * They belong to attempts that never completed (or to a history the restore abandons), and the
-   * restored job numbers its next checkpoints from `checkpointId + 1` again.
-   */
-  async truncateAfter(jobId: string, checkpointId: number): Promise<void> {
-    const batch = this.db.batch();
-    await this.eachStateKey(jobId, (k) => { if (fromInverted(k.slice(k.lastIndexOf('\0') + 1)) > checkpointId) batch.del(k); });
-    for await (const k of this.db.keys({ gt: `m/${jobId}/${pad(checkpointId)}`, lt: `m/${jobId}/\uffff` })) batch.del(k);
-    await batch.write();
-  }
-
-  /**
    * Cancellation with DELETE_ON_CANCELLATION, and DROP: remove the job's checkpoints but keep its
    * savepoints (they belong to the user, as in Flink) and the state versions they read.
    */
@@ -244,9 +319,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   /** Remove everything of a job, savepoints too (a new job reusing the key starts clean). */
   async dropJob(jobId: string): Promise<void> {
     this.gcMarks.delete(jobId);
+    this.abandonedCache.delete(jobId);
     // Metadata first: interrupted half-way (a crash), no checkpoint may name state already gone.
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
     await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
+    await this.db.batch().del(`a/${jobId}`).del(`t/${jobId}`).write();
+    await this.latestState.resetJob(jobId);
   }
 
   /** Every state key (all versions) of a job, in order, read in batches. */

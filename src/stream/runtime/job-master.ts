@@ -148,7 +148,8 @@ export class JobMaster implements JobMasterGateway {
 
   /**
    * Before scheduling: a fresh job clears whatever its store holds; a restoring job checks the
-   * checkpoint fits its graph and drops what was written after it (attempts that never completed).
+   * checkpoint fits its graph and abandons what was written after it (attempts that never
+   * completed, or a later history), numbering its own checkpoints after all of that.
    */
   private async prepareCheckpointStorage(): Promise<CompletedCheckpoint | null> {
     const cp = this.services.checkpoint;
@@ -162,7 +163,7 @@ export class JobMaster implements JobMasterGateway {
         { hint: 'the query or the catalog it reads changed since the checkpoint' });
     }
     for (const v of this.planned.graph.vertices) this.checkRescalable(from, v);
-    if (from.jobId === cp.storageJob) await cp.storage.truncateAfter(cp.storageJob, from.checkpointId);
+    if (from.jobId === cp.storageJob) this.checkpoints?.continueAt(await cp.storage.abandonAfter(cp.storageJob, from.checkpointId));
     else await cp.storage.dropJob(cp.storageJob);
     return from;
   }

@@ -7,7 +7,9 @@
 // Incremental: each table's change set is committed after the snapshot, so checkpoint N writes
 // only what changed since N-1. Until a checkpoint is confirmed complete its delta is kept and
 // written again with the next one, so a checkpoint that failed (and whose versions the
-// coordinator discarded) leaves no hole in the state of the next.
+// coordinator discarded) leaves no hole in the state of the next. Once confirmed, the deltas also
+// go to the task's latest-state keyspace (checkpoint/latest-state.ts), which a restore of that
+// checkpoint reads lazily.
 //
 // State key layout, under v/<storage job>/ in the checkpoint store:
 //   <vertexId>/<subtask>/<operator index in chain>/<table name>/<full key>
@@ -65,8 +67,12 @@ export interface TaskCheckpointSinks {
 }
 
 export class TaskCheckpointer {
-  /** Deltas of checkpoints not yet confirmed complete, oldest first. */
-  private unconfirmed: { readonly id: number; readonly entries: Map<string, string | null> }[] = [];
+  /** Deltas of checkpoints not yet confirmed complete, oldest first (`full`: the whole state). */
+  private unconfirmed: { readonly id: number; readonly entries: Map<string, string | null>; readonly full: boolean }[] = [];
+  /** Writes of the latest-state keyspace, one after another. */
+  private latestWrites: Promise<void> = Promise.resolve();
+  /** One failed: the keyspace is given up for this attempt. */
+  private latestBroken = false;
   private full = false;
 
   constructor(
@@ -101,7 +107,7 @@ export class TaskCheckpointer {
     const entries = new Map<string, string | null>();
     for (const u of this.unconfirmed) for (const [k, v] of u.entries) entries.set(k, v);
     for (const [k, v] of current) entries.set(k, v);
-    this.unconfirmed.push({ id: checkpointId, entries: current });
+    this.unconfirmed.push({ id: checkpointId, entries: current, full });
     if (full) this.since = checkpointId;
     const since = this.since;
     const position = this.reader ? this.reader.position() : null;
@@ -155,8 +161,58 @@ export class TaskCheckpointer {
     return out;
   }
 
-  /** Checkpoint N is complete: its delta (and older ones) are durable and readable. */
-  confirm(checkpointId: number): void { this.unconfirmed = this.unconfirmed.filter((u) => u.id > checkpointId); }
+  /**
+   * Restored eagerly from checkpoint `checkpointId` of this job: write the latest-state keyspace
+   * again from the versioned state (in the background; deltas confirmed later are applied after).
+   */
+  rebuildLatest(checkpointId: number): void {
+    const { storageJob } = this.config;
+    const since = this.since;
+    this.chainLatest(async (store) => {
+      await store.latestState.rebuild(storageJob, this.taskKey, checkpointId,
+        (visit) => store.eachState(storageJob, checkpointId, `${this.taskKey}/`, since, visit), this.isResident);
+    });
+  }
+
+  private readonly isResident = (op: number, table: string) => this.backends[op]?.isResident(table) ?? false;
+
+  /** Run a write of the latest-state keyspace after the ones before it; a failure gives the keyspace up. */
+  private chainLatest(run: (store: LevelCheckpointStorage) => Promise<void>): void {
+    const { storageJob, dataDir } = this.config;
+    const write = this.latestWrites.then(async () => {
+      if (this.latestBroken) return;
+      const store = await checkpointStore(dataDir);
+      try {
+        await run(store);
+      } catch {
+        // A delta missing from the keyspace would make it wrong: give it up for this attempt
+        // (restores load eagerly, and rebuild it, until then).
+        this.latestBroken = true;
+        await store.latestState.reset(storageJob, this.taskKey).catch(() => undefined);
+      }
+    }).catch(() => undefined);
+    this.latestWrites = write;
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /**
+   * Checkpoint N is complete: its delta (and older ones) are durable and readable; they go to the
+   * latest-state keyspace now, so that a restore of N can read it lazily.
+   */
+  confirm(checkpointId: number): void {
+    const done = this.unconfirmed.filter((u) => u.id <= checkpointId);
+    this.unconfirmed = this.unconfirmed.filter((u) => u.id > checkpointId);
+    if (!done.length || this.latestBroken) return;
+    const merged = new Map<string, string | null>();
+    let full = false;
+    for (const u of done) {
+      if (u.full) { merged.clear(); full = true; }
+      for (const [k, v] of u.entries) merged.set(k, v);
+    }
+    const { storageJob } = this.config;
+    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, merged, full, this.isResident));
+  }
 
   private decline(checkpointId: number, e: unknown): void {
     this.out.decline({ jobId: this.jobId, checkpointId, task: this.taskKey, reason: e instanceof Error ? e.message : String(e) });

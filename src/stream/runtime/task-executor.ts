@@ -160,13 +160,22 @@ export class TaskExecutor {
     if (tdd.restore.fullSnapshot) checkpointer!.writeFullSnapshotNext();
     const restoreStart = performance.now();
     const restored = restoreTask({
-      taskKey: `${tdd.vertexId}/${tdd.subtask}`, dataDir: cp.dataDir, backends: checkpointState!, chain,
+      taskKey: `${tdd.vertexId}/${tdd.subtask}`, dataDir: cp.dataDir, storageJob: cp.storageJob, backends: checkpointState!, chain,
       reader: source instanceof ConnectorSource ? source.reader : null, sink: chain.externalSink,
       relieve: memory ? () => { memory.relieve(checkpointer!.fullSnapshotPending); } : undefined,
     }, tdd.restore);
     task.holdUntil(restored);
-    void restored.then((entries) => process.stderr.write(`weir: task ${label} restored ${entries} state entries from checkpoint ${tdd.restore!.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms\n`), () => undefined);
-    return restored;
+    void restored.then(({ rebuildLatest, lazy }) => {
+      // Eager: write the latest-state keyspace again; lazy: read the untouched keys in the background.
+      if (rebuildLatest) checkpointer!.rebuildLatest(tdd.restore!.checkpointId);
+      if (lazy) {
+        const warmStart = performance.now();
+        void Promise.all(checkpointState!.map((b) => b?.warmUp())).then(
+          () => process.stderr.write(`weir: task ${label} warmed up its lazily restored state in ${Math.round(performance.now() - warmStart)} ms\n`), () => undefined);
+      }
+    }, () => undefined);
+    void restored.then(({ entries, lazy }) => process.stderr.write(`weir: task ${label} restored ${entries} state entries from checkpoint ${tdd.restore!.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms${lazy ? ', the rest read lazily' : ''}\n`), () => undefined);
+    return restored.then(() => undefined);
   }
 
   private source(head: StreamNode, tdd: TaskDeploymentDescriptor, job: JobEntry, task: () => StreamTask, chain: OperatorChain): TaskSource | null {

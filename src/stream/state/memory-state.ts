@@ -13,10 +13,16 @@
 // A restore loads entries still encoded (`restoreEncoded`); each is decoded (and revived, like a
 // spilled value) when first touched, and untouched ones are the first to spill (they are already
 // encoded) — so a task can restore more state than its memory budget holds.
+//
+// A lazy restore (`restoreFrom`) loads nothing: a key missing from memory and from the spill store
+// is read from the checkpoint's latest-state keyspace (checkpoint/latest-state.ts) on first use.
+// Every key put, deleted or read since is *consumed* — memory and the spill store hold its truth
+// from then on — so the source never brings back a value that changed or went away.
 
 import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
 import { SCOPE_SEP, type KeyedState, type StateBackend, type StateTable, type TableOptions } from './keyed-state.js';
 import type { SpillPort } from './spill-store.js';
+import type { LatestTableSource } from '../checkpoint/latest-state.js';
 
 /**
  * Keys of one scope, with the change set of that scope. Entries restored from a checkpoint stay
@@ -89,6 +95,9 @@ export class MemoryStateTable<V> implements StateTable<V> {
   private spilled = false;
   /** Keep `top` in least-recently-used order (from the first eviction on; free until then). */
   private lru = false;
+  /** Lazy restore: where keys never touched since the restore are read from (see the header). */
+  private source: LatestTableSource | null = null;
+  private consumed: Set<string> | null = null;
 
   constructor(
     readonly name: string,
@@ -105,20 +114,57 @@ export class MemoryStateTable<V> implements StateTable<V> {
       return v;
     }
     if (this.top.encoded !== null) { const d = this.top.decode(key); if (d !== undefined) return d; }
-    return this.spilled ? this.load(key) : undefined;
+    return this.spilled || this.source ? this.load(key) : undefined;
   }
 
-  put(key: string, value: V): void { this.top.put(key, value); }
+  put(key: string, value: V): void {
+    this.top.put(key, value);
+    this.consumed?.add(key);
+  }
 
   delete(key: string): boolean {
     if (this.top.delete(key)) {
       if (this.spilled) this.spill!.write(key, null); // an older copy may be out there
+      this.consumed?.add(key);
       return true;
     }
-    if (!this.spilled || this.spill!.read(key) === undefined) return false;
-    this.spill!.write(key, null);
+    if (this.spilled && this.spill!.read(key) !== undefined) {
+      this.spill!.write(key, null);
+      this.top.markChanged(key);
+      this.consumed?.add(key);
+      return true;
+    }
+    if (!this.source || this.consumed!.has(key) || this.source.read(key) === undefined) return false;
+    this.consumed!.add(key);
     this.top.markChanged(key);
     return true;
+  }
+
+  /** Lazy restore: keys not in memory are read from `source` when first used. */
+  restoreFrom(source: LatestTableSource): void {
+    this.source = source;
+    this.consumed = new Set();
+  }
+
+  /**
+   * After a lazy restore, while the task runs: bring every key not yet touched into memory (still
+   * encoded, as an eager restore leaves them), batch by batch, then let the source go — misses
+   * cost a point read only until then. Each batch is applied in one go, so a key the task
+   * touched meanwhile (consumed) keeps its value.
+   */
+  async warmUp(): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    for await (const batch of source.batches()) {
+      if (this.source !== source) return; // unspilled meanwhile: the source is done with
+      for (const [k, text] of batch) {
+        if (this.consumed!.has(k) || this.top.map.has(k)) continue;
+        this.top.restoreEncoded(k, text);
+      }
+    }
+    if (this.source !== source) return;
+    this.source = null;
+    this.consumed = null;
   }
 
   /** Entries in memory (spilled ones are not counted). */
@@ -127,13 +173,24 @@ export class MemoryStateTable<V> implements StateTable<V> {
   values(): IterableIterator<V> { this.assertResident(); return this.top.values(); }
 
   private assertResident(): void {
-    if (this.spilled) throw new Error(`state table ${this.name} has spilled entries and cannot be iterated synchronously`);
+    if (this.spilled || this.source) throw new Error(`state table ${this.name} has spilled entries and cannot be iterated synchronously`);
   }
 
   /** Eviction is held off while `unspill` lists what is out (a list taken before an eviction would miss it). */
   private unspilling = false;
 
   async unspill(): Promise<void> {
+    if (this.source) {
+      // Lazily restored: read every key never touched since (what the source lists now; keys
+      // put later are consumed already), then the source is done with.
+      const source = this.source;
+      const keys = await source.keys();
+      if (this.source === source) { // not warmed up meanwhile
+        for (const k of keys) if (!this.consumed!.has(k) && !this.top.map.has(k) && !this.top.encoded?.has(k)) this.load(k);
+        this.source = null;
+        this.consumed = null;
+      }
+    }
     if (!this.spilled || !this.spill) return;
     this.unspilling = true;
     try {
@@ -158,13 +215,16 @@ export class MemoryStateTable<V> implements StateTable<V> {
    * again if it goes back), so the spill store holds only what is out of memory.
    */
   private load(key: string): V | undefined {
-    const spill = this.spill!;
-    const text = spill.read(key);
-    if (text === undefined) return undefined;
+    let text = this.spilled ? this.spill!.read(key) : undefined;
+    if (text !== undefined) this.spill!.write(key, null);
+    else if (this.source && !this.consumed!.has(key)) {
+      text = this.source.read(key);
+      if (text === undefined) return undefined;
+      this.consumed!.add(key);
+    } else return undefined;
     const decoded = decodeStateValue(text);
     const v = this.options.revive ? this.options.revive(key, decoded) : (decoded as V);
     this.top.map.set(key, v);
-    spill.write(key, null);
     return v;
   }
 
@@ -243,6 +303,8 @@ export class MemoryStateTable<V> implements StateTable<V> {
     return spilled;
   }
 
+  get resident(): boolean { return this.options.resident ?? false; }
+
   /** The task ended: its spilled entries go too. */
   releaseSpill(): void { if (this.spilled) this.spill?.clear(); }
 
@@ -306,15 +368,27 @@ export interface MemoryStateOptions {
 
 export class MemoryStateBackend implements StateBackend {
   private readonly tables = new Map<string, MemoryStateTable<unknown>>();
+  /** Lazy restore: the source of each (non-resident) table, also for tables created later. */
+  private lazySource: ((table: string) => LatestTableSource) | null = null;
   constructor(private readonly opts: MemoryStateOptions = {}) {}
   table<V>(name: string, options?: TableOptions<V>): StateTable<V> {
     let t = this.tables.get(name);
     if (!t) {
       const spill = options?.resident ? null : this.opts.spill?.() ?? null;
       t = new MemoryStateTable<unknown>(name, this.opts.trackChanges ?? false, spill, options as TableOptions<unknown>);
+      if (this.lazySource && !options?.resident) t.restoreFrom(this.lazySource(name));
       this.tables.set(name, t);
     }
     return t as MemoryStateTable<V>;
+  }
+  /** Is table `name` resident (never spilled, never read lazily)? */
+  isResident(name: string): boolean { return this.tables.get(name)?.resident ?? false; }
+  /** After a lazy restore: load every table's untouched keys in the background (see MemoryStateTable.warmUp). */
+  warmUp(): Promise<void> { return Promise.all([...this.tables.values()].map((t) => t.warmUp())).then(() => undefined); }
+  /** Lazy restore: every non-resident table reads keys it does not hold from `source(table)`. */
+  restoreLazily(source: (table: string) => LatestTableSource): void {
+    this.lazySource = source;
+    for (const t of this.tables.values()) if (!t.resident) t.restoreFrom(source(t.name));
   }
   /** Every table, for a checkpoint to walk. */
   all(): Iterable<MemoryStateTable<unknown>> { return this.tables.values(); }

@@ -1,0 +1,152 @@
+// Each task's state as of its latest confirmed checkpoint, one LevelDB key per state key, so a
+// restore can read it *lazily*: the task starts at once and reads a key the first time an
+// operator asks for it (a synchronous point read, classic-level's getSync), instead of loading
+// every versioned entry before it processes a record. The versioned keyspace (v/…, see
+// level-checkpoint-storage.ts) stays the record of every retained checkpoint; this one is a
+// second copy of the newest, in the spirit of RisingWave's Hummock serving reads straight from
+// the checkpointed store.
+//
+//   l/<job>/<task>/k/<op>/<table>/<key>        a top-level key: read lazily
+//   l/<job>/<task>/e/<op>/<table>/<full key>   a scoped key, or any key of a resident table:
+//                                              read in full before the task starts
+//   lc/<job>/<task>                            the checkpoint the keyspace reflects
+//
+// A task writes it when a checkpoint is confirmed complete (its delta, in one batch with the
+// mark), so it never holds anything a completed checkpoint does not. A restore uses it only when
+// the mark names the very checkpoint restored; otherwise (an older checkpoint, a crash between
+// the metadata and this write, state from before this keyspace) the task loads eagerly and, in
+// the background once it runs, writes the keyspace again.
+
+import type { ClassicLevel } from 'classic-level';
+import { SCOPE_SEP } from '../state/keyed-state.js';
+
+/** Entries per batch when the keyspace is rebuilt from an eager restore. */
+const REBUILD_BATCH = 4096;
+
+/** Where one table's lazily read keys live. */
+export interface LatestTableSource {
+  /** The encoded value of top-level `key` (undefined: none). Synchronous. */
+  read(key: string): string | undefined;
+  /** Every top-level key stored for the table. */
+  keys(): Promise<string[]>;
+  /** Every entry, in batches (a background warm-up reads them while the task runs). */
+  batches(): AsyncIterable<readonly (readonly [string, string])[]>;
+}
+
+export class LatestStateStore {
+  constructor(private readonly db: ClassicLevel<string, string>) {}
+
+  private base(jobId: string, task: string): string { return `l/${jobId}/${task}/`; }
+
+  /**
+   * The keyspace key of a checkpoint state key ("<task>/<op>/<table>/<full key>", as tasks write
+   * them), or null for keys outside operator tables (a sink's committables).
+   */
+  private keyOf(jobId: string, task: string, stateKey: string, resident: (op: number, table: string) => boolean): string | null {
+    const rest = stateKey.slice(task.length + 1);
+    const a = rest.indexOf('/');
+    const b = a < 0 ? -1 : rest.indexOf('/', a + 1);
+    if (b < 0) return null;
+    const op = Number(rest.slice(0, a));
+    if (!Number.isInteger(op)) return null;
+    const table = rest.slice(a + 1, b);
+    const eager = resident(op, table) || rest.includes(SCOPE_SEP, b + 1);
+    return `${this.base(jobId, task)}${eager ? 'e' : 'k'}/${rest}`;
+  }
+
+  /** The checkpoint task `task`'s keyspace reflects (0: none, or not usable). */
+  async mark(jobId: string, task: string): Promise<number> {
+    return Number((await this.db.get(`lc/${jobId}/${task}`)) ?? 0);
+  }
+
+  /**
+   * Checkpoint `checkpointId` is complete: apply its delta (`full`: the task's whole state, which
+   * replaces the keyspace) and move the mark, atomically for a delta.
+   */
+  async apply(jobId: string, task: string, checkpointId: number, entries: ReadonlyMap<string, string | null>, full: boolean, resident: (op: number, table: string) => boolean): Promise<void> {
+    if (full) await this.reset(jobId, task);
+    const batch = this.db.batch();
+    for (const [k, v] of entries) {
+      const key = this.keyOf(jobId, task, k, resident);
+      if (key === null) continue;
+      if (v === null) batch.del(key); else batch.put(key, v);
+    }
+    batch.put(`lc/${jobId}/${task}`, String(checkpointId));
+    await batch.write();
+  }
+
+  /** Forget the task's keyspace (mark first: interrupted, nothing claims a partial keyspace). */
+  async reset(jobId: string, task: string): Promise<void> {
+    await this.db.del(`lc/${jobId}/${task}`);
+    const base = this.base(jobId, task);
+    await this.db.clear({ gte: base, lt: base + '\uffff' });
+  }
+
+  /** Every task's keyspace of the job (rescaling, dropping the job). */
+  async resetJob(jobId: string): Promise<void> {
+    await this.db.clear({ gte: `lc/${jobId}/`, lt: `lc/${jobId}/\uffff` });
+    await this.db.clear({ gte: `l/${jobId}/`, lt: `l/${jobId}/\uffff` });
+  }
+
+  /**
+   * Write the task's keyspace again from its versioned state as of `checkpointId` (`each` reads
+   * it, see LevelCheckpointStorage.eachState), then set the mark. Runs in the background after an
+   * eager restore; the task's later deltas are applied after it.
+   */
+  async rebuild(jobId: string, task: string, checkpointId: number, each: (visit: (stateKey: string, text: string) => void) => Promise<void>, resident: (op: number, table: string) => boolean): Promise<void> {
+    await this.reset(jobId, task);
+    let writing: Promise<void> = Promise.resolve();
+    let batch = this.db.batch();
+    let n = 0;
+    await each((stateKey, text) => {
+      const key = this.keyOf(jobId, task, stateKey, resident);
+      if (key === null) return;
+      batch.put(key, text);
+      if (++n % REBUILD_BATCH) return;
+      const full = batch;
+      batch = this.db.batch();
+      writing = writing.then(() => full.write());
+    });
+    const last = batch;
+    await writing.then(() => last.write());
+    await this.db.put(`lc/${jobId}/${task}`, String(checkpointId));
+  }
+
+  /** Every eagerly restored entry of the task: scoped keys and resident tables, with their operator and table. */
+  async eachEager(jobId: string, task: string, visit: (op: number, table: string, fullKey: string, text: string) => void): Promise<void> {
+    const base = `${this.base(jobId, task)}e/`;
+    for await (const [key, text] of this.db.iterator({ gte: base, lt: base + '\uffff', fillCache: false })) {
+      const rest = key.slice(base.length);
+      const a = rest.indexOf('/');
+      const b = rest.indexOf('/', a + 1);
+      visit(Number(rest.slice(0, a)), rest.slice(a + 1, b), rest.slice(b + 1), text);
+    }
+  }
+
+  /** One table's lazily read keys. */
+  table(jobId: string, task: string, op: number, table: string): LatestTableSource {
+    const prefix = `${this.base(jobId, task)}k/${op}/${table}/`;
+    return {
+      read: (key) => this.db.getSync(prefix + key) ?? undefined,
+      keys: async () => {
+        const out: string[] = [];
+        for await (const k of this.db.keys({ gte: prefix, lt: prefix + '\uffff', fillCache: false })) out.push(k.slice(prefix.length));
+        return out;
+      },
+      batches: () => this.batches(prefix),
+    };
+  }
+
+  private async *batches(prefix: string): AsyncGenerator<[string, string][]> {
+    const it = this.db.iterator({ gte: prefix, lt: prefix + '\uffff', fillCache: false });
+    try {
+      for (;;) {
+        const batch = await it.nextv(REBUILD_BATCH);
+        if (!batch.length) return;
+        yield batch.map(([k, v]) => [k.slice(prefix.length), v]);
+      }
+    } finally {
+      await it.close();
+    }
+  }
+}
