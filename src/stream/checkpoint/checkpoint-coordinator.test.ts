@@ -104,6 +104,30 @@ describe('CheckpointCoordinator', () => {
     await expect(first).rejects.toThrow(/stopped/);
   });
 
+  it('reserves ids ahead, so a trigger injects its barriers at once and a restore numbers after every id that may have gone out', async () => {
+    const t = tasks('c6');
+    const c = new CheckpointCoordinator('c6', DEFAULT_CHECKPOINT_CONFIG, t.target, store);
+    t.bind(c);
+    await c.reserveIds();
+    for (let i = 1; i <= 25; i++) {
+      const done = c.trigger(false);
+      expect(t.events.at(-1)).toBe(`trigger ${i}`); // synchronous: FLUSH queues the id on the barrier it injects next
+      await done;
+    }
+    c.stop();
+    await c.idle();
+    // The job dies: a restore of checkpoint 25 numbers after the reserved block, never reusing an id
+    // whose barriers (and state versions) may be out there.
+    const next = await store.abandonAfter('c6', 25);
+    expect(next).toBeGreaterThan(25);
+    const restored = new CheckpointCoordinator('c6', DEFAULT_CHECKPOINT_CONFIG, t.target, store, 25);
+    t.bind(restored);
+    restored.continueAt(next);
+    await restored.reserveIds();
+    expect((await restored.trigger(false)).checkpointId).toBe(next);
+    restored.stop();
+  });
+
   it('rejects bad option values with 22023', () => {
     expect(() => checkpointConfig(DEFAULT_CHECKPOINT_CONFIG, { 'checkpoint.interval': 'soon' })).toThrow(expect.objectContaining({ code: '22023' }));
     expect(() => checkpointConfig(DEFAULT_CHECKPOINT_CONFIG, { 'checkpoint.mode': 'twice' })).toThrow(/exactly_once/);

@@ -29,8 +29,8 @@ export interface CheckpointStorage {
   writeCompleted(checkpoint: CompletedCheckpoint): Promise<void>;
   /** Delete (or abandon) whatever tasks wrote for a checkpoint that did not complete. */
   discard(jobId: string, checkpointId: number): Promise<void>;
-  /** Record that `checkpointId` is triggered, before any task writes for it (a restore numbers after it). */
-  noteTriggered?(jobId: string, checkpointId: number): Promise<void>;
+  /** Record that ids up to `checkpointId` may be triggered, before any task writes for them (a restore numbers after it). */
+  reserveIds?(jobId: string, upTo: number): Promise<void>;
   /** Keep the newest `retained` completed checkpoints (and savepoints), delete older ones
    * (`lazy`: their state versions may be collected later, with those of later checkpoints). */
   subsume(jobId: string, retained: number, lazy?: boolean): Promise<void>;
@@ -49,6 +49,14 @@ interface Pending {
 
 const HISTORY = 50;
 
+/**
+ * Checkpoint ids are reserved in blocks (the store records the highest id that may have been
+ * triggered, so a restore numbers after it): a trigger within the block injects its barriers at
+ * once, and the next block is reserved while RESERVE_AHEAD ids of this one are left.
+ */
+const RESERVE_BLOCK = 20;
+const RESERVE_AHEAD = 10;
+
 export class CheckpointCoordinator {
   private nextId: number;
   private readonly pending = new Map<number, Pending>();
@@ -58,6 +66,9 @@ export class CheckpointCoordinator {
   private consecutiveFailures = 0;
   private stopped = false;
   latest: CompletedCheckpoint | null = null;
+  /** Ids up to this one are reserved in the store (see RESERVE_BLOCK); null: the store keeps no reservation. */
+  private reservedUpTo: number | null = null;
+  private reserving: Promise<void> | null = null;
 
   constructor(
     private readonly jobId: string,
@@ -73,6 +84,22 @@ export class CheckpointCoordinator {
 
   /** A restore decided where numbering continues (after every id the job's store has seen). */
   continueAt(nextId: number): void { this.nextId = Math.max(this.nextId, nextId); }
+
+  /** Reserve the first block of ids (before the job runs, so that its first trigger is immediate). */
+  async reserveIds(): Promise<void> {
+    if (!this.storage.reserveIds) return;
+    this.reservedUpTo ??= this.nextId - 1;
+    await this.reserveMore();
+  }
+
+  private reserveMore(): Promise<void> {
+    if (this.reserving) return this.reserving;
+    const upTo = Math.max(this.nextId, this.reservedUpTo ?? 0) + RESERVE_BLOCK - 1;
+    const p = this.track(this.storage.reserveIds!(this.jobId, upTo)).then(() => { this.reservedUpTo = Math.max(this.reservedUpTo ?? 0, upTo); });
+    this.reserving = p;
+    void p.finally(() => { if (this.reserving === p) this.reserving = null; }).catch(() => undefined);
+    return p;
+  }
 
   /** Start periodic checkpoints (no-op when the interval is off). */
   start(): void {
@@ -122,8 +149,11 @@ export class CheckpointCoordinator {
           this.fail(id, `checkpoint ${id} could not be triggered: ${e instanceof Error ? e.message : String(e)}`);
         }
       };
-      if (!this.storage.noteTriggered) { inject(); return; }
-      this.track(this.storage.noteTriggered(this.jobId, id)).then(inject, (e: unknown) => this.fail(id, `checkpoint ${id} could not be recorded: ${e instanceof Error ? e.message : String(e)}`));
+      if (this.reservedUpTo === null) { inject(); return; }
+      // Within the reserved block: at once (FLUSH relies on the id being queued when this returns).
+      if (id + RESERVE_AHEAD > this.reservedUpTo) void this.reserveMore().catch(() => undefined);
+      if (id <= this.reservedUpTo) { inject(); return; }
+      this.reserveMore().then(inject, (e: unknown) => this.fail(id, `checkpoint ${id} could not be recorded: ${e instanceof Error ? e.message : String(e)}`));
     });
   }
 

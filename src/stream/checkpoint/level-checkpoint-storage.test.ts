@@ -101,7 +101,7 @@ describe('LevelCheckpointStorage', () => {
     await store.writeCompleted(meta('j4', 2, true));
     await store.writeState('j4', 3, [['k', 'three']]);
     await store.writeCompleted(meta('j4', 3));
-    await store.noteTriggered('j4', 4); // in progress when the job died
+    await store.reserveIds('j4', 4); // 4 was in progress when the job died
     await store.writeState('j4', 4, [['k', 'four'], ['extra', 'x']]);
     // Restoring 2: 3 (completed) and 4 (never completed) are abandoned; numbering goes on at 5.
     expect(await store.abandonAfter('j4', 2)).toBe(5);

@@ -3,7 +3,7 @@
 //
 //   v/<job>/<state key>\0<inverted checkpoint id>  → value JSON ("" = deleted)   versioned state
 //   m/<job>/<checkpoint id, 10 digits>             → CompletedCheckpoint JSON      metadata
-//   t/<job>                                        → highest checkpoint id triggered
+//   t/<job>                                        → highest checkpoint id that may have been triggered
 //   a/<job>                                        → [lo, hi][]: abandoned checkpoint ids
 //
 // Tasks write only what changed since the last completed checkpoint, each version tagged with
@@ -17,9 +17,9 @@
 // rather than deleted: its id goes on the job's abandoned list, reads skip versions with such an
 // id, and the next garbage-collection scan removes them. Deleting them at once would mean scanning
 // every version of the job (there is no index by checkpoint id): seconds for a large state, on the
-// path of every recovery. The restored job numbers its checkpoints after every id ever triggered
-// (the `t/` mark, written before a checkpoint's barriers go out), so no new version takes an
-// abandoned id.
+// path of every recovery. The restored job numbers its checkpoints after every id that may have
+// been triggered (the `t/` mark: the coordinator reserves ids in blocks before their barriers go
+// out), so no new version takes an abandoned id.
 
 import { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
@@ -184,9 +184,9 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     return v === undefined ? null : (JSON.parse(v) as CompletedCheckpoint);
   }
 
-  /** Before checkpoint `checkpointId`'s barriers go out: the highest id a restore must number after. */
-  async noteTriggered(jobId: string, checkpointId: number): Promise<void> {
-    await this.db.put(`t/${jobId}`, String(checkpointId));
+  /** Ids up to `upTo` may be triggered from now on (before their barriers go out): a restore numbers after them. */
+  async reserveIds(jobId: string, upTo: number): Promise<void> {
+    await this.db.put(`t/${jobId}`, String(upTo));
   }
 
   /** A checkpoint that did not complete: abandon its id (its versions go at the next scan). */

@@ -120,7 +120,7 @@ export class JobMaster implements JobMasterGateway {
   async start(taskManagersReady: Promise<void> = Promise.resolve()): Promise<void> {
     const rm = this.services.resourceManager;
     const job = this.planned.graph;
-    const [restore] = await Promise.all([this.prepareCheckpointStorage(), taskManagersReady]);
+    const [restore] = await Promise.all([this.prepareCheckpointStorage().then(async (r) => { await this.checkpoints?.reserveIds(); return r; }), taskManagersReady]);
     const slots = await rm.requestSlots(this.jobId, requiredSlots(job));
     try {
       const graph = assignSlots(toExecutionGraph(job), slots);

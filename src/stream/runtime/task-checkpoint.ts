@@ -165,12 +165,14 @@ export class TaskCheckpointer {
    * Restored eagerly from checkpoint `checkpointId` of this job: write the latest-state keyspace
    * again from the versioned state (in the background; deltas confirmed later are applied after).
    */
-  rebuildLatest(checkpointId: number): void {
+  rebuildLatest(checkpointId: number, done?: (ms: number) => void): void {
     const { storageJob } = this.config;
     const since = this.since;
     this.chainLatest(async (store) => {
+      const start = performance.now();
       await store.latestState.rebuild(storageJob, this.taskKey, checkpointId,
         (visit) => store.eachState(storageJob, checkpointId, `${this.taskKey}/`, since, visit), this.isResident);
+      done?.(performance.now() - start);
     });
   }
 

@@ -167,7 +167,7 @@ export class TaskExecutor {
     task.holdUntil(restored);
     void restored.then(({ rebuildLatest, lazy }) => {
       // Eager: write the latest-state keyspace again; lazy: read the untouched keys in the background.
-      if (rebuildLatest) checkpointer!.rebuildLatest(tdd.restore!.checkpointId);
+      if (rebuildLatest) checkpointer!.rebuildLatest(tdd.restore!.checkpointId, (ms) => process.stderr.write(`weir: task ${label} wrote its latest-state keyspace again in ${Math.round(ms)} ms\n`));
       if (lazy) {
         const warmStart = performance.now();
         void Promise.all(checkpointState!.map((b) => b?.warmUp())).then(
