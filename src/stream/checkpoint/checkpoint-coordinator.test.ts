@@ -116,6 +116,7 @@ describe('CheckpointCoordinator', () => {
     }
     c.stop();
     await c.idle();
+    await sleep(50);
     // The job dies: a restore of checkpoint 25 numbers after the reserved block, never reusing an id
     // whose barriers (and state versions) may be out there.
     const next = await store.abandonAfter('c6', 25);
@@ -126,6 +127,27 @@ describe('CheckpointCoordinator', () => {
     await restored.reserveIds();
     expect((await restored.trigger(false)).checkpointId).toBe(next);
     restored.stop();
+    await restored.idle();
+    await sleep(50); // the test target's completion notices read the store
+  });
+
+  it('never injects an id beyond the reservation, however fast triggers come while a reservation is being written', async () => {
+    let stored = 0;
+    const injected: { id: number; reserved: number }[] = [];
+    const slow = Object.create(store) as LevelCheckpointStorage;
+    slow.reserveIds = async (job, upTo) => { await sleep(40); await store.reserveIds(job, upTo); stored = Math.max(stored, upTo); };
+    const c = new CheckpointCoordinator('c7', DEFAULT_CHECKPOINT_CONFIG, {
+      triggerCheckpoint: (id) => { injected.push({ id, reserved: stored }); },
+      tasksToAcknowledge: () => ['1/0'], notifyCheckpointComplete: () => undefined, notifyCheckpointAborted: () => undefined, failJob: () => undefined,
+    }, slow);
+    await c.reserveIds();
+    const all = Array.from({ length: 45 }, () => c.trigger(true).catch(() => undefined)); // savepoints: no max-concurrent limit
+    await sleep(400);
+    expect(injected.map((i) => i.id)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+    for (const i of injected) expect(i.id).toBeLessThanOrEqual(i.reserved);
+    c.stop();
+    await Promise.all(all);
+    await c.idle();
   });
 
   it('rejects bad option values with 22023', () => {

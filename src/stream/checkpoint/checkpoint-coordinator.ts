@@ -68,7 +68,7 @@ export class CheckpointCoordinator {
   latest: CompletedCheckpoint | null = null;
   /** Ids up to this one are reserved in the store (see RESERVE_BLOCK); null: the store keeps no reservation. */
   private reservedUpTo: number | null = null;
-  private reserving: Promise<void> | null = null;
+  private reserving: { readonly upTo: number; readonly done: Promise<void> } | null = null;
 
   constructor(
     private readonly jobId: string,
@@ -89,16 +89,23 @@ export class CheckpointCoordinator {
   async reserveIds(): Promise<void> {
     if (!this.storage.reserveIds) return;
     this.reservedUpTo ??= this.nextId - 1;
-    await this.reserveMore();
+    await this.reserveUpTo(this.nextId);
   }
 
-  private reserveMore(): Promise<void> {
-    if (this.reserving) return this.reserving;
-    const upTo = Math.max(this.nextId, this.reservedUpTo ?? 0) + RESERVE_BLOCK - 1;
-    const p = this.track(this.storage.reserveIds!(this.jobId, upTo)).then(() => { this.reservedUpTo = Math.max(this.reservedUpTo ?? 0, upTo); });
-    this.reserving = p;
-    void p.finally(() => { if (this.reserving === p) this.reserving = null; }).catch(() => undefined);
-    return p;
+  /**
+   * Resolves once ids up to at least `needed` are reserved. Reservations are written one after
+   * another (the stored mark only grows); one in flight that reaches far enough is shared.
+   */
+  private reserveUpTo(needed: number): Promise<void> {
+    if (this.reservedUpTo !== null && this.reservedUpTo >= needed) return Promise.resolve();
+    if (this.reserving && this.reserving.upTo >= needed) return this.reserving.done;
+    const upTo = Math.max(needed, this.reserving?.upTo ?? 0, this.reservedUpTo ?? 0) + RESERVE_BLOCK - 1;
+    const before = this.reserving?.done.catch(() => undefined) ?? Promise.resolve();
+    const done = before.then(() => this.track(this.storage.reserveIds!(this.jobId, upTo))).then(() => { this.reservedUpTo = Math.max(this.reservedUpTo ?? 0, upTo); });
+    const entry = { upTo, done };
+    this.reserving = entry;
+    void done.finally(() => { if (this.reserving === entry) this.reserving = null; }).catch(() => undefined);
+    return done;
   }
 
   /** Start periodic checkpoints (no-op when the interval is off). */
@@ -151,9 +158,9 @@ export class CheckpointCoordinator {
       };
       if (this.reservedUpTo === null) { inject(); return; }
       // Within the reserved block: at once (FLUSH relies on the id being queued when this returns).
-      if (id + RESERVE_AHEAD > this.reservedUpTo) void this.reserveMore().catch(() => undefined);
+      if (id + RESERVE_AHEAD > this.reservedUpTo) void this.reserveUpTo(id + RESERVE_AHEAD).catch(() => undefined);
       if (id <= this.reservedUpTo) { inject(); return; }
-      this.reserveMore().then(inject, (e: unknown) => this.fail(id, `checkpoint ${id} could not be recorded: ${e instanceof Error ? e.message : String(e)}`));
+      this.reserveUpTo(id).then(inject, (e: unknown) => this.fail(id, `checkpoint ${id} could not be recorded: ${e instanceof Error ? e.message : String(e)}`));
     });
   }
 

@@ -52,7 +52,7 @@ describe('LatestStateStore', () => {
     await store.writeState('j2', 1, [['1/0/0/t/a', enc('A')], ['1/0/0/t/b', enc('B')]]);
     await store.writeState('j2', 2, [['1/0/0/t/a', null], ['1/0/0/t/c', enc('C')]]);
     const ls = store.latestState;
-    await ls.rebuild('j2', '1/0', 2, (visit) => store.eachState('j2', 2, '1/0/', 0, visit), notResident);
+    await ls.rebuild('j2', '1/0', 2, (visit, afterBatch) => store.eachState('j2', 2, '1/0/', 0, visit, afterBatch), notResident);
     expect(await ls.mark('j2', '1/0')).toBe(2);
     expect((await ls.table('j2', '1/0', 0, 't').keys()).sort()).toEqual(['b', 'c']);
     await store.dropJob('j2');

@@ -75,9 +75,14 @@ export class LatestStateStore {
     await batch.write();
   }
 
+  /** The keyspace no longer reflects a checkpoint (its keys stay for a lazily restored reader). */
+  async unmark(jobId: string, task: string): Promise<void> {
+    await this.db.del(`lc/${jobId}/${task}`);
+  }
+
   /** Forget the task's keyspace (mark first: interrupted, nothing claims a partial keyspace). */
   async reset(jobId: string, task: string): Promise<void> {
-    await this.db.del(`lc/${jobId}/${task}`);
+    await this.unmark(jobId, task);
     const base = this.base(jobId, task);
     await this.db.clear({ gte: base, lt: base + '\uffff' });
   }
@@ -93,22 +98,19 @@ export class LatestStateStore {
    * it, see LevelCheckpointStorage.eachState), then set the mark. Runs in the background after an
    * eager restore; the task's later deltas are applied after it.
    */
-  async rebuild(jobId: string, task: string, checkpointId: number, each: (visit: (stateKey: string, text: string) => void) => Promise<void>, resident: (op: number, table: string) => boolean): Promise<void> {
+  async rebuild(jobId: string, task: string, checkpointId: number, each: (visit: (stateKey: string, text: string) => void, afterBatch: () => Promise<void>) => Promise<void>, resident: (op: number, table: string) => boolean): Promise<void> {
     await this.reset(jobId, task);
-    let writing: Promise<void> = Promise.resolve();
     let batch = this.db.batch();
-    let n = 0;
+    // Each read batch is written before the next is read: a second copy of the state never piles up in memory.
     await each((stateKey, text) => {
       const key = this.keyOf(jobId, task, stateKey, resident);
-      if (key === null) return;
-      batch.put(key, text);
-      if (++n % REBUILD_BATCH) return;
+      if (key !== null) batch.put(key, text);
+    }, async () => {
       const full = batch;
       batch = this.db.batch();
-      writing = writing.then(() => full.write());
+      await full.write();
     });
-    const last = batch;
-    await writing.then(() => last.write());
+    await batch.write();
     await this.db.put(`lc/${jobId}/${task}`, String(checkpointId));
   }
 

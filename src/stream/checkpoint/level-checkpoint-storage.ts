@@ -122,8 +122,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     return out;
   }
 
-  /** readState without collecting: each key's value as of the checkpoint, in key order, as read. */
-  async eachState(jobId: string, checkpointId: number, prefix: string, since: number, visit: (key: string, value: string) => void): Promise<void> {
+  /**
+   * readState without collecting: each key's value as of the checkpoint, in key order, as read.
+   * `afterBatch` runs after each batch of entries is visited (a consumer that writes what it reads
+   * keeps pace with it).
+   */
+  async eachState(jobId: string, checkpointId: number, prefix: string, since: number, visit: (key: string, value: string) => void, afterBatch?: () => Promise<void>): Promise<void> {
     const base = `v/${jobId}/`;
     const abandoned = await this.readAbandoned(jobId); // fresh: a task's instance caches nothing
     let lastKey: string | null = null;
@@ -147,6 +151,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
           if (version < since) continue; // before the task's full snapshot: not its state
           if (value !== '') visit(key, value);
         }
+        await afterBatch?.();
       }
     } finally {
       await next.catch(() => undefined); // a read still in flight (the visitor threw) ends first
@@ -205,7 +210,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
    * every id ever triggered, so no new version lands on an abandoned id.
    */
   async abandonAfter(jobId: string, checkpointId: number): Promise<number> {
-    let hi = Number((await this.db.get(`t/${jobId}`)) ?? 0);
+    const mark = await this.db.get(`t/${jobId}`);
+    let hi = Number(mark ?? 0);
+    if (mark === undefined) {
+      // A store from before the mark existed: find the newest version by scanning, once.
+      await this.eachStateKey(jobId, (k) => { hi = Math.max(hi, fromInverted(k.slice(k.lastIndexOf('\0') + 1))); });
+    }
     const batch = this.db.batch();
     for await (const k of this.db.keys({ gt: `m/${jobId}/${pad(checkpointId)}`, lt: `m/${jobId}/\uffff` })) {
       batch.del(k);
@@ -312,18 +322,20 @@ export class LevelCheckpointStorage implements CheckpointStorage {
    */
   async dropCheckpoints(jobId: string): Promise<void> {
     const all = await this.completed(jobId);
-    if (all.some((c) => c.isSavepoint)) await this.subsume(jobId, 0);
-    else await this.dropJob(jobId);
+    if (all.some((c) => c.isSavepoint)) {
+      await this.subsume(jobId, 0);
+      await this.latestState.resetJob(jobId); // the job is gone: nothing restores lazily from it
+    } else await this.dropJob(jobId);
   }
 
   /** Remove everything of a job, savepoints too (a new job reusing the key starts clean). */
   async dropJob(jobId: string): Promise<void> {
     this.gcMarks.delete(jobId);
-    this.abandonedCache.delete(jobId);
     // Metadata first: interrupted half-way (a crash), no checkpoint may name state already gone.
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
     await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
     await this.db.batch().del(`a/${jobId}`).del(`t/${jobId}`).write();
+    this.abandonedCache.delete(jobId);
     await this.latestState.resetJob(jobId);
   }
 

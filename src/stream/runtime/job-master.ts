@@ -163,8 +163,12 @@ export class JobMaster implements JobMasterGateway {
         { hint: 'the query or the catalog it reads changed since the checkpoint' });
     }
     for (const v of this.planned.graph.vertices) this.checkRescalable(from, v);
-    if (from.jobId === cp.storageJob) this.checkpoints?.continueAt(await cp.storage.abandonAfter(cp.storageJob, from.checkpointId));
-    else await cp.storage.dropJob(cp.storageJob);
+    if (from.jobId === cp.storageJob) {
+      this.checkpoints?.continueAt(await cp.storage.abandonAfter(cp.storageJob, from.checkpointId));
+      // Rescaled: subtasks that no longer exist would leave their latest-state keyspaces behind
+      // (those that do write theirs again with their first, full, snapshot).
+      if (this.planned.graph.vertices.some((v) => this.oldTasks(from, v).length !== v.parallelism)) await cp.storage.latestState.resetJob(cp.storageJob);
+    } else await cp.storage.dropJob(cp.storageJob);
     return from;
   }
 
@@ -256,8 +260,12 @@ export class JobMaster implements JobMasterGateway {
    */
   triggerBarrier(epoch: number, flush = false): Promise<void> {
     if (this.state !== 'RUNNING') return Promise.resolve();
+    let later: Promise<unknown> | null = null;
     if (flush && this.externalSink && this.checkpoints && !this.queuedCheckpoints.length) {
-      this.checkpoints.trigger(false, true).catch(() => undefined);
+      const done = this.checkpoints.trigger(false, true).catch(() => undefined);
+      // Normally queued at once (its id was reserved); if not, it goes on a later barrier and
+      // FLUSH waits for it all the same.
+      if (!this.queuedCheckpoints.length) later = done;
     }
     const checkpointId = this.queuedCheckpoints.shift();
     const pb = new PendingBarrier(epoch, this.deployed.map((d) => d.attemptId));
@@ -265,7 +273,7 @@ export class JobMaster implements JobMasterGateway {
     const barrier = checkpointId === undefined ? { epoch } : { epoch, checkpointId };
     for (const f of this.feeds) f.barrier(barrier);
     for (const d of this.deployed) if (d.source) d.gateway.triggerBarrier(d.attemptId, barrier);
-    return pb.done;
+    return later ? Promise.all([pb.done, later]).then(() => undefined) : pb.done;
   }
 
   private taskRestore(from: CompletedCheckpoint, v: JobVertex, subtask: number, maxParallelism: number): TaskRestore {

@@ -171,7 +171,7 @@ export class TaskCheckpointer {
     this.chainLatest(async (store) => {
       const start = performance.now();
       await store.latestState.rebuild(storageJob, this.taskKey, checkpointId,
-        (visit) => store.eachState(storageJob, checkpointId, `${this.taskKey}/`, since, visit), this.isResident);
+        (visit, afterBatch) => store.eachState(storageJob, checkpointId, `${this.taskKey}/`, since, visit, afterBatch), this.isResident);
       done?.(performance.now() - start);
     });
   }
@@ -183,14 +183,14 @@ export class TaskCheckpointer {
     const { storageJob, dataDir } = this.config;
     const write = this.latestWrites.then(async () => {
       if (this.latestBroken) return;
-      const store = await checkpointStore(dataDir);
       try {
-        await run(store);
+        await run(await checkpointStore(dataDir));
       } catch {
-        // A delta missing from the keyspace would make it wrong: give it up for this attempt
-        // (restores load eagerly, and rebuild it, until then).
+        // A delta missing from the keyspace would make it wrong: give it up for this attempt by
+        // removing its mark (restores load eagerly, and rebuild it). Its keys stay: a lazily
+        // restored table may still read them, and its untouched keys are still right.
         this.latestBroken = true;
-        await store.latestState.reset(storageJob, this.taskKey).catch(() => undefined);
+        await checkpointStore(dataDir).then((store) => store.latestState.unmark(storageJob, this.taskKey)).catch(() => undefined);
       }
     }).catch(() => undefined);
     this.latestWrites = write;

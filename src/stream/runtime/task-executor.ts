@@ -170,7 +170,13 @@ export class TaskExecutor {
       if (rebuildLatest) checkpointer!.rebuildLatest(tdd.restore!.checkpointId, (ms) => process.stderr.write(`weir: task ${label} wrote its latest-state keyspace again in ${Math.round(ms)} ms\n`));
       if (lazy) {
         const warmStart = performance.now();
-        void Promise.all(checkpointState!.map((b) => b?.warmUp())).then(
+        // Over the memory budget, warming waits: the task's barriers spill, and it goes on after.
+        // A cancelled task stops warming (the rejection ends it).
+        const pause = async () => {
+          while (memory?.overBudget() && task!.isRunning) await new Promise((r) => setTimeout(r, 100));
+          if (!task!.isRunning) throw new Error('task cancelled');
+        };
+        void Promise.all(checkpointState!.map((b) => b?.warmUp(pause))).then(
           () => process.stderr.write(`weir: task ${label} warmed up its lazily restored state in ${Math.round(performance.now() - warmStart)} ms\n`), () => undefined);
       }
     }, () => undefined);

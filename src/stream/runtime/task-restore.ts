@@ -68,7 +68,7 @@ export async function restoreTask(t: RestoreTarget, r: TaskRestore): Promise<{ e
   if (lazy) {
     await latest.eachEager(t.storageJob, t.taskKey, (op, table, fullKey, text) => {
       backendOf(op, `${op}/${table}/${fullKey}`).restoreEncoded(table, fullKey, text);
-      loaded++;
+      if (++loaded % RELIEVE_EVERY === 0) t.relieve?.();
     });
     t.backends.forEach((b, op) => b?.restoreLazily((table) => latest.table(t.storageJob, t.taskKey, op, table)));
     const prefix = `${t.taskKey}/sink/`;

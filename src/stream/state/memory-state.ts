@@ -144,6 +144,12 @@ export class MemoryStateTable<V> implements StateTable<V> {
   restoreFrom(source: LatestTableSource): void {
     this.source = source;
     this.consumed = new Set();
+    // What an operator's constructor put (a global aggregation's empty group) is replaced by the
+    // restored value, as an eager restore replaces it.
+    for (const k of [...this.top.map.keys()]) {
+      const text = source.read(k);
+      if (text !== undefined) this.top.restoreEncoded(k, text);
+    }
   }
 
   /**
@@ -152,10 +158,11 @@ export class MemoryStateTable<V> implements StateTable<V> {
    * cost a point read only until then. Each batch is applied in one go, so a key the task
    * touched meanwhile (consumed) keeps its value.
    */
-  async warmUp(): Promise<void> {
+  async warmUp(pause?: () => Promise<void>): Promise<void> {
     const source = this.source;
     if (!source) return;
     for await (const batch of source.batches()) {
+      await pause?.(); // over the memory budget: wait for the barriers' spilling
       if (this.source !== source) return; // unspilled meanwhile: the source is done with
       for (const [k, text] of batch) {
         if (this.consumed!.has(k) || this.top.map.has(k)) continue;
@@ -219,8 +226,10 @@ export class MemoryStateTable<V> implements StateTable<V> {
     if (text !== undefined) this.spill!.write(key, null);
     else if (this.source && !this.consumed!.has(key)) {
       text = this.source.read(key);
-      if (text === undefined) return undefined;
+      // Consumed either way: a key enters the source only from this table's own changes (a
+      // checkpoint's delta), which consume it first — so a miss need not be read again.
       this.consumed!.add(key);
+      if (text === undefined) return undefined;
     } else return undefined;
     const decoded = decodeStateValue(text);
     const v = this.options.revive ? this.options.revive(key, decoded) : (decoded as V);
@@ -384,7 +393,7 @@ export class MemoryStateBackend implements StateBackend {
   /** Is table `name` resident (never spilled, never read lazily)? */
   isResident(name: string): boolean { return this.tables.get(name)?.resident ?? false; }
   /** After a lazy restore: load every table's untouched keys in the background (see MemoryStateTable.warmUp). */
-  warmUp(): Promise<void> { return Promise.all([...this.tables.values()].map((t) => t.warmUp())).then(() => undefined); }
+  warmUp(pause?: () => Promise<void>): Promise<void> { return Promise.all([...this.tables.values()].map((t) => t.warmUp(pause))).then(() => undefined); }
   /** Lazy restore: every non-resident table reads keys it does not hold from `source(table)`. */
   restoreLazily(source: (table: string) => LatestTableSource): void {
     this.lazySource = source;

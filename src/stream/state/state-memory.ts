@@ -59,6 +59,9 @@ export class TaskStateMemory {
     return n;
   }
 
+  /** Is the TaskManager's heap over its state budget (spilling is due at the next barrier)? */
+  overBudget(): boolean { return this.memory.heapUsed() > this.memory.budgetBytes; }
+
   /** The task ended: drop what it spilled. */
   release(): void {
     for (const b of this.backends) for (const t of b.all()) t.releaseSpill();
