@@ -7,6 +7,9 @@
 // sides (window_start = window_start), no row of either side can arrive below the smaller of the
 // two watermarks, so every join key below it is closed: both sides' rows for it are dropped, and
 // that watermark goes on, on both key columns of the output.
+//
+// Interval (Flink's interval join): an inner join whose condition bounds one side's event time by
+// the other's drops rows no future row can meet (interval-expiry.ts).
 
 import type { Expr } from '../../plan/expr.js';
 import type { Datum, Row } from '../../types/value.js';
@@ -16,6 +19,8 @@ import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from './operator.js';
 import { WindowIndex } from './window-index.js';
+import { IntervalExpiry } from './interval-expiry.js';
+import type { JoinInterval } from '../plan/interval-join.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 
@@ -62,11 +67,14 @@ export class HashJoinOperator implements StreamOperator {
   private readonly windows: [WindowIndex, WindowIndex] | null;
   private readonly sideWatermarks = [-Infinity, -Infinity];
   private readonly sideIdle = [false, false];
+  /** Interval join: each side's rows leave when the other side's watermark passes them. */
+  private readonly expiry: IntervalExpiry | null;
 
   constructor(
     joinType: StreamJoinType, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null,
     leftWidth: number, rightWidth: number, ctx: ExecContext, state: StateBackend = new MemoryStateBackend(),
     private readonly window: JoinWindow | null = null,
+    interval: JoinInterval | null = null,
   ) {
     this.left = new Side(state.table('left'), leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
     this.right = new Side(state.table('right'), rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
@@ -75,6 +83,8 @@ export class HashJoinOperator implements StreamOperator {
     this.nullsL = new Array<Datum>(leftWidth).fill(null);
     this.nullsR = new Array<Datum>(rightWidth).fill(null);
     this.windows = window ? [new WindowIndex(state, 'left_windows'), new WindowIndex(state, 'right_windows')] : null;
+    // Only an inner join may forget a row: an outer one still owes its NULL-padded row.
+    this.expiry = interval && !window && joinType === 'inner' ? new IntervalExpiry(state, interval) : null;
   }
 
   /** The window value of a row of side `input`, or null (not windowed, or a NULL time). */
@@ -120,12 +130,14 @@ export class HashJoinOperator implements StreamOperator {
       }
       // The other side's degrees changed: record its rows for the next checkpoint.
       if (degree && other.outer) other.byKey.put(k, matches);
+      if (insert && this.expiry?.expired(input, row)) continue;
       if (insert) {
         const list = self.byKey.get(k);
         const e: Entry = { row, degree };
         if (list) list.push(e);
         else if (w !== null) this.windows![input].add(w, k);
         self.byKey.put(k, list ?? [e]);
+        this.expiry?.added(input, row, k);
         if (self.outer && degree === 0) emit(Op.Insert, padded(row));
       } else {
         const list = self.byKey.get(k);
@@ -153,9 +165,10 @@ export class HashJoinOperator implements StreamOperator {
   }
 
   /** Joins emit as they go; a windowed one records its cutoff (with its left index) for the checkpoint. */
-  processBarrier(_b: Barrier, _out: Output): void { this.windows?.[0].saveCutoff(); }
+  processBarrier(_b: Barrier, _out: Output): void { this.windows?.[0].saveCutoff(); this.expiry?.save(); }
 
   processWatermark(wm: Watermark, input: number, out: Output): void {
+    if (this.expiry?.watches(input, wm.column)) this.expiry.advance(input, wm.value, [this.left.byKey, this.right.byKey]);
     const win = this.window;
     if (!win || wm.column !== (input === 0 ? win.leftColumn : win.rightColumn)) return;
     if (wm.value <= this.sideWatermarks[input]) return;
@@ -188,12 +201,13 @@ export class HashJoinOperator implements StreamOperator {
   /** Rescaling: keep the rows whose join key this subtask owns (the state is plain data otherwise). */
   restoreState(owns: KeyOwnership): void {
     this.windows?.[0].restoreCutoff();
-    if (!owns) return;
+    if (!owns) { this.expiry?.restore([this.left.byKey, this.right.byKey], false); return; }
     const sides: [Side, StateTable<Entry[]>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
     for (const [side, table] of sides) {
       for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(list[0].row))) table.delete(k);
       table.commit();
     }
+    this.expiry?.restore([this.left.byKey, this.right.byKey], true);
     // The window indexes list the keys that are left.
     this.windows?.forEach((index, s) => {
       const table = s === 0 ? this.left.byKey : this.right.byKey;

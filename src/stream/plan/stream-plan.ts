@@ -9,6 +9,7 @@ import type { AggInput } from '../operators/aggregate/hash-agg.js';
 import type { PartialKind } from '../operators/aggregate/partial.js';
 import type { JoinWindow, StreamJoinType } from '../operators/hash-join.js';
 import type { TopNSpec } from '../operators/top-n.js';
+import { describeInterval, type JoinInterval } from './interval-join.js';
 
 export type ChangelogKind = 'append-only' | 'retract' | 'upsert';
 
@@ -35,7 +36,7 @@ export type StreamNode =
   | (Base & { readonly op: 'hashAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; /** Global phase of two-phase aggregation (plan/two-phase-agg.ts): the Δrows column of the partial rows. */ readonly rowCountColumn?: number; /** Set when the input arrives already partitioned (no exchange, plan/distribution.ts): the group keys it is hashed on, as indices into groupBy. */ readonly distributionKey?: readonly number[]; /** The input never retracts: min/max keep only their extreme. */ readonly appendOnlyInput?: boolean; /** A group key carries a watermark: its groups close when the watermark passes (window-index.ts). */ readonly window?: AggWindow })
   /** Local phase of two-phase aggregation: per-epoch partial states, one row per group and epoch. */
   | (Base & { readonly op: 'localAgg'; readonly input: StreamNode; readonly groupBy: readonly number[]; readonly aggs: readonly AggInput[]; readonly kinds: readonly PartialKind[]; /** Index into groupBy of the watermarked group key: its closed groups are flushed before the watermark passes. */ readonly window?: number })
-  | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null; /** A key pair watermarked on both sides: closed keys leave state (operators/hash-join.ts). */ readonly window?: JoinWindow })
+  | (Base & { readonly op: 'hashJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly joinType: StreamJoinType; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null; /** A key pair watermarked on both sides: closed keys leave state (operators/hash-join.ts). */ readonly window?: JoinWindow; /** An interval join: rows out of reach of the watermarks leave state (plan/interval-join.ts). */ readonly interval?: JoinInterval })
   /** IN / EXISTS (semi) and NOT EXISTS (anti) subqueries as joins; output is the left row. */
   | (Base & { readonly op: 'semiJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly anti: boolean; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
   | (Base & { readonly op: 'topN'; readonly input: StreamNode; readonly spec: TopNSpec })
@@ -75,7 +76,7 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'hopWindow': return `StreamHopWindow time=${explainExpr(n.time, n.input.columns)} slide=${intervalText(n.slide)} size=${intervalText(n.size)}${n.offset ? ` offset=${intervalText(n.offset)}` : ''}`;
       case 'hashAgg': return `StreamHashAgg${n.rowCountColumn !== undefined ? ' (global)' : ''} group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.distributionKey ? ` input hashed on [${n.distributionKey.map((i) => n.groupBy[i]).join(', ')}]` : ''}${n.window ? ` ${n.window.emitOnClose ? 'emit on window close' : 'cleans'} by ${n.columns[n.window.key]?.name}` : ''}`;
       case 'localAgg': return `StreamLocalAgg group=[${n.groupBy.join(', ')}] aggs=[${n.aggs.map((a) => a.call.kind).join(', ')}]${n.window !== undefined ? ` window=${n.groupBy[n.window]}` : ''}`;
-      case 'hashJoin': return `StreamHashJoin ${n.joinType}${n.window ? ` cleans by ${n.left.columns[n.window.leftColumn]?.name} = ${n.right.columns[n.window.rightColumn]?.name}` : ''}`;
+      case 'hashJoin': return `StreamHashJoin ${n.joinType}${n.window ? ` cleans by ${n.left.columns[n.window.leftColumn]?.name} = ${n.right.columns[n.window.rightColumn]?.name}` : ''}${n.interval ? ` cleans by interval ${describeInterval(n.interval, n.left.columns[n.interval.leftColumn]?.name, n.right.columns[n.interval.rightColumn]?.name, intervalText)}` : ''}`;
       case 'semiJoin': return `StreamHashJoin ${n.anti ? 'anti' : 'semi'}`;
       case 'topN': return `StreamTopN limit=${n.spec.limit} offset=${n.spec.offset}${n.spec.partitionBy.length ? ` partition=[${n.spec.partitionBy.join(', ')}]` : ''}`;
       case 'union': return 'StreamUnion';

@@ -27,6 +27,7 @@ import { matchRowNumberTopN } from './row-number-top-n.js';
 import { asSemiJoin } from './subquery-to-join.js';
 import { groupDistributionKey } from './distribution.js';
 import { watermarkColumns } from './watermarks.js';
+import { joinIntervalOf } from './interval-join.js';
 import { EMIT_ON_WINDOW_CLOSE_OPTION, emitOnWindowClose } from './emit-on-window-close.js';
 
 /** A join key pair watermarked on both sides closes join keys (the first such pair). */
@@ -225,6 +226,13 @@ export class StreamPlanner {
         left: leftIn, right: rightIn, joinType: jt, leftKeys: keyRefs(lk), rightKeys: keyRefs(rk), residual: res,
         ...joinWindowOf(lk, rk),
       };
+      // Flink's interval join: an inner join of two append-only inputs whose condition bounds one
+      // side's event time by the other's forgets rows the watermarks have passed. (A retracting
+      // input could still take back a row whose partners were forgotten.)
+      const interval = jt === 'inner' && changelog === 'append-only' && !('window' in node && node.window)
+        ? joinIntervalOf(res, lk.node.columns.length, new Set(watermarkColumns(lk.node)), new Set(watermarkColumns(rk.node)))
+        : null;
+      if (interval) node = { ...node, interval };
     }
     if (!lExtra && !rExtra) return { ...node, columns: p.columns } as StreamNode;
     // Drop the computed key columns again: the join's output is the logical plan's.

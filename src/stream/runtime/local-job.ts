@@ -83,7 +83,7 @@ export class LocalJob {
       case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx, node.input.columns.length);
       case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, appendOnlyInput: node.appendOnlyInput, window: node.window });
       case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds, node.window);
-      case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, undefined, node.window);
+      case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, undefined, node.window, node.interval ?? null);
       case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx);
       case 'topN': return new TopNOperator(node.spec);
       case 'union': return new UnionOperator(node.inputs.length);

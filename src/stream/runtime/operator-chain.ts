@@ -71,7 +71,7 @@ function createOperator(node: StreamNode, ctx: ExecContext, where: SubtaskInfo, 
     case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx, node.input.columns.length);
     case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, distributionKey: node.distributionKey, appendOnlyInput: node.appendOnlyInput, window: node.window, state: state() });
     case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds, node.window);
-    case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, state(), node.window);
+    case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, state(), node.window, node.interval ?? null);
     case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx, state());
     case 'topN': return new TopNOperator(node.spec, state());
     case 'union': return new UnionOperator(node.inputs.length);

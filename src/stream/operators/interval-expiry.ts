@@ -1,0 +1,85 @@
+// The state cleanup of an interval join (plan/interval-join.ts): with lo ≤ r.t − l.t ≤ hi, a
+// stored left row can meet no future right row once the right side's watermark passes l.t + hi,
+// and a right row no future left row once the left side's passes r.t − lo. Each side indexes its
+// join keys by when their rows expire, in buckets of EXPIRY_BUCKET (a WindowIndex per side, so
+// the index is checkpointed and a watermark touches only the buckets it closes); a closing bucket
+// drops the rows of its keys that expired, and keys left without rows.
+
+import type { Row } from '../../types/value.js';
+import type { StateBackend, StateTable } from '../state/keyed-state.js';
+import type { JoinInterval } from '../plan/interval-join.js';
+import { WindowIndex } from './window-index.js';
+
+/** Expiry times are grouped by the second (microseconds). */
+const EXPIRY_BUCKET = 1_000_000;
+
+interface Stored { readonly row: Row }
+
+export class IntervalExpiry {
+  private readonly indexes: [WindowIndex, WindowIndex];
+  private readonly watermarks = [-Infinity, -Infinity];
+
+  constructor(state: StateBackend, private readonly interval: JoinInterval) {
+    this.indexes = [new WindowIndex(state, 'left_expiry'), new WindowIndex(state, 'right_expiry')];
+  }
+
+  /** When a row of side `side` can no longer match (null: never, or a NULL time). */
+  private expiryOf(side: number, row: Row): number | null {
+    const { leftColumn, rightColumn, lo, hi } = this.interval;
+    const t = row[side === 0 ? leftColumn : rightColumn] as number | null;
+    if (t === null) return null;
+    if (side === 0) return hi === null ? null : t + hi;
+    return lo === null ? null : t - lo;
+  }
+
+  /** A row of side `side` was stored under join key `key`. */
+  added(side: number, row: Row, key: string): void {
+    const e = this.expiryOf(side, row);
+    if (e !== null) this.indexes[side].add(Math.ceil(e / EXPIRY_BUCKET) * EXPIRY_BUCKET, key);
+  }
+
+  /** A row of side `side` that arrives already out of reach of the other side's watermark (late): it
+   * meets the rows stored now but is not kept for rows to come. */
+  expired(side: number, row: Row): boolean {
+    const e = this.expiryOf(side, row);
+    return e !== null && e < this.watermarks[1 - side];
+  }
+
+  /** Is `column` of input `side` the time column the interval reads? */
+  watches(side: number, column: number): boolean {
+    return column === (side === 0 ? this.interval.leftColumn : this.interval.rightColumn);
+  }
+
+  /** Input `side`'s watermark rose to `value`: the other side's rows that expired leave `tables[other]`. */
+  advance(side: number, value: number, tables: readonly [StateTable<Stored[]>, StateTable<Stored[]>]): void {
+    if (value <= this.watermarks[side]) return;
+    this.watermarks[side] = value;
+    const other = 1 - side;
+    const table = tables[other];
+    for (const { groups } of this.indexes[other].closeBelow(value)) {
+      for (const k of groups) {
+        const list = table.get(k);
+        if (!list) continue; // retracted meanwhile
+        const keep = list.filter((e) => { const x = this.expiryOf(other, e.row); return x === null || x >= value; });
+        if (keep.length === list.length) continue; // its other rows expire later
+        if (keep.length) table.put(k, keep); else table.delete(k);
+      }
+    }
+  }
+
+  /** At a barrier: the indexes' cutoffs go into the checkpoint. */
+  save(): void { for (const i of this.indexes) i.saveCutoff(); }
+
+  /** After a restore; rescaled (`rebuilt`), the indexes list exactly the rows each side kept. */
+  restore(tables: readonly [StateTable<Stored[]>, StateTable<Stored[]>], rebuilt: boolean): void {
+    this.indexes.forEach((index, side) => {
+      index.restoreCutoff();
+      if (!rebuilt) return;
+      const entries: { window: number | null; key: string }[] = [];
+      for (const [k, list] of tables[side].entries()) {
+        for (const e of list) { const x = this.expiryOf(side, e.row); if (x !== null) entries.push({ window: Math.ceil(x / EXPIRY_BUCKET) * EXPIRY_BUCKET, key: k }); }
+      }
+      index.rebuild(entries);
+    });
+  }
+}

@@ -1,0 +1,45 @@
+// Which join conditions bound one side's event time by the other's, and by how much.
+
+import { describe, expect, it } from 'vitest';
+import type { Expr } from '../../plan/expr.js';
+import { T } from '../../types/datatype.js';
+import { Interval } from '../../types/datetime.js';
+import { joinIntervalOf } from './interval-join.js';
+
+// Left (id, t) at 0–1, right (id, t) at 2–3 of the joined row.
+const col = (index: number, type = T.timestamp): Expr => ({ kind: 'column', type, index });
+const secs = (s: number, months = 0): Expr => ({ kind: 'const', type: T.interval, value: new Interval(months, 0, s * 1_000_000) });
+const call = (name: string, args: Expr[], type = T.bool): Expr => ({ kind: 'call', type, name, args, strict: true, impl: () => null });
+const and = (...args: Expr[]): Expr => ({ kind: 'and', type: T.bool, args });
+const plus = (e: Expr, s: number) => call('+', [e, secs(s)], T.timestamp);
+const minus = (e: Expr, s: number) => call('-', [e, secs(s)], T.timestamp);
+const lt = col(1), rt = col(3);
+const both = [new Set([1]), new Set([1])] as const;
+
+describe('joinIntervalOf', () => {
+  it('reads BETWEEN (r.t >= l.t AND r.t <= l.t + 10 s) as r.t − l.t in [0, 10 s]', () => {
+    const res = and(call('>=', [rt, lt]), call('<=', [rt, plus(lt, 10)]));
+    expect(joinIntervalOf(res, 2, ...both)).toEqual({ leftColumn: 1, rightColumn: 1, lo: 0, hi: 10_000_000 });
+  });
+
+  it('normalises either side on either hand of the comparison', () => {
+    // l.t > r.t − 5 s ⇒ r − l < 5 s;  l.t − 2 s <= r.t ⇒ r − l ≥ −2 s
+    const res = and(call('>', [lt, minus(rt, 5)]), call('<=', [minus(lt, 2), rt]));
+    expect(joinIntervalOf(res, 2, ...both)).toEqual({ leftColumn: 1, rightColumn: 1, lo: -2_000_000, hi: 5_000_000 });
+    // INTERVAL + column, and the tighter of two bounds.
+    const res2 = and(call('<', [rt, call('+', [secs(30), lt], T.timestamp)]), call('<', [rt, plus(lt, 20)]));
+    expect(joinIntervalOf(res2, 2, ...both)).toEqual({ leftColumn: 1, rightColumn: 1, lo: null, hi: 20_000_000 });
+  });
+
+  it('finds nothing without a watermark on both time columns, a fixed width, or a second side', () => {
+    const res = call('<=', [rt, plus(lt, 10)]);
+    expect(joinIntervalOf(res, 2, new Set(), new Set([1]))).toBeNull();
+    expect(joinIntervalOf(res, 2, new Set([1]), new Set())).toBeNull();
+    // A month has no fixed length.
+    expect(joinIntervalOf(call('<=', [rt, call('+', [lt, secs(0, 1)], T.timestamp)]), 2, ...both)).toBeNull();
+    // Both terms on the left side; a non-time column.
+    expect(joinIntervalOf(call('<=', [lt, plus(col(0), 10)]), 2, ...both)).toBeNull();
+    expect(joinIntervalOf(call('<=', [col(2, T.int8), col(0, T.int8)]), 2, ...both)).toBeNull();
+    expect(joinIntervalOf(null, 2, ...both)).toBeNull();
+  });
+});

@@ -1,0 +1,69 @@
+// An interval join (Flink SQL's): an inner equi-join whose condition also bounds one side's event
+// time by the other's, e.g. `b.t BETWEEN a.t AND a.t + INTERVAL '10' SECOND`, with a watermark on
+// both time columns. Normalised to lo ≤ r.t − l.t ≤ hi, the bounds say when a stored row can no
+// longer match: a left row once the right side's watermark passes l.t + hi, a right row once the
+// left side's passes r.t − lo. The join then drops such rows (operators/hash-join.ts), so its state
+// holds only the rows within reach of the watermarks instead of every row ever seen.
+
+import type { Expr } from '../../plan/expr.js';
+import { splitConjuncts } from '../../plan/conjuncts.js';
+import { Interval } from '../../types/datetime.js';
+
+/** r.t − l.t lies in [lo, hi] (microseconds; null: unbounded on that end). */
+export interface JoinInterval {
+  /** The time column of the left input. */
+  readonly leftColumn: number;
+  /** The time column of the right input (an index into the right input's columns). */
+  readonly rightColumn: number;
+  readonly lo: number | null;
+  readonly hi: number | null;
+}
+
+const TIMES = new Set(['timestamp', 'timestamptz']);
+
+/** A term `column ± constant interval` of one time column: its column and offset, or null. */
+function timeTerm(e: Expr): { column: number; offset: number } | null {
+  if (e.kind === 'column') return e.type.kind === 'scalar' && TIMES.has(e.type.id) ? { column: e.index, offset: 0 } : null;
+  if (e.kind !== 'call' || (e.name !== '+' && e.name !== '-') || e.args.length !== 2) return null;
+  const [a, b] = e.args;
+  const fixed = (x: Expr) => (x.kind === 'const' && x.value instanceof Interval && x.value.months === 0 ? x.value.days * 86_400_000_000 + x.value.micros : null);
+  const inner = timeTerm(a), c = fixed(b);
+  if (inner && c !== null) return { column: inner.column, offset: inner.offset + (e.name === '+' ? c : -c) };
+  if (e.name === '+') { const c2 = fixed(a), inner2 = timeTerm(b); if (inner2 && c2 !== null) return { column: inner2.column, offset: inner2.offset + c2 }; }
+  return null;
+}
+
+/**
+ * The interval `residual` (over the concatenated row, left columns first, `leftWidth` of them)
+ * bounds r.t − l.t by, for one pair of time columns watermarked on their sides; null if none.
+ */
+export function joinIntervalOf(residual: Expr | null, leftWidth: number, leftWatermarks: ReadonlySet<number>, rightWatermarks: ReadonlySet<number>): JoinInterval | null {
+  if (!residual) return null;
+  let pair: { l: number; r: number } | null = null;
+  let lo: number | null = null, hi: number | null = null;
+  for (const c of splitConjuncts(residual)) {
+    if (c.kind !== 'call' || c.args.length !== 2 || !['<', '<=', '>', '>='].includes(c.name)) continue;
+    const a = timeTerm(c.args[0]), b = timeTerm(c.args[1]);
+    if (!a || !b) continue;
+    const aLeft = a.column < leftWidth, bLeft = b.column < leftWidth;
+    if (aLeft === bLeft) continue;
+    // Normalise to r.t − l.t (op) k.
+    const [l, r] = aLeft ? [a, b] : [b, a];
+    const rIndex = r.column - leftWidth;
+    if (!leftWatermarks.has(l.column) || !rightWatermarks.has(rIndex)) continue;
+    if (pair && (pair.l !== l.column || pair.r !== rIndex)) continue;
+    pair = { l: l.column, r: rIndex };
+    // a op b with a = x + ax, b = y + bx: r − l compares with (l offset − r offset), the op flipped when a is the left term.
+    const k = l.offset - r.offset;
+    const upper = (c.name === '<' || c.name === '<=') !== aLeft;
+    if (upper) hi = hi === null ? k : Math.min(hi, k);
+    else lo = lo === null ? k : Math.max(lo, k);
+  }
+  return pair && (lo !== null || hi !== null) ? { leftColumn: pair.l, rightColumn: pair.r, lo, hi } : null;
+}
+
+/** EXPLAIN's text for an interval: `r − l in [lo, hi]`, an open end as ∞. */
+export function describeInterval(i: JoinInterval, leftName: string | undefined, rightName: string | undefined, text: (us: number) => string): string {
+  const l = leftName ?? `#${i.leftColumn}`, r = rightName ?? `#${i.rightColumn}`;
+  return `${r} - ${l} in [${i.lo === null ? '-∞' : text(i.lo)}, ${i.hi === null ? '∞' : text(i.hi)}]`;
+}
