@@ -29,6 +29,8 @@ export interface RelationDef {
   readonly primaryKeyName?: string;
   /** For views and materialized views: the defining query. */
   readonly query?: string;
+  /** The relations the query reads, as bound (catalogs written before this was kept have none). */
+  readonly dependsOn?: readonly number[];
   /** Streaming objects: connector options from WITH (…). */
   readonly options?: Record<string, string>;
   readonly owner: string;

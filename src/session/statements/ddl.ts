@@ -1,6 +1,7 @@
 // DDL: CREATE/DROP SCHEMA, TABLE, VIEW, MATERIALIZED VIEW, SEQUENCE, USER/ROLE; ALTER TABLE;
 // TRUNCATE; CREATE INDEX (accepted; primary keys are the only indexes Weir keeps).
 
+import { dependentsOf } from '../../catalog/dependencies.js';
 import { SqlError, SqlState } from '../../errors.js';
 import { DataType, T } from '../../types/datatype.js';
 import type { Row } from '../../types/value.js';
@@ -75,9 +76,9 @@ export async function executeDdl(s: Session, stmt: ParsedStatement): Promise<Sta
       if (existing) {
         if (!v.replace) throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`);
         if (existing.kind !== 'view') throw new SqlError(SqlState.WrongObjectType, `"${name}" is not a view`);
-        await cat.replaceRelation({ ...existing, columns, query });
+        await cat.replaceRelation({ ...existing, columns, query, dependsOn: [...binder.relationsRead] });
       } else {
-        await cat.createRelation({ schema, name, kind: 'view', columns, query, owner: s.info.user });
+        await cat.createRelation({ schema, name, kind: 'view', columns, query, dependsOn: [...binder.relationsRead], owner: s.info.user });
       }
       return { kind: 'command', tag: 'CREATE VIEW' };
     }
@@ -258,7 +259,7 @@ async function createTableAs(s: Session, stmt: ParsedStatement, v: Node): Promis
   const columns: ColumnDef[] = plan.columns.map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type.kind === 'scalar' && c.type.id === 'unknown' ? T.text : c.type, notNull: false }));
   const m = /\bAS\s+([\s\S]*)$/i.exec(stmt.text.slice(stmt.text.toLowerCase().indexOf(name.toLowerCase()) + name.length));
   const query = m ? m[1].trim().replace(/;\s*$/, '').replace(/\s+WITH\s+(NO\s+)?DATA\s*$/i, '') : undefined;
-  const rel = await cat.createRelation({ schema, name, kind: isMv ? 'materialized_view' : 'table', columns, owner: s.info.user, query: isMv ? query : undefined });
+  const rel = await cat.createRelation({ schema, name, kind: isMv ? 'materialized_view' : 'table', columns, owner: s.info.user, query: isMv ? query : undefined, dependsOn: isMv ? [...binder.relationsRead] : undefined });
   s.db.tables.create(rel.oid, columns.map((c) => c.type), undefined);
   const rows = v.into.skipData ? [] : s.runPlan(plan, []);
   const o = s.tableOverlay(rel.oid);
@@ -345,10 +346,7 @@ async function drop(s: Session, v: Node): Promise<StatementResult> {
   return { kind: 'command', tag: tagName, notices: notices.length ? notices : undefined };
 }
 
-function dependents(s: Session, rel: RelationDef): RelationDef[] {
-  const re = new RegExp(`\\b${rel.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i');
-  return s.db.catalog.relations().filter((r) => r.oid !== rel.oid && r.query && re.test(r.query));
-}
+function dependents(s: Session, rel: RelationDef): RelationDef[] { return dependentsOf(s.db.catalog.relations(), rel); }
 
 async function alterTable(s: Session, stmt: ParsedStatement, v: Node): Promise<StatementResult> {
   const r = s.catalogView.lookupRelation(v.relation.schemaname ?? null, v.relation.relname);

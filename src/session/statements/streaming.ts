@@ -6,6 +6,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import { T } from '../../types/datatype.js';
 import type { ColumnDef, RelationDef } from '../../catalog/catalog.js';
 import { kindLabel } from '../../catalog/catalog.js';
+import { allDependentsOf } from '../../catalog/dependencies.js';
 import type { LogicalPlan } from '../../plan/logical.js';
 import { explainPlan } from '../../plan/explain.js';
 import { nameList } from '../../sql/ast.js';
@@ -28,10 +29,12 @@ import { previewSlots } from './explain-slots.js';
 import { EMIT_ON_WINDOW_CLOSE_OPTION } from '../../stream/plan/emit-on-window-close.js';
 import { WATERMARK_COLUMN_OPTION, WATERMARK_EXPR_OPTION, bindSourceWatermark } from '../../sql/binder/bind-watermark.js';
 
-function bindSelect(s: Session, sql: string): { plan: LogicalPlan; stmt: ParsedStatement } {
+/** The query's plan, and the relations it reads (what an object defined by it depends on). */
+function bindSelect(s: Session, sql: string): { plan: LogicalPlan; stmt: ParsedStatement; reads: number[] } {
   const stmts = parseSql(sql);
   if (stmts.length !== 1 || !stmts[0].node.SelectStmt) throw new SqlError(SqlState.SyntaxError, 'expected a SELECT query');
-  return { plan: optimize(s.binder([]).bindTopQuery(stmts[0].node.SelectStmt)), stmt: stmts[0] };
+  const binder = s.binder([]);
+  return { plan: optimize(binder.bindTopQuery(stmts[0].node.SelectStmt)), stmt: stmts[0], reads: [...binder.relationsRead] };
 }
 
 function planner(s: Session): StreamPlanner {
@@ -57,7 +60,7 @@ function firstNonAppend(n: StreamNode): StreamNode | undefined {
 }
 
 /** Create the relation and start its job; on failure the relation is removed again. */
-async function createMaintained(s: Session, kind: 'materialized_view' | 'stream' | 'sink', schema: string, name: string, querySql: string, plan: LogicalPlan, options: Record<string, string>, sinkRoot?: (input: StreamNode, rel: RelationDef) => StreamNode): Promise<void> {
+async function createMaintained(s: Session, kind: 'materialized_view' | 'stream' | 'sink', schema: string, name: string, querySql: string, { plan, reads }: { plan: LogicalPlan; reads: number[] }, options: Record<string, string>, sinkRoot?: (input: StreamNode, rel: RelationDef) => StreamNode): Promise<void> {
   jobParallelism(s, options); // a bad WITH (parallelism = …) fails before anything is created
   const input = planner(s).planQuery(plan, options);
   if (kind === 'stream') {
@@ -67,7 +70,7 @@ async function createMaintained(s: Session, kind: 'materialized_view' | 'stream'
   const columns: ColumnDef[] = plan.columns.map((c) => ({ name: c.name, type: c.type.kind === 'scalar' && c.type.id === 'unknown' ? T.text : c.type, notNull: false }));
   // A view remembers the key its rows are unique on, so sinks and views reading it can upsert.
   if (kind === 'materialized_view' && input.upsertKey?.length) options = { ...options, [STREAM_KEY_OPTION]: input.upsertKey.join(',') };
-  const rel = await s.db.catalog.createRelation({ schema, name, kind, columns, query: querySql, options, owner: s.info.user });
+  const rel = await s.db.catalog.createRelation({ schema, name, kind, columns, query: querySql, dependsOn: reads, options, owner: s.info.user });
   try {
     const root: StreamNode = sinkRoot ? sinkRoot(input, rel) : { op: 'materialize', id: 0, columns: input.columns, changelog: input.changelog, upsertKey: input.upsertKey, input, targetOid: rel.oid, name };
     await s.db.streaming.start(rel, root, jobSettings((n) => s.settings.get(n), s.info.user, options));
@@ -85,9 +88,9 @@ export async function createMaterializedView(s: Session, schemaIn: string | unde
     if (ifNotExists) return { kind: 'command', tag: 'CREATE MATERIALIZED VIEW', notices: [`relation "${name}" already exists, skipping`] };
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`);
   }
-  let { plan } = bindSelect(s, querySql);
+  let { plan, reads } = bindSelect(s, querySql);
   if (aliases.length) plan = { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: aliases[i] ?? c.name })) } as LogicalPlan;
-  await createMaintained(s, 'materialized_view', schema, name, querySql, plan, options);
+  await createMaintained(s, 'materialized_view', schema, name, querySql, { plan, reads }, options);
   return { kind: 'command', tag: 'CREATE MATERIALIZED VIEW' };
 }
 
@@ -128,8 +131,7 @@ export async function executeWeir(s: Session, w: WeirStatement): Promise<Stateme
         if (w.ifNotExists) return { kind: 'command', tag: 'CREATE STREAM' };
         throw new SqlError(SqlState.DuplicateTable, `relation "${w.name}" already exists`);
       }
-      const { plan } = bindSelect(s, w.querySql);
-      await createMaintained(s, 'stream', schema, w.name, w.querySql, plan, withEmit(w.options, w.emitOnWindowClose));
+      await createMaintained(s, 'stream', schema, w.name, w.querySql, bindSelect(s, w.querySql), withEmit(w.options, w.emitOnWindowClose));
       return { kind: 'command', tag: 'CREATE STREAM' };
     }
     case 'createSource': return createSource(s, w);
@@ -195,8 +197,7 @@ async function createSink(s: Session, w: Extract<WeirStatement, { kind: 'createS
     throw unknownSink(connector);
   }
   const querySql = w.from ? `SELECT * FROM ${w.from}` : w.querySql!;
-  const { plan } = bindSelect(s, querySql);
-  await createMaintained(s, 'sink', schema, w.name, querySql, plan, options, (input, rel) => {
+  await createMaintained(s, 'sink', schema, w.name, querySql, bindSelect(s, querySql), options, (input, rel) => {
     if ((options.type ?? '') === 'append-only') {
       const bad = firstNonAppend(input);
       if (bad) throw new SqlError(SqlState.FeatureNotSupported, `append-only sink "${w.name}" cannot consume the ${bad.changelog} changes of ${bad.op}`, { hint: "Use type = 'upsert' or sink an append-only query." });
@@ -219,7 +220,7 @@ async function dropStreaming(s: Session, w: Extract<WeirStatement, { kind: 'drop
       if (w.ifExists) { notices.push(`${w.what} "${name}" does not exist, skipping`); continue; }
       throw new SqlError(SqlState.UndefinedObject, `${w.what} "${name}" does not exist`);
     }
-    const dependents = s.db.catalog.relations().filter((d) => d.oid !== r.rel.oid && d.query && new RegExp(`\\b${name}\\b`, 'i').test(d.query));
+    const dependents = allDependentsOf(s.db.catalog.relations(), r.rel);
     if (dependents.length && !w.cascade) {
       throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop ${w.what} ${name} because other objects depend on it`, {
         detail: dependents.map((d) => `${kindLabel(d.kind)} ${d.name} depends on ${w.what} ${name}`).join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',

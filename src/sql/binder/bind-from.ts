@@ -81,6 +81,7 @@ export function bindRangeVar(b: Binder, v: Node, scope: Scope): FromResult {
   if (!rel) {
     throw new SqlError(SqlState.UndefinedTable, `relation "${schema ? schema + '.' : ''}${name}" does not exist`, { position: v.location + 1 });
   }
+  if (rel.kind !== 'system') b.relationsRead.add(rel.rel.oid);
   let plan: LogicalPlan;
   if (rel.kind === 'system') {
     plan = { kind: 'systemScan', table: `${rel.schema}.${rel.name}`, columns: rel.columns };

@@ -20,6 +20,9 @@ export class Binder {
   private readonly params: DataType[];
   private windowDefs = new Map<string, Node>();
   cteCounter = 0;
+  /** Every catalog relation the bound statement reads (views and what they read included): what
+   * a view defined by it depends on. */
+  readonly relationsRead = new Set<number>();
 
   constructor(
     readonly catalog: CatalogReader,
