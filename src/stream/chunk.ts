@@ -17,7 +17,12 @@ export function isRetraction(op: Op): boolean { return op === Op.Delete || op ==
 export interface Chunk {
   readonly ops: Op[];
   readonly rows: Row[];
+  /** Set by a source reading several partitions (Kafka): which one these rows came from. */
+  readonly origin?: PartitionOrigin;
 }
+
+/** One partition's rows, and every partition the reading subtask owns (for per-partition event time). */
+export interface PartitionOrigin { readonly partition: number; readonly owned: readonly number[] }
 
 /** Accumulates output rows and cuts them into chunks of at most `capacity` rows. */
 export class ChunkBuilder {

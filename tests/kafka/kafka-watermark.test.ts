@@ -83,3 +83,30 @@ it('an idle partition holds windows open until its source subtask times out (sca
   await until(async () => (await rows('SELECT * FROM moves_on ORDER BY w')).length === 3 || undefined, 'idle again');
   expect(await rows('SELECT * FROM moves_on ORDER BY w')).toEqual(['10:00:00 2', '10:00:10 1', '10:00:20 2']);
 }, 60_000);
+
+it('keeps a watermark per partition: one running ahead does not make another late', async () => {
+  const topic = uniqueTopic('parts');
+  await createTopic(topic, 2);
+  await c.query(`CREATE SOURCE parts (id int, ts timestamp, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+    WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA_BOOTSTRAP}', scan.startup.mode = 'earliest', format = 'json')`);
+  // One source subtask reads both partitions.
+  await c.query(`CREATE MATERIALIZED VIEW part_windows WITH (parallelism = 1) AS SELECT to_char(window_start, 'HH24:MI:SS') AS w, count(*) AS n
+    FROM TUMBLE(parts, ts, INTERVAL '10' SECOND) GROUP BY window_start EMIT ON WINDOW CLOSE`);
+  await c.query('CREATE MATERIALIZED VIEW part_rows WITH (parallelism = 1) AS SELECT id FROM parts');
+  const send = (partition: number, records: [number, number][]) =>
+    produce(topic, records.map(([id, s]) => ({ value: JSON.stringify({ id, ts: at(s) }), partition })));
+  const count = async () => Number((await rows('SELECT count(*) FROM part_rows'))[0]);
+  await send(0, [[1, 0], [2, 20], [3, 40]]);
+  await until(async () => (await count()) === 3 || undefined, 'partition 0 read');
+  // Partition 1 has said nothing: the watermark waits for it, so its older rows are on time.
+  await send(1, [[4, 5], [5, 12]]);
+  await until(async () => (await count()) === 5 || undefined, "partition 1's rows kept");
+  // The watermark is now min(40, 12) - 1 = 11: [00, 10) closes with 0 and 5; 8 is behind it and late.
+  await until(async () => (await rows('SELECT * FROM part_windows')).length === 1 || undefined, 'the first window');
+  expect(await rows('SELECT * FROM part_windows ORDER BY w')).toEqual(['10:00:00 2']);
+  await send(1, [[6, 8], [7, 45]]);
+  // Partition 1 at 45: the watermark is min(40, 45) - 1 = 39, closing [10, 20) and [20, 30).
+  await until(async () => (await rows('SELECT * FROM part_windows')).length === 3 || undefined, 'three windows');
+  expect(await rows('SELECT * FROM part_windows ORDER BY w')).toEqual(['10:00:00 2', '10:00:10 1', '10:00:20 1']);
+  expect(await rows('SELECT id FROM part_rows ORDER BY id')).toEqual(['1', '2', '3', '4', '5', '7']);
+}, 60_000);

@@ -4,6 +4,7 @@
 // so the task decides batch sizes and where barriers go; its position is plain JSON so a
 // checkpoint can store it and a restarted task can seek back to it.
 
+import type { PartitionOrigin } from '../chunk.js';
 import type { DataType } from '../../types/datatype.js';
 import type { Row } from '../../types/value.js';
 
@@ -36,6 +37,13 @@ export interface SourceSplitReader {
    * partition —, so it must not hold event time back (Flink marks such readers idle).
    */
   readonly idle?: boolean;
+  /**
+   * A reader over several partitions (Kafka) returns one partition's rows per poll and names it
+   * here, with every partition it owns, so event time is tracked per partition (Flink's
+   * per-split watermarks): a partition that is behind does not see its rows dropped because
+   * another one ran ahead.
+   */
+  readonly polled?: PartitionOrigin | null;
   close?(): void;
 }
 

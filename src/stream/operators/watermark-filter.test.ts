@@ -121,3 +121,64 @@ describe('watermark filter', () => {
     expect(out.rows).toEqual([[1, 3 * SEC]]);
   });
 });
+
+describe('watermark filter, per partition', () => {
+  const from = (partition: number, rows: Row[], owned = [0, 1]): Chunk => ({ ops: rows.map(() => Op.Insert), rows, origin: { partition, owned } });
+  const ids = (out: Recorder) => out.rows.map((r) => r[0]);
+
+  it('a partition that runs ahead does not make the other late; the smallest one is the watermark', () => {
+    const op = new WatermarkFilterOperator(1, minus5, ctx(), 0);
+    const out = new Recorder();
+    op.processChunk(from(0, [[1, 100 * SEC], [2, 120 * SEC]]), 0, out);
+    expect(out.marks).toEqual([]); // partition 1 has said nothing yet
+    op.processChunk(from(1, [[3, 10 * SEC], [4, 30 * SEC]]), 0, out);
+    expect(out.marks).toEqual([{ column: 1, value: 25 * SEC }]);
+    // Behind the watermark (25): late, in either partition. Partition 1 at 50 moves it to 45.
+    op.processChunk(from(1, [[5, 20 * SEC], [6, 50 * SEC], [7, 44 * SEC]]), 0, out);
+    op.processChunk(from(0, [[8, 40 * SEC]]), 0, out);
+    expect(ids(out)).toEqual([1, 2, 3, 4, 6]);
+    expect(out.marks.at(-1)).toEqual({ column: 1, value: 45 * SEC });
+  });
+
+  it('one partition: the same rows as the filter without partitions', () => {
+    const rows = disorderly(5, 1500);
+    const op = new WatermarkFilterOperator(1, minus5, ctx(), 0);
+    const out = new Recorder();
+    for (let i = 0; i < rows.length; i += 100) op.processChunk(from(3, rows.slice(i, i + 100), [3]), 0, out);
+    expect(out.rows).toEqual(expectedKept(rows));
+  });
+
+  it('a partition silent for the idle timeout stops holding the watermark back, until it delivers again', () => {
+    let now = 0;
+    const op = new WatermarkFilterOperator(1, minus5, ctx(), 0, new MemoryStateBackend(), 1000, () => now);
+    const out = new Recorder();
+    op.processChunk(from(0, [[1, 100 * SEC]]), 0, out);
+    now = 999;
+    op.processChunk(from(0, [[2, 110 * SEC]]), 0, out);
+    expect(out.marks).toEqual([]);
+    now = 1000; // partition 1 was first known at 0
+    op.processChunk(from(0, [[3, 111 * SEC]]), 0, out);
+    expect(out.marks).toEqual([{ column: 1, value: 106 * SEC }]);
+    // Partition 1 delivers (its rows behind 106 are late, as in Flink): it counts again, and holds the watermark.
+    op.processChunk(from(1, [[4, 50 * SEC], [5, 107 * SEC]]), 0, out);
+    op.processChunk(from(0, [[6, 130 * SEC]]), 0, out);
+    expect(ids(out)).toEqual([1, 2, 3, 5, 6]);
+    expect(out.marks.at(-1)).toEqual({ column: 1, value: 106 * SEC });
+  });
+
+  it('resumes each partition from its checkpointed watermark', () => {
+    const state = new MemoryStateBackend();
+    const before = new WatermarkFilterOperator(1, minus5, ctx(), 0, state);
+    before.processChunk(from(0, [[1, 100 * SEC]]), 0, new Recorder());
+    before.processChunk(from(1, [[2, 40 * SEC]]), 0, new Recorder());
+    before.processBarrier({ epoch: 1 }, new Recorder());
+    const after = new WatermarkFilterOperator(1, minus5, ctx(), 0, state);
+    after.restoreState(null);
+    expect(after.current).toBe(35 * SEC);
+    const out = new Recorder();
+    // Partition 0 stays at 95: its row at 60 moves nothing; partition 1 at 90 raises the watermark to 85.
+    after.processChunk(from(0, [[3, 60 * SEC]]), 0, out);
+    after.processChunk(from(1, [[4, 90 * SEC]]), 0, out);
+    expect(out.marks).toEqual([{ column: 1, value: 85 * SEC }]);
+  });
+});

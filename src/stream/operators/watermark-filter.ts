@@ -10,12 +10,19 @@
 // wins: rows the other subtasks would have dropped may come through, never the reverse — and
 // operators downstream still drop rows behind their own watermark. At the end of a bounded
 // source the watermark becomes +Infinity, which closes every window (Flink's MAX_WATERMARK).
+//
+// Per partition (Flink's per-split watermarks): rows from a source that reads several partitions
+// come tagged with theirs (Chunk.origin). Each partition then has a watermark of its own, and the
+// subtask's is the smallest over the partitions it owns — so a partition that runs ahead does not
+// make another's rows late. A partition that has delivered nothing for the source's
+// scan.watermark.idle-timeout stops counting until it delivers again. Which rows are late then
+// depends on how the partitions' reads interleave, as it does in Flink.
 
 import type { Expr } from '../../plan/expr.js';
 import type { Row } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
-import type { Chunk, Op } from '../chunk.js';
+import type { Chunk, Op, PartitionOrigin } from '../chunk.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.js';
@@ -27,8 +34,17 @@ export class WatermarkFilterOperator implements StreamOperator {
   private watermark = -Infinity;
   /** What the state holds for this subtask (undefined: nothing written yet). */
   private savedValue: number | undefined = undefined;
+  /** Per partition: its watermark, when it last delivered rows, and what the state holds for it. */
+  private readonly partitions = new Map<number, { wm: number; seenAt: number; saved: number | undefined }>();
+  /** Partition watermarks read back at a restore, taken up as their partitions show up. */
+  private readonly restoredPartitions = new Map<number, number>();
 
-  constructor(private readonly column: number, expr: Expr, ctx: ExecContext, private readonly subtask: number, state: StateBackend = new MemoryStateBackend()) {
+  constructor(
+    private readonly column: number, expr: Expr, ctx: ExecContext, private readonly subtask: number, state: StateBackend = new MemoryStateBackend(),
+    /** The source's scan.watermark.idle-timeout (0: partitions never go idle). */
+    private readonly idleTimeoutMs = 0,
+    private readonly now: () => number = Date.now,
+  ) {
     this.expr = compileExpr(expr, ctx);
     this.saved = state.table<number | null>('watermark', { resident: true });
   }
@@ -39,6 +55,12 @@ export class WatermarkFilterOperator implements StreamOperator {
     // An old subtask that had no watermark yet (null) counts as -Infinity: its rows were all on time.
     let min = Infinity;
     for (const [k, v] of [...this.saved.entries()]) {
+      if (k.startsWith(PARTITION_PREFIX)) {
+        // Rescaled, two old subtasks may both hold a partition (one of them from before it moved): the higher is newer.
+        const p = Number(k.slice(PARTITION_PREFIX.length));
+        if (v !== null) this.restoredPartitions.set(p, Math.max(v, this.restoredPartitions.get(p) ?? -Infinity));
+        continue;
+      }
       const w = v ?? -Infinity;
       if (w < min) min = w;
       if (k !== String(this.subtask)) this.saved.delete(k);
@@ -50,10 +72,15 @@ export class WatermarkFilterOperator implements StreamOperator {
   }
 
   processChunk(chunk: Chunk, _input: number, out: Output): void {
+    // Rows of one partition (a Kafka subtask's): its watermark rises, and the subtask's with it
+    // as far as the other partitions' smallest allows. Without partitions there are no others.
+    const origin = chunk.origin;
+    const own = origin ? this.partitionOf(origin) : null;
+    const others = origin ? this.othersMin(origin) : Infinity;
     const { ops, rows } = chunk;
     const col = this.column;
     const before = this.watermark;
-    let wm = before;
+    let wm = before, mine = own ? own.wm : before;
     let keptOps: Op[] | null = null, keptRows: Row[] | null = null;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
@@ -65,16 +92,56 @@ export class WatermarkFilterOperator implements StreamOperator {
       }
       if (keptRows) { keptOps!.push(ops[i]); keptRows.push(r); }
       const w = this.expr(r);
-      if (w !== null && (w as number) > wm) wm = w as number;
+      if (w !== null && (w as number) > mine) {
+        mine = w as number;
+        const combined = mine < others ? mine : others;
+        if (combined > wm) wm = combined;
+      }
     }
+    if (own) own.wm = mine;
     this.watermark = wm;
-    if (!keptRows) out.emit(chunk);
+    if (!keptRows) out.emit(origin ? { ops, rows } : chunk);
     else if (keptRows.length) out.emit({ ops: keptOps!, rows: keptRows });
     if (wm > before) out.emitWatermark?.({ column: col, value: wm });
   }
 
+  /** A partition's state, created when it first shows up (from a restored watermark, if any). */
+  private partition(p: number, now: number): { wm: number; seenAt: number; saved: number | undefined } {
+    let s = this.partitions.get(p);
+    if (!s) { s = { wm: this.restoredPartitions.get(p) ?? -Infinity, seenAt: now, saved: undefined }; this.partitions.set(p, s); }
+    return s;
+  }
+
+  /** The partition the rows came from, marked as heard from now. */
+  private partitionOf(origin: PartitionOrigin): { wm: number; seenAt: number; saved: number | undefined } {
+    const now = this.now();
+    const own = this.partition(origin.partition, now);
+    own.seenAt = now;
+    return own;
+  }
+
+  /** The other owned partitions' smallest watermark, leaving out those idle for the timeout. */
+  private othersMin(origin: PartitionOrigin): number {
+    const now = this.now();
+    let min = Infinity;
+    for (const p of origin.owned) {
+      if (p === origin.partition) continue;
+      const s = this.partition(p, now);
+      if (this.idleTimeoutMs > 0 && now - s.seenAt >= this.idleTimeoutMs) continue;
+      if (s.wm < min) min = s.wm;
+    }
+    return min;
+  }
+
   /** Written once per epoch, not per chunk: the checkpoint holds the value at the barrier. */
-  processBarrier(_b: Barrier, _out: Output): void { this.save(); }
+  processBarrier(_b: Barrier, _out: Output): void {
+    this.save();
+    for (const [p, s] of this.partitions) {
+      if (s.wm === s.saved || !Number.isFinite(s.wm)) continue;
+      this.saved.put(PARTITION_PREFIX + p, s.wm);
+      s.saved = s.wm;
+    }
+  }
 
   private save(): void {
     // The end-of-input +Infinity is not saved (JSON has no Infinity): a restored ended source ends
@@ -90,3 +157,6 @@ export class WatermarkFilterOperator implements StreamOperator {
     out.emitWatermark?.({ column: this.column, value: Infinity });
   }
 }
+
+/** State keys of partition watermarks (the subtask's own is its number). */
+const PARTITION_PREFIX = 'p';

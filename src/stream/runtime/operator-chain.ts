@@ -3,6 +3,7 @@
 // the result partitions, or, for a view or table sink, collects the epoch's changes that travel
 // back to the main thread with the barrier's acknowledgement.
 
+import { sourceIdleTimeoutMs } from '../source-options.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { ExecContext } from '../../executor/context.js';
 import type { Chunk } from '../chunk.js';
@@ -67,7 +68,11 @@ function createOperator(node: StreamNode, ctx: ExecContext, where: SubtaskInfo, 
   switch (node.op) {
     case 'project': return new ProjectOperator(node.exprs, ctx);
     case 'filter': return new FilterOperator(node.predicate, ctx);
-    case 'watermarkFilter': return new WatermarkFilterOperator(node.column, node.expr, ctx, where.subtask, state());
+    case 'watermarkFilter': {
+      // Partitions of the source go idle after its idle timeout, as its subtask does.
+      const idleMs = node.input.op === 'connectorSource' ? sourceIdleTimeoutMs(node.input.options) : 0;
+      return new WatermarkFilterOperator(node.column, node.expr, ctx, where.subtask, state(), idleMs);
+    }
     case 'hopWindow': return new HopWindowOperator(node.time, node.slide, node.size, node.offset, ctx, node.input.columns.length);
     case 'hashAgg': return new HashAggOperator(node.groupBy, node.aggs, ctx.evalCtx.timeZone, { rowCountColumn: node.rowCountColumn, distributionKey: node.distributionKey, appendOnlyInput: node.appendOnlyInput, window: node.window, state: state() });
     case 'localAgg': return new LocalAggOperator(node.groupBy, node.aggs, node.kinds, node.window);

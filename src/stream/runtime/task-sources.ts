@@ -94,9 +94,11 @@ export class ConnectorSource implements TaskSource {
     this.emptySince = null;
     task.setIdle(false);
     const b = new ChunkBuilder(POLL_ROWS);
-    for (const r of rows) { const c = b.push(Op.Insert, r); if (c) task.emitFromSource(c); }
+    const origin = this.reader.polled;
+    const emit = origin ? (c: Chunk) => task.emitFromSource({ ops: c.ops, rows: c.rows, origin }) : (c: Chunk) => task.emitFromSource(c);
+    for (const r of rows) { const c = b.push(Op.Insert, r); if (c) emit(c); }
     const c = b.take();
-    if (c) task.emitFromSource(c);
+    if (c) emit(c);
     return true;
   }
   close(): void {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { SqlError, SqlState } from '../../../errors.js';
 import type { Row } from '../../../types/value.js';
 import type { SourceColumn, SourceConnector, SourcePosition, SourceSplit, SourceSplitReader } from '../source-reader.js';
+import type { PartitionOrigin } from '../../chunk.js';
 import { decodeCsvRow } from '../formats/csv-row.js';
 import { decodeJsonRow } from '../formats/json-row.js';
 import { kafkaClient } from './client.js';
@@ -107,19 +108,29 @@ export class KafkaSplitReader implements SourceSplitReader {
   /** The newest buffered offset of each partition. */
   private readonly lastBuffered = new Map<number, string>();
 
+  /** The partition the last poll's rows came from, and the partitions this reader owns. */
+  polled: PartitionOrigin | null = null;
+  private owned: readonly number[] = [];
+
   poll(maxRows: number): Row[] | null {
     if (this.failure) throw this.failure;
     const rows: Row[] = [];
     const end = Math.min(this.buffer.length, this.head + maxRows);
-    // The position moves once per partition per poll, not per message.
-    const last = new Map<number, string>();
+    if (this.head === end) return rows;
+    // One partition per poll (its messages come in runs, a fetched batch each), so event time can
+    // be tracked per partition; the position moves once per poll, not per message.
+    const partition = this.buffer[this.head].partition;
+    let offset = '';
     for (; this.head < end; this.head++) {
       const m = this.buffer[this.head];
-      last.set(m.partition, m.offset);
+      if (m.partition !== partition) break;
+      offset = m.offset;
       if (m.value === null) continue; // a tombstone carries no row
       rows.push(this.decode(m.value.toString('utf8')));
     }
-    for (const [p, o] of last) this.next.set(p, nextOffset(o));
+    this.next.set(partition, nextOffset(offset));
+    if (this.owned.length !== this.next.size) this.owned = [...this.next.keys()].sort((a, b) => a - b);
+    this.polled = { partition, owned: this.owned };
     if (this.head > 4096 && this.head * 2 > this.buffer.length) { this.buffer.splice(0, this.head); this.head = 0; }
     return rows;
   }
