@@ -12,30 +12,30 @@ const ROOT = resolve(import.meta.dirname, '..');
 it('prints one JSON result per line for every benchmark, Weir and PostgreSQL side by side', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
     cwd: ROOT,
-    env: { ...process.env, WEIR_BENCH_SECONDS: '2', WEIR_BENCH_SCALE: '0.01', WEIR_FT_EVENTS: '50000', WEIR_FT_KAFKA_BIDS: '5000', WEIR_FT_RECOVERY_EVENTS: '20000' },
+    env: { ...process.env, WEIR_BENCH_SECONDS: '2', WEIR_BENCH_SCALE: '0.01', WEIR_FT_EVENTS: '50000', WEIR_FT_KAFKA_BIDS: '5000', WEIR_FT_KAFKA_Q4_EVENTS: '20000', WEIR_FT_RECOVERY_EVENTS: '20000' },
     encoding: 'utf8',
     timeout: 420_000,
   });
   expect(r.status, r.stderr).toBe(0);
   const lines = r.stdout.trim().split('\n');
   const all = lines.map((l) => JSON.parse(l) as Record<string, number | string>);
-  const ft = all.filter((x) => ['checkpoint_overhead', 'kafka_q1', 'recovery'].includes(x.bench as string));
+  const ft = all.filter((x) => ['checkpoint_overhead', 'kafka_q1', 'kafka_q4', 'recovery'].includes(x.bench as string));
   const results = all.filter((x) => !ft.includes(x));
   expect(results.map((x) => `${x.bench}${x.mode ? ' ' + x.mode : ''}`)).toEqual([
     'pgbench_select1 simple', 'pgbench_select1 prepared', 'pgbench_pk_lookup simple', 'pgbench_pk_lookup prepared',
     'copy_from_stdin', 'insert_multirow', 'scan_group_by',
   ]);
-  // Fault tolerance: q1 and q4 at three checkpoint intervals, four Kafka sink configurations, one recovery.
+  // Fault tolerance: q1 and q4 at three checkpoint intervals, five Kafka configurations for each, one recovery.
   expect(ft.map((x) => `${x.bench} ${x.query ?? x.sink_delivery ?? ''} ${x.checkpoint_interval ?? ''}`.trim())).toEqual([
     'checkpoint_overhead q1 off', 'checkpoint_overhead q1 10s', 'checkpoint_overhead q1 1s',
     'checkpoint_overhead q4 off', 'checkpoint_overhead q4 10s', 'checkpoint_overhead q4 1s',
-    'kafka_q1 at-least-once off', 'kafka_q1 at-least-once 1s', 'kafka_q1 exactly-once 10s', 'kafka_q1 exactly-once 1s',
+    ...['kafka_q1', 'kafka_q4'].flatMap((b) => ['at-least-once off', 'at-least-once 10s', 'at-least-once 1s', 'exactly-once 10s', 'exactly-once 1s'].map((c) => `${b} ${c}`)),
     'recovery',
   ]);
   for (const x of ft) {
     const rate = x.events_per_s ?? x.rows_per_s ?? x.restart_to_restored_view_s;
     expect(rate, JSON.stringify(x)).toBeGreaterThan(0);
-    if (x.bench === 'kafka_q1') expect(x.committed_s as number).toBeGreaterThanOrEqual(x.process_s as number);
+    if (x.bench === 'kafka_q1' || x.bench === 'kafka_q4') expect(x.committed_s as number).toBeGreaterThanOrEqual(x.process_s as number);
   }
   for (const x of results) {
     const [w, p] = x.mode ? [x.weir_qps, x.pg_qps] : [x.weir_rows_per_s, x.pg_rows_per_s];

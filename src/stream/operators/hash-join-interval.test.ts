@@ -10,7 +10,7 @@ import type { Datum, Row } from '../../types/value.js';
 import { Interval } from '../../types/datetime.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import { encodeStateValue } from '../checkpoint/state-codec.js';
-import { HashJoinOperator } from './hash-join.js';
+import { HashJoinOperator, type StreamJoinType } from './hash-join.js';
 import { Emitted, T, col, ctx } from '../../../tests/support/operator-changelog.js';
 import { rng } from '../../../tests/support/rng.js';
 
@@ -32,7 +32,7 @@ const interval = { leftColumn: 1, rightColumn: 1, lo: LO, hi: HI };
 
 const storedRows = (state: MemoryStateBackend, side: 'left' | 'right') =>
   [...state.table<{ row: Row }[]>(side).values()].flatMap((l) => l.map((e) => e.row));
-const make = (state = new MemoryStateBackend({ trackChanges: true })) => ({ state, op: new HashJoinOperator('inner', keys, keys, residual, 2, 2, ctx(), state, null, interval) });
+const make = (state = new MemoryStateBackend({ trackChanges: true }), joinType: StreamJoinType = 'inner') => ({ state, op: new HashJoinOperator(joinType, keys, keys, residual, 2, 2, ctx(), state, null, interval) });
 
 /** Epoch e brings rows with t in [3e, 3e + 3) s on both sides, out of order; the watermarks then reach 3(e + 1) s. */
 function epochRows(r: () => number, e: number): [Row[], Row[]] {
@@ -41,10 +41,10 @@ function epochRows(r: () => number, e: number): [Row[], Row[]] {
 }
 
 describe('interval join', () => {
-  it("emits the plain join's output and keeps only rows within reach of the other side's watermark", () => {
+  for (const joinType of ['inner', 'left', 'right', 'full'] as StreamJoinType[]) it(`${joinType}: emits the plain join's output and keeps only rows within reach of the other side's watermark`, () => {
     const r = rng(7);
-    const { state, op } = make();
-    const plain = new HashJoinOperator('inner', keys, keys, residual, 2, 2, ctx());
+    const { state, op } = make(undefined, joinType);
+    const plain = new HashJoinOperator(joinType, keys, keys, residual, 2, 2, ctx());
     const a = new Emitted(), b = new Emitted();
     let plainStored = 0;
     for (let e = 0; e < 30; e++) {
@@ -69,14 +69,30 @@ describe('interval join', () => {
     expect(storedRows(state, 'right').length).toBeLessThanOrEqual(15 * 2);
   });
 
-  it('does not keep a late row, though it meets the rows still stored', () => {
-    const { state, op } = make();
+  it('does not keep a late row, though it meets the rows still stored; an outer one unmatched is padded', () => {
+    const { state, op } = make(undefined, 'left');
     const out = new Emitted();
     op.processChunk(inserts([[1, 20 * S]]), 1, out);
     op.processWatermark({ column: 1, value: 30 * S }, 1, out); // right side: every future r.t ≥ 30 s
-    op.processChunk(inserts([[1, 15 * S]]), 0, out); // 15 + 10 < 30: no future right row can meet it
-    expect(out.take()).toEqual([`+${JSON.stringify([1, 15 * S, 1, 20 * S])}`]);
+    op.processChunk(inserts([[1, 15 * S], [2, 16 * S]]), 0, out); // 15 + 10 < 30: no future right row can meet them
+    expect(out.take()).toEqual([`+${JSON.stringify([1, 15 * S, 1, 20 * S])}`, `+${JSON.stringify([2, 16 * S, null, null])}`]);
     expect(storedRows(state, 'left')).toEqual([]);
+  });
+
+  it('an inner one sends watermarks on both time columns: no joined row can come below them', () => {
+    const { op } = make();
+    const marks: { column: number; value: number }[] = [];
+    const out = Object.assign(new Emitted(), { emitWatermark: (w: { column: number; value: number }) => { marks.push(w); } });
+    op.processWatermark({ column: 1, value: 100 * S }, 0, out);
+    expect(marks).toEqual([]); // the right side has said nothing yet
+    op.processWatermark({ column: 1, value: 104 * S }, 1, out);
+    // l.t ≥ min(100, 104 − 10) = 94; r.t ≥ min(104, 100 − 2) = 98 (left columns first: r.t is column 3).
+    expect(marks).toEqual([{ column: 1, value: 94 * S }, { column: 3, value: 98 * S }]);
+    const outer = make(undefined, 'left').op, none: unknown[] = [];
+    const quiet = Object.assign(new Emitted(), { emitWatermark: (w: unknown) => { none.push(w); } });
+    outer.processWatermark({ column: 1, value: 100 * S }, 0, quiet);
+    outer.processWatermark({ column: 1, value: 104 * S }, 1, quiet);
+    expect(none).toEqual([]); // an outer join retracts padded rows of any age
   });
 
   for (const rescaled of [false, true]) {

@@ -8,8 +8,10 @@
 // two watermarks, so every join key below it is closed: both sides' rows for it are dropped, and
 // that watermark goes on, on both key columns of the output.
 //
-// Interval (Flink's interval join): an inner join whose condition bounds one side's event time by
-// the other's drops rows no future row can meet (interval-expiry.ts).
+// Interval (Flink's interval join): a join of append-only inputs whose condition bounds one side's
+// event time by the other's drops rows no future row can meet (interval-expiry.ts). An outer side's
+// NULL-padded row went out when its row arrived and is retracted by its first match, so a row that
+// leaves unmatched leaves that row final.
 
 import type { Expr } from '../../plan/expr.js';
 import type { Datum, Row } from '../../types/value.js';
@@ -69,12 +71,14 @@ export class HashJoinOperator implements StreamOperator {
   private readonly sideIdle = [false, false];
   /** Interval join: each side's rows leave when the other side's watermark passes them. */
   private readonly expiry: IntervalExpiry | null;
+  /** The output watermarks an inner interval join has sent, on its left and right time columns. */
+  private readonly intervalOut = [-Infinity, -Infinity];
 
   constructor(
-    joinType: StreamJoinType, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null,
-    leftWidth: number, rightWidth: number, ctx: ExecContext, state: StateBackend = new MemoryStateBackend(),
+    private readonly joinType: StreamJoinType, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null,
+    private readonly leftWidth: number, rightWidth: number, ctx: ExecContext, state: StateBackend = new MemoryStateBackend(),
     private readonly window: JoinWindow | null = null,
-    interval: JoinInterval | null = null,
+    private readonly interval: JoinInterval | null = null,
   ) {
     this.left = new Side(state.table('left'), leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
     this.right = new Side(state.table('right'), rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
@@ -83,8 +87,7 @@ export class HashJoinOperator implements StreamOperator {
     this.nullsL = new Array<Datum>(leftWidth).fill(null);
     this.nullsR = new Array<Datum>(rightWidth).fill(null);
     this.windows = window ? [new WindowIndex(state, 'left_windows'), new WindowIndex(state, 'right_windows')] : null;
-    // Only an inner join may forget a row: an outer one still owes its NULL-padded row.
-    this.expiry = interval && !window && joinType === 'inner' ? new IntervalExpiry(state, interval) : null;
+    this.expiry = interval && !window ? new IntervalExpiry(state, interval) : null;
   }
 
   /** The window value of a row of side `input`, or null (not windowed, or a NULL time). */
@@ -130,7 +133,11 @@ export class HashJoinOperator implements StreamOperator {
       }
       // The other side's degrees changed: record its rows for the next checkpoint.
       if (degree && other.outer) other.byKey.put(k, matches);
-      if (insert && this.expiry?.expired(input, row)) continue;
+      if (insert && this.expiry?.expired(input, row)) {
+        // Late: it met what is stored, but no row to come can meet it; an outer side's stays unmatched.
+        if (self.outer && degree === 0) emit(Op.Insert, padded(row));
+        continue;
+      }
       if (insert) {
         const list = self.byKey.get(k);
         const e: Entry = { row, degree };
@@ -168,12 +175,25 @@ export class HashJoinOperator implements StreamOperator {
   processBarrier(_b: Barrier, _out: Output): void { this.windows?.[0].saveCutoff(); this.expiry?.save(); }
 
   processWatermark(wm: Watermark, input: number, out: Output): void {
-    if (this.expiry?.watches(input, wm.column)) this.expiry.advance(input, wm.value, [this.left.byKey, this.right.byKey]);
+    if (this.expiry?.watches(input, wm.column)) {
+      this.expiry.advance(input, wm.value, [this.left.byKey, this.right.byKey]);
+      if (this.joinType === 'inner') this.emitIntervalWatermarks(this.expiry, out);
+      return;
+    }
     const win = this.window;
     if (!win || wm.column !== (input === 0 ? win.leftColumn : win.rightColumn)) return;
     if (wm.value <= this.sideWatermarks[input]) return;
     this.sideWatermarks[input] = wm.value;
     this.advance(out);
+  }
+
+  /** An inner interval join's output is append-only, and its time columns have watermarks of their
+   * own (IntervalExpiry.outputWatermarks). An outer one's retracts padded rows of any age: none. */
+  private emitIntervalWatermarks(expiry: IntervalExpiry, out: Output): void {
+    const [l, r] = expiry.outputWatermarks();
+    const iv = this.interval!;
+    if (l > this.intervalOut[0]) { this.intervalOut[0] = l; out.emitWatermark?.({ column: iv.leftColumn, value: l }); }
+    if (r > this.intervalOut[1]) { this.intervalOut[1] = r; out.emitWatermark?.({ column: this.leftWidth + iv.rightColumn, value: r }); }
   }
 
   /** A side all of whose channels are idle does not hold the join's watermark back (Flink's valve). */

@@ -67,6 +67,16 @@ export class IntervalExpiry {
     }
   }
 
+  /**
+   * An inner join's output watermarks, for its left and right time columns (-Infinity: none). A
+   * joined row pairs a row still to come on one side with any row of the other: l.t ≥ W_l when
+   * the left one is new, l.t ≥ r.t − hi ≥ W_r − hi when the right one is; likewise r.t.
+   */
+  outputWatermarks(): [number, number] {
+    const [wl, wr] = this.watermarks, { lo, hi } = this.interval;
+    return [hi === null ? -Infinity : Math.min(wl, wr - hi), lo === null ? -Infinity : Math.min(wr, wl + lo)];
+  }
+
   /** At a barrier: the indexes' cutoffs go into the checkpoint. */
   save(): void { for (const i of this.indexes) i.saveCutoff(); }
 

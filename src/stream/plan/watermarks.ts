@@ -5,7 +5,8 @@
 // window_start / window_end, `t ± interval`, date_trunc), HOP derives window_start and
 // window_end, an aggregation passes it to the group key it closes groups by, a union keeps the columns every
 // input has, a join whose keys include a pair watermarked on both sides passes the smaller
-// watermark to both key columns. Other joins and Top-N end it. The operators apply the same rules at run time, with
+// watermark to both key columns, an inner interval join passes one to each time column bounded
+// by the other side's (plan/interval-join.ts). Other joins and Top-N end it. The operators apply the same rules at run time, with
 // `monotoneColumn` shared between the two.
 
 import type { Expr } from '../../plan/expr.js';
@@ -72,7 +73,13 @@ export function watermarkColumns(n: StreamNode): number[] {
       const [first, ...rest] = n.inputs.map(watermarkColumns);
       return first.filter((c) => rest.every((r) => r.includes(c)));
     }
-    case 'hashJoin': return n.window ? [n.window.leftColumn, n.left.columns.length + n.window.rightColumn] : [];
+    case 'hashJoin': {
+      if (n.window) return [n.window.leftColumn, n.left.columns.length + n.window.rightColumn];
+      // An inner interval join: a time column whose partner is bounded from the other side (IntervalExpiry.outputWatermarks).
+      const iv = n.joinType === 'inner' ? n.interval : undefined;
+      if (!iv) return [];
+      return [...(iv.hi !== null ? [iv.leftColumn] : []), ...(iv.lo !== null ? [n.left.columns.length + iv.rightColumn] : [])];
+    }
     case 'semiJoin': case 'topN': return [];
   }
 }
