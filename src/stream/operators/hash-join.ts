@@ -8,7 +8,7 @@
 // two watermarks, so every join key below it is closed: both sides' rows for it are dropped, and
 // that watermark goes on, on both key columns of the output.
 //
-// Interval (Flink's interval join): a join of append-only inputs whose condition bounds one side's
+// Interval (Flink's interval join): a join whose condition bounds one side's
 // event time by the other's drops rows no future row can meet (interval-expiry.ts). An outer side's
 // NULL-padded row went out when its row arrived and is retracted by its first match, so a row that
 // leaves unmatched leaves that row final.

@@ -1,9 +1,15 @@
-// An interval join (Flink SQL's): an inner equi-join whose condition also bounds one side's event
+// An interval join (Flink SQL's): an equi-join (inner or outer) whose condition also bounds one side's event
 // time by the other's, e.g. `b.t BETWEEN a.t AND a.t + INTERVAL '10' SECOND`, with a watermark on
 // both time columns. Normalised to lo ≤ r.t − l.t ≤ hi, the bounds say when a stored row can no
 // longer match: a left row once the right side's watermark passes l.t + hi, a right row once the
 // left side's passes r.t − lo. The join then drops such rows (operators/hash-join.ts), so its state
 // holds only the rows within reach of the watermarks instead of every row ever seen.
+//
+// Inputs may retract (a windowed aggregation's upserts, as in Nexmark q7): no stream with a
+// watermark W on a column changes a row below W — a watermark filter drops such rows, a windowed
+// aggregation or join emits a window's last change before its watermark passes the window. So a
+// retraction of l comes while l.t ≥ W_l, and every partner it was joined with (r.t − lo ≥ l.t ≥
+// W_l) is still stored: the join retracts exactly what it emitted, even if l itself has left.
 
 import type { Expr } from '../../plan/expr.js';
 import { splitConjuncts } from '../../plan/conjuncts.js';

@@ -226,11 +226,10 @@ export class StreamPlanner {
         left: leftIn, right: rightIn, joinType: jt, leftKeys: keyRefs(lk), rightKeys: keyRefs(rk), residual: res,
         ...joinWindowOf(lk, rk),
       };
-      // Flink's interval join: a join of two append-only inputs whose condition bounds one side's
-      // event time by the other's forgets rows the watermarks have passed. (A retracting input
-      // could still take back a row whose partners were forgotten.)
-      const appendOnly = left.changelog === 'append-only' && right.changelog === 'append-only';
-      const interval = appendOnly && !('window' in node && node.window)
+      // Flink's interval join: a join whose condition bounds one side's event time by the other's
+      // forgets rows the watermarks have passed (plan/interval-join.ts says why that is safe for
+      // retracting inputs too).
+      const interval = !('window' in node && node.window)
         ? joinIntervalOf(res, lk.node.columns.length, new Set(watermarkColumns(lk.node)), new Set(watermarkColumns(rk.node)))
         : null;
       if (interval) node = { ...node, interval };
