@@ -69,6 +69,55 @@ describe('interval join', () => {
     expect(storedRows(state, 'right').length).toBeLessThanOrEqual(15 * 2);
   });
 
+  for (const joinType of ['inner', 'left', 'full'] as StreamJoinType[]) it(`${joinType}: a side that retracts rows above its own watermark still gets the plain join's changes`, () => {
+    const r = rng(13);
+    const { op } = make(undefined, joinType);
+    const plain = new HashJoinOperator(joinType, keys, keys, residual, 2, 2, ctx());
+    const a = new Emitted(), b = new Emitted();
+    for (let e = 0; e < 25; e++) {
+      const [left, right] = epochRows(r, e);
+      // The right side takes back some of its rows, all at or above its watermark (3e s).
+      const gone = right.filter(() => r() < 0.3);
+      const retract: Chunk = { ops: gone.map(() => Op.Delete), rows: gone };
+      for (const x of [op, plain]) {
+        const out = x === op ? a : b;
+        x.processChunk(inserts(left), 0, out); x.processChunk(inserts(right), 1, out); x.processChunk(retract, 1, out);
+      }
+      expect(a.take()).toEqual(b.take());
+      op.processWatermark({ column: 1, value: 3 * (e + 1) * S }, 0, a);
+      op.processWatermark({ column: 1, value: 3 * (e + 1) * S }, 1, a);
+    }
+  });
+
+  it('a row forgotten while its side may still retract it: the retraction reaches every partner it was joined with', () => {
+    // The right side runs 12 s ahead; its watermark passes each left row's reach (l.t + 10 s) at
+    // the end of its epoch, while the left watermark lags an epoch, so the left rows of epoch e are
+    // gone from state when epoch e + 1 takes some of them back.
+    const r = rng(17);
+    const { state, op } = make(undefined, 'left');
+    const plain = new HashJoinOperator('left', keys, keys, residual, 2, 2, ctx());
+    const a = new Emitted(), b = new Emitted();
+    let previous: Row[] = [];
+    let forgottenRetracted = 0;
+    for (let e = 0; e < 25; e++) {
+      const [left, right0] = epochRows(r, e);
+      const right = right0.map(([id, t]) => [id, (t as number) + 12 * S]);
+      const gone = previous.filter(() => r() < 0.4);
+      const stored = new Set(storedRows(state, 'left').map((x) => JSON.stringify(x)));
+      forgottenRetracted += gone.filter((x) => !stored.has(JSON.stringify(x))).length;
+      for (const x of [op, plain]) {
+        const out = x === op ? a : b;
+        x.processChunk({ ops: gone.map(() => Op.Delete), rows: gone }, 0, out);
+        x.processChunk(inserts(left), 0, out); x.processChunk(inserts(right), 1, out);
+      }
+      expect(a.take()).toEqual(b.take());
+      op.processWatermark({ column: 1, value: 3 * e * S }, 0, a);
+      op.processWatermark({ column: 1, value: (3 * e + 15) * S }, 1, a);
+      previous = left;
+    }
+    expect(forgottenRetracted).toBeGreaterThan(20);
+  });
+
   it('does not keep a late row, though it meets the rows still stored; an outer one unmatched is padded', () => {
     const { state, op } = make(undefined, 'left');
     const out = new Emitted();
