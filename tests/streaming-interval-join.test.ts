@@ -64,6 +64,14 @@ describe('interval join', () => {
     await equalsBatch('early_per_10s', per('raw_auction', 'raw_bid'));
   });
 
+  it('EMIT ON WINDOW CLOSE over it alone: each joined row once its time has passed the watermark', async () => {
+    await c.query(`CREATE MATERIALIZED VIEW early_closed WITH (parallelism = 2) AS ${early('auction', 'bid')} EMIT ON WINDOW CLOSE`);
+    await equalsBatch('early_closed', early('raw_auction', 'raw_bid'));
+    // A plain join's output has no watermark: refused, and the session goes on.
+    await expect(c.query(`CREATE MATERIALIZED VIEW e_plain AS SELECT a.id FROM auction a JOIN bid b ON a.id = b.auction EMIT ON WINDOW CLOSE`)).rejects.toMatchObject({ code: '0A000' });
+    expect((await c.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
+  });
+
   it('takes the bounds either way round, one-sided, and from expressions of the time', async () => {
     const q = (a: string, b: string) => `SELECT a.id, b.bidder, b.price FROM ${a} a, ${b} b
       WHERE a.id = b.auction AND a.date_time > b.date_time - INTERVAL '2' SECOND`;

@@ -96,6 +96,21 @@ describe('a bounded source', () => {
     expect(await rowsOf('SELECT * FROM hot_per_second')).toEqual(await rowsOf(batch));
   });
 
+  it('EMIT ON WINDOW CLOSE over that join holds each row until its window closes: append-only, equal to the batch join', async () => {
+    const per = (src: string, bin: string) => `SELECT a.ws, a.auction, a.n, m.top FROM
+      (SELECT ${bin} AS ws, auction, count(*) AS n FROM ${src} GROUP BY 1, 2) a
+      JOIN (SELECT ${bin} AS ws, max(price) AS top FROM ${src} GROUP BY 1) m ON a.ws = m.ws`;
+    const stream = per("TUMBLE(bids_b, date_time, INTERVAL '1' SECOND)", 'window_start');
+    const plan = (await c.query(`EXPLAIN CREATE MATERIALIZED VIEW x AS ${stream} EMIT ON WINDOW CLOSE`)).rows.map((r) => r['QUERY PLAN'] as string);
+    expect(plan.find((l) => l.includes('StreamEowcBuffer'))).toMatch(/emit on window close by ws\s+\{append-only/);
+    await c.query(`CREATE MATERIALIZED VIEW hot_closed WITH (parallelism = 2) AS ${stream} EMIT ON WINDOW CLOSE`);
+    // Append-only: a stream takes it.
+    await c.query(`CREATE STREAM hot_closed_stream AS ${stream} EMIT ON WINDOW CLOSE`);
+    const batch = per('raw_b', "date_bin('1 second', date_time, TIMESTAMP '1970-01-01')");
+    await caughtUp('hot_closed', batch, 'the closed windowed join');
+    expect(await rowsOf('SELECT * FROM hot_closed')).toEqual(await rowsOf(batch));
+  });
+
   it('an aggregation over a windowed one: only the window key carries a watermark on', async () => {
     // The inner aggregation closes groups by d (10 s) only; s (each second) is not closed by it,
     // so the outer aggregation must not treat s as event time (it did once, and lost rows).

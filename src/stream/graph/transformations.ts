@@ -102,6 +102,7 @@ export function operatorName(node: StreamNode): string {
     case 'hashJoin': return 'HashJoin';
     case 'semiJoin': return node.anti ? 'AntiJoin' : 'SemiJoin';
     case 'topN': return 'TopN';
+    case 'eowcBuffer': return 'EowcBuffer';
     case 'union': return 'Union';
     case 'exchange': return 'Exchange';
     case 'materialize': return `Materialize: ${node.name}`;

@@ -5,25 +5,37 @@
 //
 // The aggregation is the one at the top of the query (only projections and filters above it),
 // and it must group by a column that carries a watermark (plan/watermarks.ts): window_start or
-// window_end of TUMBLE/HOP over a source declared WITH a WATERMARK. Anything else is refused.
+// window_end of TUMBLE/HOP over a source declared WITH a WATERMARK. A query whose last step is
+// something else — a windowed or interval join, a union — whose output carries a watermark gets
+// a buffer that holds its rows until the watermark passes them (operators/eowc-buffer.ts).
+// Anything else is refused.
 
 import { SqlError, SqlState } from '../../errors.js';
 import type { StreamNode } from './stream-plan.js';
+import { watermarkColumns } from './watermarks.js';
 
 /** Relation option recording the clause, so a TaskManager planning the job again sees it. */
 export const EMIT_ON_WINDOW_CLOSE_OPTION = 'weir.emit_on_window_close';
 
 const HINT = "Group by window_start or window_end of TUMBLE/HOP over a source declared with WATERMARK FOR <time column> AS <time column> - INTERVAL '5' SECOND.";
 
-export function emitOnWindowClose(n: StreamNode): StreamNode {
+/** `id`: numbers for the nodes it adds. */
+export function emitOnWindowClose(n: StreamNode, id: () => number): StreamNode {
   switch (n.op) {
     case 'project': case 'filter': case 'exchange': {
-      const input = emitOnWindowClose(n.input);
+      const input = emitOnWindowClose(n.input, id);
       return { ...n, input, changelog: 'append-only' } as StreamNode;
     }
     case 'hashAgg':
       if (!n.window) throw new SqlError(SqlState.FeatureNotSupported, 'EMIT ON WINDOW CLOSE needs an aggregation grouped by a column with a watermark, and no group key of this aggregation has one', { hint: HINT });
       return { ...n, window: { ...n.window, emitOnClose: true }, changelog: 'append-only' };
+    case 'hashJoin': case 'union': {
+      // Held in one subtask, at the pace of every upstream subtask's watermark.
+      const column = watermarkColumns(n)[0];
+      if (column === undefined) throw new SqlError(SqlState.FeatureNotSupported, `EMIT ON WINDOW CLOSE over ${describe(n)} needs its output to carry a watermark, and this one's does not`, { hint: 'Join on window_start = window_start of both sides, or bound one side\'s time by the other\'s (an interval join).' });
+      const single: StreamNode = { op: 'exchange', id: id(), columns: n.columns, changelog: n.changelog, upsertKey: n.upsertKey, input: n, distribution: { kind: 'single' } };
+      return { op: 'eowcBuffer', id: id(), columns: n.columns, changelog: 'append-only', input: single, column };
+    }
     default:
       throw new SqlError(SqlState.FeatureNotSupported, `EMIT ON WINDOW CLOSE applies to a query whose last step is a windowed aggregation, not to ${describe(n)}`, { hint: HINT });
   }

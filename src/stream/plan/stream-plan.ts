@@ -40,6 +40,8 @@ export type StreamNode =
   /** IN / EXISTS (semi) and NOT EXISTS (anti) subqueries as joins; output is the left row. */
   | (Base & { readonly op: 'semiJoin'; readonly left: StreamNode; readonly right: StreamNode; readonly anti: boolean; readonly leftKeys: Expr[]; readonly rightKeys: Expr[]; readonly residual: Expr | null })
   | (Base & { readonly op: 'topN'; readonly input: StreamNode; readonly spec: TopNSpec })
+  /** EMIT ON WINDOW CLOSE past a non-aggregation (operators/eowc-buffer.ts): rows held until the watermark on `column` passes them. */
+  | (Base & { readonly op: 'eowcBuffer'; readonly input: StreamNode; readonly column: number })
   | (Base & { readonly op: 'union'; readonly inputs: StreamNode[] })
   | (Base & { readonly op: 'exchange'; readonly input: StreamNode; readonly distribution: Distribution })
   | (Base & { readonly op: 'materialize'; readonly input: StreamNode; readonly targetOid: number; readonly name: string })
@@ -80,6 +82,7 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
       case 'semiJoin': return `StreamHashJoin ${n.anti ? 'anti' : 'semi'}`;
       case 'topN': return `StreamTopN limit=${n.spec.limit} offset=${n.spec.offset}${n.spec.partitionBy.length ? ` partition=[${n.spec.partitionBy.join(', ')}]` : ''}`;
       case 'union': return 'StreamUnion';
+      case 'eowcBuffer': return `StreamEowcBuffer emit on window close by ${n.columns[n.column]?.name}`;
       case 'exchange': return `StreamExchange ${n.distribution.kind}${n.distribution.kind === 'hash' ? `[${n.distribution.keys.join(', ')}]` : ''}`;
       case 'materialize': return `StreamMaterialize ${n.name}`;
       case 'sink': return `StreamSink ${n.sinkName} (connector=${n.connector})`;

@@ -57,7 +57,7 @@ export class StreamPlanner {
   /** The stream plan of a maintained relation's query, under its options (EMIT ON WINDOW CLOSE). */
   planQuery(p: LogicalPlan, options: Record<string, string> | undefined): StreamNode {
     const n = this.plan(p);
-    return options?.[EMIT_ON_WINDOW_CLOSE_OPTION] === 'true' ? emitOnWindowClose(n) : n;
+    return options?.[EMIT_ON_WINDOW_CLOSE_OPTION] === 'true' ? emitOnWindowClose(n, () => this.id()) : n;
   }
 
   plan(p: LogicalPlan): StreamNode {

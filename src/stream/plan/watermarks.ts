@@ -81,5 +81,7 @@ export function watermarkColumns(n: StreamNode): number[] {
       return [...(iv.hi !== null ? [iv.leftColumn] : []), ...(iv.lo !== null ? [n.left.columns.length + iv.rightColumn] : [])];
     }
     case 'semiJoin': case 'topN': return [];
+    // Rows go out once the watermark on the column passes them: that watermark goes on, no other.
+    case 'eowcBuffer': return [n.column];
   }
 }

@@ -2,6 +2,7 @@
 // whole dataflow synchronously and a barrier is processed bottom-up after all data before it.
 // (Exchanges are pass-through here: one subtask per operator.)
 
+import { EowcBufferOperator } from '../operators/eowc-buffer.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { Row } from '../../types/value.js';
 import type { TableChange } from '../../storage/table-store.js';
@@ -86,6 +87,7 @@ export class LocalJob {
       case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, undefined, node.window, node.interval ?? null);
       case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx);
       case 'topN': return new TopNOperator(node.spec);
+      case 'eowcBuffer': return new EowcBufferOperator(node.column);
       case 'union': return new UnionOperator(node.inputs.length);
       case 'exchange': return PASS;
       case 'materialize': case 'sink': return this.env.createSink(node);

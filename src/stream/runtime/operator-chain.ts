@@ -9,6 +9,7 @@ import type { ExecContext } from '../../executor/context.js';
 import type { Chunk } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from '../operators/operator.js';
 import { WatermarkFilterOperator } from '../operators/watermark-filter.js';
+import { EowcBufferOperator } from '../operators/eowc-buffer.js';
 import { FilterOperator, ProjectOperator } from '../operators/project-filter.js';
 import { HopWindowOperator } from '../operators/hop-window.js';
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
@@ -79,6 +80,7 @@ function createOperator(node: StreamNode, ctx: ExecContext, where: SubtaskInfo, 
     case 'hashJoin': return new HashJoinOperator(node.joinType, node.leftKeys, node.rightKeys, node.residual, node.left.columns.length, node.right.columns.length, ctx, state(), node.window, node.interval ?? null);
     case 'semiJoin': return new SemiJoinOperator(node.anti, node.leftKeys, node.rightKeys, node.residual, ctx, state());
     case 'topN': return new TopNOperator(node.spec, state());
+    case 'eowcBuffer': return new EowcBufferOperator(node.column, state());
     case 'union': return new UnionOperator(node.inputs.length);
     case 'exchange': return PASS;
     case 'materialize': return new EpochCollector();
