@@ -222,7 +222,8 @@ function bindSelect(b: Binder, s: Node, scope: Scope): LogicalPlan {
     // Functional dependency: grouping by a table's primary key makes all its columns groupable.
     const pkGroupedQualifiers = b.primaryKeyQualifiers(inputScopeCols, groupBy);
     const aggColumns: OutputColumn[] = [
-      ...groupBy.map((g, i) => ({ name: g.kind === 'column' ? inputScopeCols[g.index].name : `?group${i}?`, type: g.type })),
+      // An expression key takes the name of the select item it is (GROUP BY 1), for EXPLAIN's sake.
+      ...groupBy.map((g, i) => ({ name: g.kind === 'column' ? inputScopeCols[g.index].name : targets.find((t) => exprKey(t.expr) === keys[i])?.name ?? `?group${i}?`, type: g.type })),
       ...aggs.map((a, i) => ({ name: `?agg${i}?`, type: a.type })),
     ];
     plan = spec.sets ? groupingSetsPlan(plan, spec, aggs, aggColumns) : { kind: 'aggregate', input: plan, groupBy, aggs, columns: aggColumns };
