@@ -50,6 +50,15 @@ describe('DROP and dependencies', () => {
     await c.query('DROP SOURCE bid CASCADE');
     for (const name of ['per_auction', 'busy', 'busy_out']) expect(await exists(name), name).toBe(false);
     expect((await c.query('SHOW JOBS')).rows.filter((j) => j.status === 'RUNNING')).toEqual([]);
+    // Several names at once: one that depends on another goes without CASCADE, with notices for the rest.
+    await c.query(`CREATE SOURCE bid2 (auction bigint, price bigint) WITH (connector = 'datagen', number-of-rows = 10)`);
+    await c.query('CREATE STREAM s1 AS SELECT auction, price FROM bid2');
+    await c.query('CREATE STREAM s2 AS SELECT auction FROM s1 WHERE price > 0');
+    await c.query(`CREATE SINK s2_out FROM s2 WITH (connector = 'blackhole')`);
+    expect(await code('DROP STREAM s1, s2')).toBe('2BP01'); // s2_out still reads s2
+    await c.query('DROP STREAM s1, s2 CASCADE');
+    for (const name of ['s1', 's2', 's2_out']) expect(await exists(name), name).toBe(false);
+    await c.query('DROP SOURCE bid2');
     // The names are free again.
     await c.query(`CREATE SOURCE bid (auction bigint, price bigint) WITH (connector = 'datagen', number-of-rows = 10)`);
     await c.query('CREATE MATERIALIZED VIEW per_auction AS SELECT auction, count(*) AS n FROM bid GROUP BY auction');

@@ -212,6 +212,8 @@ async function createSink(s: Session, w: Extract<WeirStatement, { kind: 'createS
 async function dropStreaming(s: Session, w: Extract<WeirStatement, { kind: 'dropStreaming' }>): Promise<StatementResult> {
   const tag = `DROP ${w.what.toUpperCase()}`;
   const notices: string[] = [];
+  // Every name first, as PostgreSQL does: `DROP STREAM a, b` drops b that depends on a without CASCADE.
+  const targets = new Map<number, RelationDef>();
   for (const full of w.names) {
     const parts = full.split('.');
     const name = parts.pop()!;
@@ -220,18 +222,27 @@ async function dropStreaming(s: Session, w: Extract<WeirStatement, { kind: 'drop
       if (w.ifExists) { notices.push(`${w.what} "${name}" does not exist, skipping`); continue; }
       throw new SqlError(SqlState.UndefinedObject, `${w.what} "${name}" does not exist`);
     }
-    const dependents = allDependentsOf(s.db.catalog.relations(), r.rel);
-    if (dependents.length && !w.cascade) {
-      throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop ${w.what} ${name} because other objects depend on it`, {
-        detail: dependents.map((d) => `${kindLabel(d.kind)} ${d.name} depends on ${w.what} ${name}`).join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
-      });
-    }
-    for (const d of [...dependents, r.rel]) {
-      s.db.streaming.drop(d.oid);
-      await s.db.tables.drop(d.oid);
-    }
-    await s.db.catalog.dropRelations([...dependents.map((d) => d.oid), r.rel.oid]);
+    targets.set(r.rel.oid, r.rel);
   }
+  const dependents = new Map<number, RelationDef>();
+  for (const rel of targets.values()) {
+    for (const d of allDependentsOf(s.db.catalog.relations(), rel)) {
+      if (targets.has(d.oid) || dependents.has(d.oid)) continue;
+      if (!w.cascade) {
+        throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop ${w.what} ${rel.name} because other objects depend on it`, {
+          detail: `${kindLabel(d.kind)} ${d.name} depends on ${w.what} ${rel.name}`, hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+        });
+      }
+      notices.push(`drop cascades to ${kindLabel(d.kind)} ${d.name}`);
+      dependents.set(d.oid, d);
+    }
+  }
+  const all = [...dependents.values(), ...targets.values()];
+  for (const d of all) {
+    s.db.streaming.drop(d.oid);
+    await s.db.tables.drop(d.oid);
+  }
+  if (all.length) await s.db.catalog.dropRelations(all.map((d) => d.oid));
   return { kind: 'command', tag, notices: notices.length ? notices : undefined };
 }
 

@@ -181,4 +181,20 @@ describe('watermark filter, per partition', () => {
     after.processChunk(from(1, [[4, 90 * SEC]]), 0, out);
     expect(out.marks).toEqual([{ column: 1, value: 85 * SEC }]);
   });
+
+  it('rescaled, takes the newest of several old copies of a partition and forgets the partitions it does not own', () => {
+    const state = new MemoryStateBackend();
+    const saved = state.table<number | null>('watermark');
+    // Two old subtasks: partition 0 moved from subtask 1 (a stale copy at 95) to subtask 0 (995).
+    saved.put('0', 90 * SEC); saved.put('1', 90 * SEC);
+    saved.put('p0/0', 995 * SEC); saved.put('p0/1', 95 * SEC); saved.put('p1/1', 500 * SEC);
+    const op = new WatermarkFilterOperator(1, minus5, ctx(), 0, state);
+    op.restoreState(() => true);
+    const out = new Recorder();
+    op.processChunk(from(0, [[1, 600 * SEC], [2, 1000 * SEC]], [0]), 0, out);
+    expect(out.marks).toEqual([{ column: 1, value: 995 * SEC }]);
+    expect(ids(out)).toEqual([2]);
+    op.processBarrier({ epoch: 1 }, out);
+    expect(Object.fromEntries(saved.entries())).toEqual({ '0': 995 * SEC, 'p0/0': 995 * SEC });
+  });
 });

@@ -38,6 +38,8 @@ export class WatermarkFilterOperator implements StreamOperator {
   private readonly partitions = new Map<number, { wm: number; seenAt: number; saved: number | undefined }>();
   /** Partition watermarks read back at a restore, taken up as their partitions show up. */
   private readonly restoredPartitions = new Map<number, number>();
+  /** Restored partitions not yet checked against the ones this subtask owns. */
+  private unpruned = false;
 
   constructor(
     private readonly column: number, expr: Expr, ctx: ExecContext, private readonly subtask: number, state: StateBackend = new MemoryStateBackend(),
@@ -56,9 +58,11 @@ export class WatermarkFilterOperator implements StreamOperator {
     let min = Infinity;
     for (const [k, v] of [...this.saved.entries()]) {
       if (k.startsWith(PARTITION_PREFIX)) {
-        // Rescaled, two old subtasks may both hold a partition (one of them from before it moved): the higher is newer.
-        const p = Number(k.slice(PARTITION_PREFIX.length));
+        // Each instance keeps its partitions under keys of its own: rescaled, several old subtasks
+        // may have held a partition (one since it moved away), and the highest is the newest.
+        const p = Number(k.slice(PARTITION_PREFIX.length, k.includes('/') ? k.indexOf('/') : undefined));
         if (v !== null) this.restoredPartitions.set(p, Math.max(v, this.restoredPartitions.get(p) ?? -Infinity));
+        this.saved.delete(k);
         continue;
       }
       const w = v ?? -Infinity;
@@ -68,6 +72,8 @@ export class WatermarkFilterOperator implements StreamOperator {
     this.watermark = min === Infinity ? -Infinity : min;
     this.savedValue = undefined;
     this.save();
+    for (const [p, w] of this.restoredPartitions) this.saved.put(this.partitionKey(p), w);
+    this.unpruned = this.restoredPartitions.size > 0;
     this.saved.commit();
   }
 
@@ -81,6 +87,9 @@ export class WatermarkFilterOperator implements StreamOperator {
     const col = this.column;
     const before = this.watermark;
     let wm = before, mine = own ? own.wm : before;
+    // The partitions' smallest may have risen without a row of this one (another went idle, or
+    // their watermarks came back from a checkpoint).
+    if (own) { const c = mine < others ? mine : others; if (c > wm) wm = c; }
     let keptOps: Op[] | null = null, keptRows: Row[] | null = null;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
@@ -112,8 +121,17 @@ export class WatermarkFilterOperator implements StreamOperator {
     return s;
   }
 
+  private partitionKey(p: number): string { return `${PARTITION_PREFIX}${p}/${this.subtask}`; }
+
   /** The partition the rows came from, marked as heard from now. */
   private partitionOf(origin: PartitionOrigin): { wm: number; seenAt: number; saved: number | undefined } {
+    if (this.unpruned) {
+      // Restored partitions this subtask does not own are another's now: forget them.
+      this.unpruned = false;
+      for (const p of [...this.restoredPartitions.keys()]) {
+        if (!origin.owned.includes(p)) { this.restoredPartitions.delete(p); this.saved.delete(this.partitionKey(p)); }
+      }
+    }
     const now = this.now();
     const own = this.partition(origin.partition, now);
     own.seenAt = now;
@@ -138,7 +156,7 @@ export class WatermarkFilterOperator implements StreamOperator {
     this.save();
     for (const [p, s] of this.partitions) {
       if (s.wm === s.saved || !Number.isFinite(s.wm)) continue;
-      this.saved.put(PARTITION_PREFIX + p, s.wm);
+      this.saved.put(this.partitionKey(p), s.wm);
       s.saved = s.wm;
     }
   }

@@ -30,8 +30,12 @@ export function emitOnWindowClose(n: StreamNode, id: () => number): StreamNode {
       if (!n.window) throw new SqlError(SqlState.FeatureNotSupported, 'EMIT ON WINDOW CLOSE needs an aggregation grouped by a column with a watermark, and no group key of this aggregation has one', { hint: HINT });
       return { ...n, window: { ...n.window, emitOnClose: true }, changelog: 'append-only' };
     case 'hashJoin': case 'union': {
-      // Held in one subtask, at the pace of every upstream subtask's watermark.
-      const column = watermarkColumns(n)[0];
+      // Held in one subtask, at the pace of every upstream subtask's watermark, by a time column
+      // no output row has NULL: a RIGHT join's right one (its right-only rows are NULL on the left).
+      const columns = watermarkColumns(n);
+      if (n.op === 'hashJoin' && n.joinType === 'full' && columns.length) throw new SqlError(SqlState.FeatureNotSupported, 'EMIT ON WINDOW CLOSE over a FULL join is not supported: a row of either side alone has the other side\'s time NULL', { hint: 'Use an inner, LEFT or RIGHT join.' });
+      const right = n.op === 'hashJoin' && n.joinType === 'right';
+      const column = right ? columns.find((c) => c >= n.left.columns.length) : columns[0];
       if (column === undefined) throw new SqlError(SqlState.FeatureNotSupported, `EMIT ON WINDOW CLOSE over ${describe(n)} needs its output to carry a watermark, and this one's does not`, { hint: 'Join on window_start = window_start of both sides, or bound one side\'s time by the other\'s (an interval join).' });
       const single: StreamNode = { op: 'exchange', id: id(), columns: n.columns, changelog: n.changelog, upsertKey: n.upsertKey, input: n, distribution: { kind: 'single' } };
       return { op: 'eowcBuffer', id: id(), columns: n.columns, changelog: 'append-only', input: single, column };

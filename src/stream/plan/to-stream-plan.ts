@@ -71,7 +71,9 @@ export class StreamPlanner {
           checkExprs([p.watermark.expr], 'WATERMARK');
           return { op: 'watermarkFilter', id: this.id(), columns: p.columns, changelog: 'append-only', input: source, column: p.watermark.column, expr: p.watermark.expr };
         }
-        // Tables and materialized views feed their changes (after an initial snapshot).
+        // Tables and materialized views feed their changes (after an initial snapshot); a stream
+        // only ever gains rows, so a stream over it is append-only too (ksqlDB's chains of streams).
+        if (rel.kind === 'stream') return { op: 'tableSource', id: this.id(), columns: p.columns, changelog: 'append-only', tableOid: rel.oid, name: rel.name };
         const key = rel.primaryKey ?? streamKeyOf(rel);
         return { op: 'tableSource', id: this.id(), columns: p.columns, changelog: key ? 'upsert' : 'retract', upsertKey: key, tableOid: rel.oid, name: rel.name };
       }
