@@ -63,7 +63,7 @@ export class HashJoinOperator implements StreamOperator {
   private readonly residual: Compiled | null;
   private readonly nullsL: Row;
   private readonly nullsR: Row;
-  /** Rows whose key has a NULL: they never match, but outer joins still emit and retract them. */
+  /** Rows whose key has a NULL, as checkpoints before they went stateless hold them: only redistributed on rescale. */
   private readonly nullKeyed: [StateTable<Entry[]>, StateTable<Entry[]>];
   /** Windowed: each side's index of join keys by window, its watermark, and the join's. */
   private readonly windows: [WindowIndex, WindowIndex] | null;
@@ -110,8 +110,8 @@ export class HashJoinOperator implements StreamOperator {
       if (w !== null && w < this.windows![0].closedBelow) continue; // its window was closed on both sides: late
       const k = self.key(row);
       if (k === null) {
-        // Never matches; only outer sides see it.
-        this.trackNullKeyed(input, row, insert);
+        // Never matches, so it needs no state: only outer sides see it, padded, and its retraction
+        // takes back the same padded row.
         if (self.outer) emit(insert ? Op.Insert : Op.Delete, padded(row));
         continue;
       }
@@ -161,14 +161,6 @@ export class HashJoinOperator implements StreamOperator {
     }
     const c = b.take();
     if (c) out.emit(c);
-  }
-
-  private trackNullKeyed(input: number, row: Row, insert: boolean): void {
-    const m = this.nullKeyed[input];
-    const k = row.map(datumKey).join('\u0001');
-    const list = m.get(k);
-    if (insert) { if (list) list.push({ row, degree: 0 }); m.put(k, list ?? [{ row, degree: 0 }]); return; }
-    if (list) { list.pop(); if (!list.length) m.delete(k); else m.put(k, list); }
   }
 
   /** Joins emit as they go; a windowed one records its cutoff (with its left index) for the checkpoint. */
