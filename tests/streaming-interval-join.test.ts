@@ -78,6 +78,9 @@ describe('interval join', () => {
     const join = (await planOf(q('auction', 'bid'))).find((l) => l.includes('StreamHashJoin'));
     // Only an upper bound on b − a: the auction's rows leave, the bids stay.
     expect(join).toMatch(/cleans by interval date_time - date_time in \[-∞, 00:00:02\]/);
+    // The difference form, as PostgreSQL users write it.
+    const diff = await planOf(`SELECT a.id FROM auction a JOIN bid b ON a.id = b.auction AND b.date_time - a.date_time BETWEEN INTERVAL '0' SECOND AND INTERVAL '3' SECOND`);
+    expect(diff.find((l) => l.includes('StreamHashJoin'))).toMatch(/cleans by interval date_time - date_time in \[00:00:00, 00:00:03\]/);
     await c.query(`CREATE MATERIALIZED VIEW quick_bids AS ${q('auction', 'bid')}`);
     await equalsBatch('quick_bids', q('raw_auction', 'raw_bid'));
   });

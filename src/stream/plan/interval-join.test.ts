@@ -31,6 +31,15 @@ describe('joinIntervalOf', () => {
     expect(joinIntervalOf(res2, 2, ...both)).toEqual({ leftColumn: 1, rightColumn: 1, lo: null, hi: 20_000_000 });
   });
 
+  it('reads the difference form: r.t − l.t <= 10 s, l.t − r.t < 2 s, 5 s >= r.t − l.t', () => {
+    const diff = (x: Expr, y: Expr) => call('-', [x, y], T.interval);
+    const res = and(call('<=', [diff(rt, lt), secs(10)]), call('<', [diff(lt, rt), secs(2)]));
+    expect(joinIntervalOf(res, 2, ...both)).toEqual({ leftColumn: 1, rightColumn: 1, lo: -2_000_000, hi: 10_000_000 });
+    expect(joinIntervalOf(call('>=', [secs(5), diff(rt, lt)]), 2, ...both)).toEqual({ leftColumn: 1, rightColumn: 1, lo: null, hi: 5_000_000 });
+    // A difference of one side's columns bounds nothing between the sides.
+    expect(joinIntervalOf(call('<=', [diff(rt, col(2)), secs(1)]), 2, ...both)).toBeNull();
+  });
+
   it('finds nothing without a watermark on both time columns, a fixed width, or a second side', () => {
     const res = call('<=', [rt, plus(lt, 10)]);
     expect(joinIntervalOf(res, 2, new Set(), new Set([1]))).toBeNull();

@@ -27,16 +27,38 @@ export interface JoinInterval {
 
 const TIMES = new Set(['timestamp', 'timestamptz']);
 
+/** A constant interval of fixed length (no months), in microseconds, or null. */
+function fixed(x: Expr): number | null {
+  return x.kind === 'const' && x.value instanceof Interval && x.value.months === 0 ? x.value.days * 86_400_000_000 + x.value.micros : null;
+}
+
 /** A term `column ± constant interval` of one time column: its column and offset, or null. */
 function timeTerm(e: Expr): { column: number; offset: number } | null {
   if (e.kind === 'column') return e.type.kind === 'scalar' && TIMES.has(e.type.id) ? { column: e.index, offset: 0 } : null;
   if (e.kind !== 'call' || (e.name !== '+' && e.name !== '-') || e.args.length !== 2) return null;
   const [a, b] = e.args;
-  const fixed = (x: Expr) => (x.kind === 'const' && x.value instanceof Interval && x.value.months === 0 ? x.value.days * 86_400_000_000 + x.value.micros : null);
   const inner = timeTerm(a), c = fixed(b);
   if (inner && c !== null) return { column: inner.column, offset: inner.offset + (e.name === '+' ? c : -c) };
   if (e.name === '+') { const c2 = fixed(a), inner2 = timeTerm(b); if (inner2 && c2 !== null) return { column: inner2.column, offset: inner2.offset + c2 }; }
   return null;
+}
+
+/**
+ * The two time terms a comparison `x op y` sets against each other: `a.t op b.t + k` as it is, and
+ * the difference form `a.t - b.t op k` (or `k op a.t - b.t`) as `a.t op b.t + k`.
+ */
+function comparedTerms(x: Expr, y: Expr): [{ column: number; offset: number }, { column: number; offset: number }] | null {
+  const diff = (d: Expr, k: number | null, dFirst: boolean): [{ column: number; offset: number }, { column: number; offset: number }] | null => {
+    if (k === null || d.kind !== 'call' || d.name !== '-' || d.args.length !== 2) return null;
+    const p = timeTerm(d.args[0]), q = timeTerm(d.args[1]);
+    if (!p || !q) return null;
+    // p − q op k  ⇔  p op q + k;  k op p − q  ⇔  q + k op p
+    const shifted = { column: q.column, offset: q.offset + k };
+    return dFirst ? [p, shifted] : [shifted, p];
+  };
+  const a = timeTerm(x), b = timeTerm(y);
+  if (a && b) return [a, b];
+  return diff(x, fixed(y), true) ?? diff(y, fixed(x), false);
 }
 
 /**
@@ -49,8 +71,9 @@ export function joinIntervalOf(residual: Expr | null, leftWidth: number, leftWat
   let lo: number | null = null, hi: number | null = null;
   for (const c of splitConjuncts(residual)) {
     if (c.kind !== 'call' || c.args.length !== 2 || !['<', '<=', '>', '>='].includes(c.name)) continue;
-    const a = timeTerm(c.args[0]), b = timeTerm(c.args[1]);
-    if (!a || !b) continue;
+    const terms = comparedTerms(c.args[0], c.args[1]);
+    if (!terms) continue;
+    const [a, b] = terms;
     const aLeft = a.column < leftWidth, bLeft = b.column < leftWidth;
     if (aLeft === bLeft) continue;
     // Normalise to r.t − l.t (op) k.
