@@ -144,6 +144,24 @@ describe('interval join', () => {
     expect(none).toEqual([]); // an outer join retracts padded rows of any age
   });
 
+  it('an idle side holds its output watermarks back no longer', () => {
+    const { op } = make();
+    const marks: { column: number; value: number }[] = [];
+    const out = Object.assign(new Emitted(), { emitWatermark: (w: { column: number; value: number }) => { marks.push(w); } });
+    op.processWatermark({ column: 1, value: 100 * S }, 0, out);
+    expect(marks).toEqual([]);
+    op.processInputIdle(1, true, out);
+    // Only left rows can come: l.t ≥ 100, and their partners r.t ≥ l.t − 2.
+    expect(marks).toEqual([{ column: 1, value: 100 * S }, { column: 3, value: 98 * S }]);
+    op.processWatermark({ column: 1, value: 110 * S }, 0, out);
+    expect(marks.slice(2)).toEqual([{ column: 1, value: 110 * S }, { column: 3, value: 108 * S }]);
+    // Both idle: nothing more; awake again, it never goes back.
+    op.processInputIdle(0, true, out);
+    op.processInputIdle(0, false, out);
+    op.processInputIdle(1, false, out);
+    expect(marks.length).toBe(4);
+  });
+
   for (const rescaled of [false, true]) {
     it(`restored from a checkpoint${rescaled ? ' onto two subtasks' : ''}, goes on forgetting rows and emitting the same`, () => {
       const r = rng(11);

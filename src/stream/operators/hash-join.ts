@@ -182,7 +182,7 @@ export class HashJoinOperator implements StreamOperator {
   /** An inner interval join's output is append-only, and its time columns have watermarks of their
    * own (IntervalExpiry.outputWatermarks). An outer one's retracts padded rows of any age: none. */
   private emitIntervalWatermarks(expiry: IntervalExpiry, out: Output): void {
-    const [l, r] = expiry.outputWatermarks();
+    const [l, r] = expiry.outputWatermarks(this.sideIdle);
     const iv = this.interval!;
     if (l > this.intervalOut[0]) { this.intervalOut[0] = l; out.emitWatermark?.({ column: iv.leftColumn, value: l }); }
     if (r > this.intervalOut[1]) { this.intervalOut[1] = r; out.emitWatermark?.({ column: this.leftWidth + iv.rightColumn, value: r }); }
@@ -190,6 +190,7 @@ export class HashJoinOperator implements StreamOperator {
 
   /** A side all of whose channels are idle does not hold the join's watermark back (Flink's valve). */
   processInputIdle(input: number, idle: boolean, out: Output): void {
+    if (this.expiry && this.joinType === 'inner') { this.sideIdle[input] = idle; this.emitIntervalWatermarks(this.expiry, out); return; }
     if (!this.window) return;
     this.sideIdle[input] = idle;
     if (idle) this.advance(out);

@@ -70,11 +70,16 @@ export class IntervalExpiry {
   /**
    * An inner join's output watermarks, for its left and right time columns (-Infinity: none). A
    * joined row pairs a row still to come on one side with any row of the other: l.t ≥ W_l when
-   * the left one is new, l.t ≥ r.t − hi ≥ W_r − hi when the right one is; likewise r.t.
+   * the left one is new, l.t ≥ r.t − hi ≥ W_r − hi when the right one is; likewise r.t. An idle
+   * side holds nothing back (Flink's valve): only the other side's rows are counted on to come —
+   * should it wake up, its rows may pair below what went out, as in Flink.
    */
-  outputWatermarks(): [number, number] {
+  outputWatermarks(idle: readonly boolean[]): [number, number] {
     const [wl, wr] = this.watermarks, { lo, hi } = this.interval;
-    return [hi === null ? -Infinity : Math.min(wl, wr - hi), lo === null ? -Infinity : Math.min(wr, wl + lo)];
+    if (idle[0] && idle[1]) return [-Infinity, -Infinity];
+    const left = hi === null ? -Infinity : idle[0] ? wr - hi : idle[1] ? wl : Math.min(wl, wr - hi);
+    const right = lo === null ? -Infinity : idle[1] ? wl + lo : idle[0] ? wr : Math.min(wr, wl + lo);
+    return [left, right];
   }
 
   /** At a barrier: the indexes' cutoffs go into the checkpoint. */
