@@ -79,6 +79,30 @@ describe('kafka source reader', () => {
     expect(ids.length).toBe(400);
   });
 
+  it('reads one partition per poll, names it, and moves past runs of tombstones', async () => {
+    const topic = uniqueTopic('src-parts');
+    await createTopic(topic, 2);
+    const row = (id: number) => `{"id": ${id}, "amount": 1, "name": "x"}`;
+    await produce(topic, [
+      ...[1, 2, 3].map(() => ({ value: null, partition: 0 })),
+      { value: row(100), partition: 0 }, { value: row(101), partition: 0 },
+      ...[200, 201, 202].map((id) => ({ value: row(id), partition: 1 })),
+    ]);
+    const r = kafkaSourceConnector.open(options(topic), COLUMNS, { index: 0, count: 1 });
+    const polls: { partition: number | undefined; ids: number[] }[] = [];
+    const deadline = Date.now() + 20_000;
+    while (polls.reduce((n, p) => n + p.ids.length, 0) < 5 && Date.now() < deadline) {
+      const rows = r.poll(256, Date.now())!;
+      if (rows.length) polls.push({ partition: r.polled?.partition, ids: rows.map((x) => Number(x[0])) });
+      else await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(r.position()).toEqual({ 0: '5', 1: '3' });
+    r.close?.();
+    for (const p of polls) expect(p.ids.every((id) => Math.floor(id / 100) === p.partition! + 1), JSON.stringify(p)).toBe(true);
+    expect(polls.flatMap((p) => p.ids).sort()).toEqual([100, 101, 200, 201, 202]);
+    expect(r.polled?.owned).toEqual([0, 1]);
+  });
+
   it('reads committed transactions only', async () => {
     const topic = uniqueTopic('src-txn');
     await createTopic(topic, 1);

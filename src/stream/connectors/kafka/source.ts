@@ -115,10 +115,19 @@ export class KafkaSplitReader implements SourceSplitReader {
   poll(maxRows: number): Row[] | null {
     if (this.failure) throw this.failure;
     const rows: Row[] = [];
+    // A run of tombstones yields no row: go on to the next run rather than look idle.
+    while (rows.length === 0 && this.head < this.buffer.length) this.takeRun(rows, maxRows);
+    if (this.head > 4096 && this.head * 2 > this.buffer.length) { this.buffer.splice(0, this.head); this.head = 0; }
+    return rows;
+  }
+
+  /**
+   * The next buffered messages of one partition, up to `maxRows` (its messages come in runs, a
+   * fetched batch each), so event time can be tracked per partition; the position moves once per
+   * run, not per message.
+   */
+  private takeRun(rows: Row[], maxRows: number): void {
     const end = Math.min(this.buffer.length, this.head + maxRows);
-    if (this.head === end) return rows;
-    // One partition per poll (its messages come in runs, a fetched batch each), so event time can
-    // be tracked per partition; the position moves once per poll, not per message.
     const partition = this.buffer[this.head].partition;
     let offset = '';
     for (; this.head < end; this.head++) {
@@ -131,8 +140,6 @@ export class KafkaSplitReader implements SourceSplitReader {
     this.next.set(partition, nextOffset(offset));
     if (this.owned.length !== this.next.size) this.owned = [...this.next.keys()].sort((a, b) => a - b);
     this.polled = { partition, owned: this.owned };
-    if (this.head > 4096 && this.head * 2 > this.buffer.length) { this.buffer.splice(0, this.head); this.head = 0; }
-    return rows;
   }
 
   position(): SourcePosition {
