@@ -9,6 +9,9 @@
 // WEIR_MEMORY_WINDOWED=1: the same two aggregations per 10-second window, over a source with a
 // watermark, EMIT ON WINDOW CLOSE into blackhole sinks — closed windows leave state, so the
 // TaskManagers' state should stay flat without spilling (groups: those of the open windows).
+// WEIR_MEMORY_JOIN=interval: auctions joined with the bids of their first 10 s (an interval join,
+// both sources watermarked) into a blackhole sink — rows leave the join's state as the watermarks
+// pass them; WEIR_MEMORY_JOIN=plain: the same join without the time bound, which keeps every row.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +27,7 @@ const RATE = Number(process.env.WEIR_MEMORY_RATE ?? 20_000);
 const BUDGET = process.env.WEIR_MEMORY_BUDGET ?? '64MB';
 const SAMPLE_MS = 30_000;
 const WINDOWED = process.env.WEIR_MEMORY_WINDOWED === '1';
+const JOIN = process.env.WEIR_MEMORY_JOIN as 'interval' | 'plain' | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resident set of a process, in MB (procps `ps`). */
@@ -51,12 +55,17 @@ async function main(): Promise<void> {
   const c = new pg.Client({ host: '127.0.0.1', port: srv.port, user: 'bench', database: 'weir' });
   await c.connect();
   try {
-    const wm = WINDOWED ? ", WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND" : '';
+    const wm = WINDOWED || JOIN ? ", WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND" : '';
     await c.query(`CREATE SOURCE bid (${SOURCE_COLUMNS.bid}${wm}) WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.rate = ${RATE}, seed = 7)`);
-    if (WINDOWED) {
+    if (JOIN) {
+      await c.query(`CREATE SOURCE auction (${SOURCE_COLUMNS.auction}${wm}) WITH (connector = 'nexmark', nexmark.table.type = 'auction', nexmark.rate = ${RATE}, seed = 7)`);
+      const bound = JOIN === 'interval' ? " AND b.date_time BETWEEN a.date_time AND a.date_time + INTERVAL '10' SECOND" : '';
+      await c.query(`CREATE SINK early_bids AS SELECT a.id, a.seller, b.bidder, b.price, b.date_time FROM auction a JOIN bid b ON a.id = b.auction${bound} WITH (connector = 'blackhole', parallelism = 2)`);
+    }
+    if (WINDOWED || JOIN) {
       const from = "FROM TUMBLE(bid, date_time, INTERVAL '10' SECOND)";
-      await c.query(`CREATE SINK per_auction_w AS SELECT window_start, auction, count(*) AS n, max(price) AS hi, min(price) AS lo, sum(price) AS total ${from} GROUP BY window_start, auction EMIT ON WINDOW CLOSE WITH (connector = 'blackhole', parallelism = 2)`);
-      await c.query(`CREATE SINK per_bidder_w AS SELECT window_start, bidder, count(*) AS n, count(DISTINCT auction) AS auctions, max(price) AS hi ${from} GROUP BY window_start, bidder EMIT ON WINDOW CLOSE WITH (connector = 'blackhole', parallelism = 2)`);
+      if (WINDOWED) await c.query(`CREATE SINK per_auction_w AS SELECT window_start, auction, count(*) AS n, max(price) AS hi, min(price) AS lo, sum(price) AS total ${from} GROUP BY window_start, auction EMIT ON WINDOW CLOSE WITH (connector = 'blackhole', parallelism = 2)`);
+      if (WINDOWED) await c.query(`CREATE SINK per_bidder_w AS SELECT window_start, bidder, count(*) AS n, count(DISTINCT auction) AS auctions, max(price) AS hi ${from} GROUP BY window_start, bidder EMIT ON WINDOW CLOSE WITH (connector = 'blackhole', parallelism = 2)`);
       // What the sinks have seen so far, for the report: the open windows' groups are in state.
       await c.query(`CREATE MATERIALIZED VIEW per_auction AS SELECT window_start AS auction, count(*) AS n FROM TUMBLE(bid, date_time, INTERVAL '10' SECOND) GROUP BY window_start`);
       await c.query(`CREATE MATERIALIZED VIEW per_bidder AS SELECT window_start AS bidder FROM TUMBLE(bid, date_time, INTERVAL '10' SECOND) GROUP BY window_start`);
@@ -69,7 +78,7 @@ async function main(): Promise<void> {
       await sleep(start + t - performance.now());
       const one = async (q: string) => Number((await c.query(q)).rows[0].n);
       process.stdout.write(JSON.stringify({
-        bench: WINDOWED ? 'bounded_memory_windowed' : 'bounded_memory', state_memory: BUDGET, rate: RATE, seconds: Math.round((performance.now() - start) / 1000),
+        bench: JOIN ? `bounded_memory_${JOIN}_join` : WINDOWED ? 'bounded_memory_windowed' : 'bounded_memory', state_memory: BUDGET, rate: RATE, seconds: Math.round((performance.now() - start) / 1000),
         bids: await one('SELECT coalesce(sum(n), 0) AS n FROM per_auction'),
         auctions: await one('SELECT count(*) AS n FROM per_auction'), bidders: await one('SELECT count(*) AS n FROM per_bidder'),
         rss_mb: round(rssMb(srv.proc.pid!)), ...(await heapsMb().then((h) => ({ taskmanager_heap_mb: h.used, taskmanager_heap_committed_mb: h.committed }))),
