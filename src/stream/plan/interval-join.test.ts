@@ -44,8 +44,12 @@ describe('joinIntervalOf', () => {
     const res = call('<=', [rt, plus(lt, 10)]);
     expect(joinIntervalOf(res, 2, new Set(), new Set([1]))).toBeNull();
     expect(joinIntervalOf(res, 2, new Set([1]), new Set())).toBeNull();
-    // A month has no fixed length.
+    // A month has no fixed length; nor has a day added to a timestamptz (23 or 25 hours across a DST change).
     expect(joinIntervalOf(call('<=', [rt, call('+', [lt, secs(0, 1)], T.timestamp)]), 2, ...both)).toBeNull();
+    const day: Expr = { kind: 'const', type: T.interval, value: new Interval(0, 1, 0) };
+    const ltz = col(1, T.timestamptz), rtz = col(3, T.timestamptz);
+    expect(joinIntervalOf(call('<=', [rtz, call('+', [ltz, day], T.timestamptz)]), 2, ...both)).toBeNull();
+    expect(joinIntervalOf(call('<=', [rt, call('+', [lt, day], T.timestamp)]), 2, ...both)).toEqual({ leftColumn: 1, rightColumn: 1, lo: null, hi: 86_400_000_000 });
     // Both terms on the left side; a non-time column.
     expect(joinIntervalOf(call('<=', [lt, plus(col(0), 10)]), 2, ...both)).toBeNull();
     expect(joinIntervalOf(call('<=', [col(2, T.int8), col(0, T.int8)]), 2, ...both)).toBeNull();

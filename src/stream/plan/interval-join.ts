@@ -27,9 +27,13 @@ export interface JoinInterval {
 
 const TIMES = new Set(['timestamp', 'timestamptz']);
 
-/** A constant interval of fixed length (no months), in microseconds, or null. */
-function fixed(x: Expr): number | null {
-  return x.kind === 'const' && x.value instanceof Interval && x.value.months === 0 ? x.value.days * 86_400_000_000 + x.value.micros : null;
+/**
+ * A constant interval of fixed length, in microseconds, or null: no months, and no days when added
+ * to a timestamptz (`zoned`), where a day is 23 or 25 hours across a daylight-saving change.
+ */
+function fixed(x: Expr, zoned = false): number | null {
+  if (x.kind !== 'const' || !(x.value instanceof Interval) || x.value.months !== 0 || (zoned && x.value.days !== 0)) return null;
+  return x.value.days * 86_400_000_000 + x.value.micros;
 }
 
 /** A term `column ± constant interval` of one time column: its column and offset, or null. */
@@ -37,9 +41,10 @@ function timeTerm(e: Expr): { column: number; offset: number } | null {
   if (e.kind === 'column') return e.type.kind === 'scalar' && TIMES.has(e.type.id) ? { column: e.index, offset: 0 } : null;
   if (e.kind !== 'call' || (e.name !== '+' && e.name !== '-') || e.args.length !== 2) return null;
   const [a, b] = e.args;
-  const inner = timeTerm(a), c = fixed(b);
+  const zoned = e.type.kind === 'scalar' && e.type.id === 'timestamptz';
+  const inner = timeTerm(a), c = fixed(b, zoned);
   if (inner && c !== null) return { column: inner.column, offset: inner.offset + (e.name === '+' ? c : -c) };
-  if (e.name === '+') { const c2 = fixed(a), inner2 = timeTerm(b); if (inner2 && c2 !== null) return { column: inner2.column, offset: inner2.offset + c2 }; }
+  if (e.name === '+') { const c2 = fixed(a, zoned), inner2 = timeTerm(b); if (inner2 && c2 !== null) return { column: inner2.column, offset: inner2.offset + c2 }; }
   return null;
 }
 
