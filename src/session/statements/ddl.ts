@@ -1,11 +1,11 @@
 // DDL: CREATE/DROP SCHEMA, TABLE, VIEW, MATERIALIZED VIEW, SEQUENCE, USER/ROLE; ALTER TABLE;
 // TRUNCATE; CREATE INDEX (accepted; primary keys are the only indexes Weir keeps).
 
-import { dependentsOf } from '../../catalog/dependencies.js';
 import { SqlError, SqlState } from '../../errors.js';
 import { DataType, T } from '../../types/datatype.js';
 import type { Row } from '../../types/value.js';
 import { type ColumnDef, type RelationDef, SYSTEM_SCHEMAS, kindLabel } from '../../catalog/catalog.js';
+import { dependentsOf } from '../../catalog/dependencies.js';
 import { Node, nameList, nodeTag } from '../../sql/ast.js';
 import type { ParsedStatement } from '../../sql/parser.js';
 import { bindTypeName } from '../../sql/binder/type-name.js';

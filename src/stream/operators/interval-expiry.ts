@@ -13,6 +13,9 @@ import { WindowIndex } from './window-index.js';
 /** Expiry times are grouped by the second (microseconds). */
 const EXPIRY_BUCKET = 1_000_000;
 
+/** The bucket an expiry time falls in: the end of its second, so a bucket closes only once all its rows expired. */
+function bucketOf(expiry: number): number { return Math.ceil(expiry / EXPIRY_BUCKET) * EXPIRY_BUCKET; }
+
 interface Stored { readonly row: Row }
 
 export class IntervalExpiry {
@@ -35,7 +38,7 @@ export class IntervalExpiry {
   /** A row of side `side` was stored under join key `key`. */
   added(side: number, row: Row, key: string): void {
     const e = this.expiryOf(side, row);
-    if (e !== null) this.indexes[side].add(Math.ceil(e / EXPIRY_BUCKET) * EXPIRY_BUCKET, key);
+    if (e !== null) this.indexes[side].add(bucketOf(e), key);
   }
 
   /** A row of side `side` that arrives already out of reach of the other side's watermark (late): it
@@ -92,7 +95,7 @@ export class IntervalExpiry {
       if (!rebuilt) return;
       const entries: { window: number | null; key: string }[] = [];
       for (const [k, list] of tables[side].entries()) {
-        for (const e of list) { const x = this.expiryOf(side, e.row); if (x !== null) entries.push({ window: Math.ceil(x / EXPIRY_BUCKET) * EXPIRY_BUCKET, key: k }); }
+        for (const e of list) { const x = this.expiryOf(side, e.row); if (x !== null) entries.push({ window: bucketOf(x), key: k }); }
       }
       index.rebuild(entries);
     });

@@ -81,8 +81,9 @@ export class WatermarkFilterOperator implements StreamOperator {
     // Rows of one partition (a Kafka subtask's): its watermark rises, and the subtask's with it
     // as far as the other partitions' smallest allows. Without partitions there are no others.
     const origin = chunk.origin;
-    const own = origin ? this.partitionOf(origin) : null;
-    const others = origin ? this.othersMin(origin) : Infinity;
+    const now = origin ? this.now() : 0;
+    const own = origin ? this.partitionOf(origin, now) : null;
+    const others = origin ? this.othersMin(origin, now) : Infinity;
     const { ops, rows } = chunk;
     const col = this.column;
     const before = this.watermark;
@@ -124,7 +125,7 @@ export class WatermarkFilterOperator implements StreamOperator {
   private partitionKey(p: number): string { return `${PARTITION_PREFIX}${p}/${this.subtask}`; }
 
   /** The partition the rows came from, marked as heard from now. */
-  private partitionOf(origin: PartitionOrigin): { wm: number; seenAt: number; saved: number | undefined } {
+  private partitionOf(origin: PartitionOrigin, now: number): { wm: number; seenAt: number; saved: number | undefined } {
     if (this.unpruned) {
       // Restored partitions this subtask does not own are another's now: forget them.
       this.unpruned = false;
@@ -132,15 +133,13 @@ export class WatermarkFilterOperator implements StreamOperator {
         if (!origin.owned.includes(p)) { this.restoredPartitions.delete(p); this.saved.delete(this.partitionKey(p)); }
       }
     }
-    const now = this.now();
     const own = this.partition(origin.partition, now);
     own.seenAt = now;
     return own;
   }
 
   /** The other owned partitions' smallest watermark, leaving out those idle for the timeout. */
-  private othersMin(origin: PartitionOrigin): number {
-    const now = this.now();
+  private othersMin(origin: PartitionOrigin, now: number): number {
     let min = Infinity;
     for (const p of origin.owned) {
       if (p === origin.partition) continue;

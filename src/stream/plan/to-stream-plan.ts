@@ -223,18 +223,16 @@ export class StreamPlanner {
     } else {
       const jt = p.joinType === 'cross' ? 'inner' : p.joinType;
       const changelog: ChangelogKind = jt === 'inner' && left.changelog === 'append-only' && right.changelog === 'append-only' ? 'append-only' : 'retract';
+      const windowed = joinWindowOf(lk, rk);
+      // Flink's interval join: a join whose condition bounds one side's event time by the other's
+      // forgets rows the watermarks have passed (plan/interval-join.ts says why that is safe for
+      // retracting inputs too). A windowed join already cleans by its window.
+      const interval = windowed.window ? null : joinIntervalOf(res, lk.node.columns.length, new Set(watermarkColumns(lk.node)), new Set(watermarkColumns(rk.node)));
       node = {
         op: 'hashJoin', id: this.id(), columns: [...lk.node.columns, ...rk.node.columns], changelog,
         left: leftIn, right: rightIn, joinType: jt, leftKeys: keyRefs(lk), rightKeys: keyRefs(rk), residual: res,
-        ...joinWindowOf(lk, rk),
+        ...windowed, ...(interval ? { interval } : {}),
       };
-      // Flink's interval join: a join whose condition bounds one side's event time by the other's
-      // forgets rows the watermarks have passed (plan/interval-join.ts says why that is safe for
-      // retracting inputs too).
-      const interval = !('window' in node && node.window)
-        ? joinIntervalOf(res, lk.node.columns.length, new Set(watermarkColumns(lk.node)), new Set(watermarkColumns(rk.node)))
-        : null;
-      if (interval) node = { ...node, interval };
     }
     if (!lExtra && !rExtra) return { ...node, columns: p.columns } as StreamNode;
     // Drop the computed key columns again: the join's output is the logical plan's.

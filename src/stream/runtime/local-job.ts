@@ -2,7 +2,6 @@
 // whole dataflow synchronously and a barrier is processed bottom-up after all data before it.
 // (Exchanges are pass-through here: one subtask per operator.)
 
-import { EowcBufferOperator } from '../operators/eowc-buffer.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { Row } from '../../types/value.js';
 import type { TableChange } from '../../storage/table-store.js';
@@ -16,6 +15,7 @@ import { HopWindowOperator } from '../operators/hop-window.js';
 import { HashAggOperator } from '../operators/aggregate/hash-agg.js';
 import { LocalAggOperator } from '../operators/aggregate/local-agg.js';
 import { HashJoinOperator } from '../operators/hash-join.js';
+import { EowcBufferOperator } from '../operators/eowc-buffer.js';
 import { TopNOperator } from '../operators/top-n.js';
 import { SemiJoinOperator } from '../operators/semi-join.js';
 import { UnionOperator } from '../operators/union.js';

@@ -3,11 +3,11 @@
 // the result partitions, or, for a view or table sink, collects the epoch's changes that travel
 // back to the main thread with the barrier's acknowledgement.
 
-import { sourceIdleTimeoutMs } from '../source-options.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { ExecContext } from '../../executor/context.js';
 import type { Chunk } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from '../operators/operator.js';
+import { sourceIdleTimeoutMs } from '../source-options.js';
 import { WatermarkFilterOperator } from '../operators/watermark-filter.js';
 import { EowcBufferOperator } from '../operators/eowc-buffer.js';
 import { FilterOperator, ProjectOperator } from '../operators/project-filter.js';
