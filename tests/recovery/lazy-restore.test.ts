@@ -43,12 +43,18 @@ describe('lazy restore after kill -9', () => {
       c = await srv.client();
       await until(async () => restoreLines(srv!).length >= 8, 'every task to report its restore');
       const lines = restoreLines(srv);
-      // Every stateful task resumed at once: nothing loaded but scoped keys (min/max multisets).
-      for (const task of ['TopN', 'HashAgg']) {
-        expect(lines.filter((l) => l.includes(task)).length, lines.join('\n')).toBeGreaterThan(0);
-        for (const l of lines.filter((x) => x.includes(task))) expect(l).toMatch(/the rest read lazily/);
-      }
-      // The second crash comes before the restored jobs took a checkpoint: the same one restores lazily again.
+      // The stateful tasks resumed at once: nothing loaded but scoped keys (min/max multisets). A
+      // kill that lands between a checkpoint's metadata and its tasks' keyspace writes (a few ms,
+      // with a checkpoint every 250 ms) leaves that one job's tasks to load eagerly, as documented;
+      // every other job's must resume lazily.
+      const stateful = lines.filter((l) => l.includes('TopN') || l.includes('HashAgg'));
+      for (const task of ['TopN', 'HashAgg']) expect(stateful.filter((l) => l.includes(task)).length, lines.join('\n')).toBeGreaterThan(0);
+      const jobOf = (l: string) => /(?:Materialize|Sink): (\w+)/.exec(l)?.[1] ?? l;
+      const eagerJobs = new Set(stateful.filter((l) => !/the rest read lazily/.test(l)).map(jobOf));
+      expect(eagerJobs.size, lines.join('\n')).toBeLessThanOrEqual(1);
+      expect(new Set(stateful.map(jobOf)).size - eagerJobs.size, lines.join('\n')).toBeGreaterThanOrEqual(2);
+      // The second crash comes soon after the restart: the restored checkpoint, or the one the
+      // restored jobs took since, restores lazily again.
     }
 
     await expectSameAsUninterrupted(c, 'agg', sinkPath);
