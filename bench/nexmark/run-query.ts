@@ -6,8 +6,9 @@
 //   tsx bench/nexmark/run-query.ts <query> <events> <seed> <runtime local|cluster> <parallelism>
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import pg from 'pg';
 import { countBelow } from '../../src/stream/connectors/nexmark/ids.js';
 import { onSplitFinished } from '../../src/stream/connectors/source-progress.js';
@@ -65,6 +66,8 @@ try {
     if (isDrained()) drained();
   });
 
+  const profile = process.env.WEIR_TM_CPU_PROFILE ? new BroadcastChannel('weir-tm-profile') : null;
+  profile?.postMessage('start');
   const start = performance.now();
   try {
     await client.query(`CREATE SINK ${name}_sink AS ${query.sql} WITH (connector = 'blackhole')`);
@@ -80,6 +83,7 @@ try {
   await client.query('FLUSH');
   result.flush_s = +((performance.now() - drainedAt) / 1000).toFixed(3);
   const seconds = (performance.now() - start) / 1000;
+  if (profile) await stopProfiles(profile);
   stopListening();
   const rows = [...expected.values()].reduce((a, b) => a + b, 0);
   const jobs = (await client.query('SHOW JOBS')).rows as { status: string; error: string | null }[];
@@ -101,3 +105,16 @@ try {
 }
 console.log(JSON.stringify(result));
 process.exit(0);
+
+/** Ask every TaskManager to write its profile (worker-bootstrap.mjs) and wait until they have. */
+async function stopProfiles(channel: BroadcastChannel): Promise<void> {
+  const written = new Promise<void>((resolve) => {
+    let n = 0;
+    const taskManagers = Number(process.env.WEIR_TASK_MANAGERS ?? availableParallelism());
+    channel.onmessage = () => { if (++n === taskManagers) resolve(); };
+    setTimeout(resolve, 5000).unref();
+  });
+  channel.postMessage('stop');
+  await written;
+  channel.close();
+}

@@ -34,8 +34,13 @@ import { isSplitPosition, rescaledSplitPosition } from '../connectors/split-posi
 /** How long a stopping job waits for its tasks to report they stopped (a wedged worker does not hold a restart forever). */
 const TERMINATION_GRACE_MS = 10_000;
 
-/** Buffers each input channel may hold (Flink's exclusive buffers per channel). */
-export const CHANNEL_CREDITS = 4;
+/**
+ * Buffers each input channel may hold (Flink's exclusive buffers per channel). Enough to ride out
+ * a GC pause of the consuming thread: with 4, a producer on the other TaskManager stalled within a
+ * few milliseconds of its consumer's scavenge, and the two threads' pauses added up (Nexmark q4 at
+ * parallelism 2: 1.26× → 1.36× of parallelism 1, medians of 5 runs, docs/benchmarks.md).
+ */
+export const CHANNEL_CREDITS = 16;
 
 export interface JobMasterServices {
   readonly resourceManager: ResourceManagerGateway;
