@@ -58,4 +58,51 @@ describe('state codec', () => {
   it('names the path of a value that holds a function', () => {
     expect(() => encodeStateValue({ a: [1, { cmp: () => 0 }] })).toThrow(/\$\.a\[1\]\.cmp holds a function/);
   });
+
+  it('names paths through Maps and Sets too', () => {
+    expect(() => encodeStateValue([new Map([['k', new Set([Symbol('x')])]])])).toThrow(/\$\[0\]\.get\(k\)\.item holds a symbol/);
+  });
+
+  // Checkpoints written by earlier versions must keep decoding, and this text is what they hold.
+  it('writes the documented text for every tag', () => {
+    class Acc { n = 1; total = 5n; }
+    const cases: [unknown, string][] = [
+      [{ row: [1n, 'a"b', 1.5, -0, null, true], degree: 0 }, '{"row":[{"$b":"1"},"a\\"b",1.5,0,null,true],"degree":0}'],
+      [[NaN, Infinity, -Infinity, undefined], '[{"$f":"NaN"},{"$f":"Infinity"},{"$f":"-Infinity"},{"$u":1}]'],
+      [[new Numeric(-12345n, 2), Numeric.NaN, new Interval(1, -2, 3)], '[{"$n":["-12345",2]},{"$n":"NaN"},{"$i":[1,-2,3]}]'],
+      [new Uint8Array([0, 255]), '{"$x":"00ff"}'],
+      [new Map<unknown, unknown>([[1, 'x'], ['k', [2n]]]), '{"$m":[[1,"x"],["k",[{"$b":"2"}]]]}'],
+      [new Set(['p', 3]), '{"$s":["p",3]}'],
+      [{ $b: 'not a bigint', '2': 'b', '1': 'a' }, '{"$o":{"1":"a","2":"b","$b":"not a bigint"}}'],
+      [new Acc(), '{"$c":"Acc","f":{"n":1,"total":{"$b":"5"}}}'],
+      [[[], {}, new Map(), new Set()], '[[],{},{"$m":[]},{"$s":[]}]'],
+    ];
+    for (const [value, text] of cases) {
+      expect(encodeStateValue(value)).toBe(text);
+      expect(JSON.parse(text)).toBeDefined();
+    }
+  });
+
+  it('round-trips random nested values', () => {
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const gen = (depth: number): unknown => {
+      switch (rnd(depth > 3 ? 6 : 10)) {
+        case 0: return null;
+        case 1: return rnd(2) === 0;
+        case 2: return (rnd(2000) - 1000) / 8;
+        case 3: return BigInt(rnd(1 << 30)) * 1_000_000_007n - 5n;
+        case 4: return String.fromCharCode(...Array.from({ length: rnd(6) }, () => rnd(3) === 0 ? 0x22 + rnd(100) : 0x61 + rnd(26)));
+        case 5: return new Numeric(BigInt(rnd(100000)) - 50000n, rnd(5));
+        case 6: return Array.from({ length: rnd(4) }, () => gen(depth + 1));
+        case 7: return Object.fromEntries(Array.from({ length: rnd(4) }, (_, i) => [`${rnd(2) ? '$' : ''}f${i}`, gen(depth + 1)]));
+        case 8: return new Map(Array.from({ length: rnd(3) }, (_, i) => [i, gen(depth + 1)]));
+        default: return new Set(Array.from({ length: rnd(3) }, () => rnd(1000)));
+      }
+    };
+    for (let i = 0; i < 500; i++) {
+      const v = gen(0);
+      expect(roundTrip(v)).toEqual(v);
+    }
+  });
 });

@@ -56,35 +56,76 @@ function isKeyedStateRef(v: object): boolean {
   return typeof o.get === 'function' && typeof o.put === 'function' && typeof o.delete === 'function' && 'size' in v;
 }
 
-function enc(v: unknown, path: string): Json {
+/** A value that cannot be stored; containers prepend their part of the path as it unwinds. */
+class Unstorable extends Error {
+  constructor(readonly kind: string, public path = '') { super(kind); }
+}
+
+/** Runs `f`, prefixing `segment` to the path of an Unstorable it throws. */
+function within<T>(segment: string, f: () => T): T {
+  try { return f(); } catch (e) { if (e instanceof Unstorable) e.path = segment + e.path; throw e; }
+}
+
+/**
+ * The JSON text of `v`, written directly — no intermediate tree of tagged objects: a checkpoint
+ * encodes every changed key on the task thread, and building a tree first doubled a snapshot's
+ * garbage. (Paths for errors are built only when one is thrown.)
+ */
+function enc(v: unknown): string {
   switch (typeof v) {
-    case 'string': case 'boolean': return v;
-    case 'number': return Number.isFinite(v) ? v : { $f: String(v) };
-    case 'bigint': return { $b: v.toString() };
-    case 'undefined': return { $u: 1 };
-    case 'function': case 'symbol':
-      throw new Error(`state value at ${path} holds a ${typeof v}, which a checkpoint cannot store`);
+    case 'string': return JSON.stringify(v);
+    case 'boolean': return v ? 'true' : 'false';
+    case 'number': return Number.isFinite(v) ? String(v) : `{"$f":"${String(v)}"}`;
+    case 'bigint': return `{"$b":"${v.toString()}"}`;
+    case 'undefined': return '{"$u":1}';
+    case 'function': case 'symbol': throw new Unstorable(typeof v);
   }
-  if (v === null) return null;
-  if (v instanceof Numeric) return { $n: v.nan ? 'NaN' : [v.unscaled.toString(), v.scale] };
-  if (v instanceof Interval) return { $i: [v.months, v.days, v.micros] };
-  if (v instanceof Uint8Array) return { $x: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') };
-  if (Array.isArray(v)) return v.map((x, i) => enc(x, `${path}[${i}]`));
-  if (v instanceof Map) return { $m: [...v].map(([k, x]) => [enc(k, `${path}.key`), enc(x, `${path}.get(${String(k)})`)]) };
-  if (v instanceof Set) return { $s: [...v].map((x) => enc(x, `${path}.item`)) };
+  if (v === null) return 'null';
+  if (Array.isArray(v)) {
+    let s = '[';
+    let i = 0;
+    try {
+      for (; i < v.length; i++) s += i ? ',' + enc(v[i]) : enc(v[i]);
+    } catch (e) { if (e instanceof Unstorable) e.path = `[${i}]` + e.path; throw e; }
+    return s + ']';
+  }
+  if (v instanceof Numeric) return v.nan ? '{"$n":"NaN"}' : `{"$n":["${v.unscaled.toString()}",${v.scale}]}`;
+  if (v instanceof Interval) return `{"$i":[${v.months},${v.days},${v.micros}]}`;
+  if (v instanceof Uint8Array) return `{"$x":"${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"}`;
+  if (v instanceof Map) {
+    let s = '{"$m":[';
+    let first = true;
+    for (const [k, x] of v) {
+      s += (first ? '[' : ',[') + within('.key', () => enc(k)) + ',' + within(`.get(${String(k)})`, () => enc(x)) + ']';
+      first = false;
+    }
+    return s + ']}';
+  }
+  if (v instanceof Set) {
+    let s = '{"$s":[';
+    let first = true;
+    for (const x of v) { s += (first ? '' : ',') + within('.item', () => enc(x)); first = false; }
+    return s + ']}';
+  }
   const obj = v as Record<string, unknown>;
   const proto = Object.getPrototypeOf(obj) as object | null;
   if (proto === Object.prototype || proto === null) {
-    const out: { [k: string]: Json } = {};
-    let tagged = false;
-    for (const k of Object.keys(obj)) { out[k] = enc(obj[k], `${path}.${k}`); if (k.startsWith('$')) tagged = true; }
-    return tagged ? { $o: out } : out;
+    const keys = Object.keys(obj);
+    const fields = encFields(obj, keys);
+    return keys.some((k) => k.startsWith('$')) ? `{"$o":${fields}}` : fields;
   }
-  if (isKeyedStateRef(obj)) return { $r: 'keyed-state' };
-  const fields: { [k: string]: Json } = {};
+  if (isKeyedStateRef(obj)) return '{"$r":"keyed-state"}';
   const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
-  for (const k of Object.keys(obj)) fields[k] = enc(obj[k], `${path}.${k}`);
-  return { $c: name, f: fields };
+  return `{"$c":${JSON.stringify(name)},"f":${encFields(obj, Object.keys(obj))}}`;
+}
+
+function encFields(obj: Record<string, unknown>, keys: readonly string[]): string {
+  let s = '{';
+  let i = 0;
+  try {
+    for (; i < keys.length; i++) s += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + enc(obj[keys[i]]);
+  } catch (e) { if (e instanceof Unstorable) e.path = `.${keys[i]}` + e.path; throw e; }
+  return s + '}';
 }
 
 function dec(j: Json): unknown {
@@ -117,6 +158,13 @@ function dec(j: Json): unknown {
 }
 
 /** One state value as JSON text; throws (naming the path) for values holding functions. */
-export function encodeStateValue(v: unknown): string { return JSON.stringify(enc(v, '$')); }
+export function encodeStateValue(v: unknown): string {
+  try {
+    return enc(v);
+  } catch (e) {
+    if (e instanceof Unstorable) throw new Error(`state value at $${e.path} holds a ${e.kind}, which a checkpoint cannot store`);
+    throw e;
+  }
+}
 
 export function decodeStateValue(text: string): unknown { return dec(JSON.parse(text) as Json); }
