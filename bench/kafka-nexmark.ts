@@ -31,10 +31,19 @@ const CONFIGS = [
   { delivery: 'exactly-once', interval: '1s' },
 ] as const;
 
+/**
+ * The configurations in the order they run: the first is run twice, the first time untimed — a
+ * cold first run (JIT, the broker's page cache) made checkpoint-off, the baseline, look slowest.
+ */
+const RUNS = [{ ...CONFIGS[0], warmUp: true }, ...CONFIGS.map((c) => ({ ...c, warmUp: false }))];
+
 /** Writes the rows of `stream` among the first `events` Nexmark events (seed 42) to `topic`; their count. */
 async function loadTopic(c: pg.Client, stream: Stream, events: number, topic: string): Promise<number> {
   const rows = countBelow(stream, events);
   log(`writing ${rows} ${stream} rows to ${topic}`);
+  // Two partitions, so each of the two source subtasks reads one (a topic the sink created
+  // itself would have the broker's default of one, and one subtask would decode everything).
+  await createTopic(topic);
   await c.query(`CREATE SOURCE gen_${stream} (${SOURCE_COLUMNS[stream]}) WITH (connector = 'nexmark', nexmark.table.type = '${stream}', nexmark.event.num = ${events}, seed = 42)`);
   await c.query(`CREATE SINK load_${stream} AS SELECT * FROM gen_${stream} WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA}', format = 'json', sink.delivery = 'at-least-once', checkpoint.interval = 'off')`);
   const patience = Math.max(20_000, rows / 5);
@@ -58,8 +67,8 @@ export async function kafkaQ1(emit: Emit, events: number): Promise<void> {
     await c.query('SET streaming_parallelism = 2');
     const bids = await loadTopic(c, 'bid', events, input);
     let baseline = 0;
-    for (const [i, cfg] of CONFIGS.entries()) {
-      log(`kafka_q1: ${cfg.delivery}, checkpoints ${cfg.interval}`);
+    for (const [i, cfg] of RUNS.entries()) {
+      log(`kafka_q1: ${cfg.delivery}, checkpoints ${cfg.interval}${cfg.warmUp ? ' (warm-up)' : ''}`);
       const out = `ft-q1-${suffix}-${i}`;
       await c.query(kafkaSource(`bid_in_${i}`, 'bid', input));
       await createTopic(out);
@@ -74,7 +83,8 @@ export async function kafkaQ1(emit: Emit, events: number): Promise<void> {
       const committed = (performance.now() - start) / 1000;
       await written.stop();
       const rate = bids / processed;
-      if (i === 0) baseline = rate;
+      if (cfg.warmUp) { await c.query(`DROP SINK q1_${i}`); continue; }
+      if (!baseline) baseline = rate;
       emit({ bench: 'kafka_q1', bids, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), committed_s: round(committed, 2), ...(await checkpointStats(c, `q1_${i}`)) });
       await c.query(`DROP SINK q1_${i}`);
     }
@@ -119,9 +129,11 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
     await c.query('FLUSH');
     const expected = new Map(((await c.query('SELECT category, avg_final FROM q4_expected')).rows as { category: string; avg_final: string }[]).map((r) => [String(r.category), Number(r.avg_final)]));
     log(`kafka_q4: ${rows} input rows, ${expected.size} categories`);
+    // Its join state would otherwise sit in the TaskManagers' heaps through every measured run.
+    await c.query('DROP MATERIALIZED VIEW q4_expected');
     let baseline = 0;
-    for (const [i, cfg] of CONFIGS.entries()) {
-      log(`kafka_q4: ${cfg.delivery}, checkpoints ${cfg.interval}`);
+    for (const [i, cfg] of RUNS.entries()) {
+      log(`kafka_q4: ${cfg.delivery}, checkpoints ${cfg.interval}${cfg.warmUp ? ' (warm-up)' : ''}`);
       const out = `ft-q4-${suffix}-${i}`;
       await c.query(kafkaSource('auction', 'auction', topics.auction));
       await c.query(kafkaSource('bid', 'bid', topics.bid));
@@ -135,8 +147,10 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
       const committed = (performance.now() - start) / 1000;
       await Promise.all([written.stop(), visible.stop()]);
       const rate = rows / processed;
-      if (i === 0) baseline = rate;
-      emit({ bench: 'kafka_q4', events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), committed_s: round(committed, 2), ...(await checkpointStats(c, `q4_${i}`)) });
+      if (!cfg.warmUp) {
+        if (!baseline) baseline = rate;
+        emit({ bench: 'kafka_q4', events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), committed_s: round(committed, 2), ...(await checkpointStats(c, `q4_${i}`)) });
+      }
       await c.query(`DROP SINK q4_${i}`);
       await c.query('DROP SOURCE auction');
       await c.query('DROP SOURCE bid');
