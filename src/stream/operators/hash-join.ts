@@ -22,18 +22,17 @@ import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from './operator.js';
 import { WindowIndex } from './window-index.js';
 import { IntervalExpiry } from './interval-expiry.js';
+import { type DegreeEntry, storedRow, type StoredRow } from './join-state.js';
 import type { JoinInterval } from '../plan/interval-join.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 
 export type StreamJoinType = 'inner' | 'left' | 'right' | 'full';
 
-interface Entry { readonly row: Row; degree: number }
-
-const NO_ENTRIES: Entry[] = [];
+const NO_ROWS: StoredRow[] = [];
 
 class Side {
-  constructor(readonly byKey: StateTable<Entry[]>, readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {}
+  constructor(readonly byKey: StateTable<StoredRow[]>, readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {}
 
   /** The join key's values (NULLs included): what the hash exchange routed the row by. */
   keyValues(row: Row): Datum[] { return this.keyFs.map((f) => f(row)); }
@@ -64,7 +63,7 @@ export class HashJoinOperator implements StreamOperator {
   private readonly nullsL: Row;
   private readonly nullsR: Row;
   /** Rows whose key has a NULL, as checkpoints before they went stateless hold them: only redistributed on rescale. */
-  private readonly nullKeyed: [StateTable<Entry[]>, StateTable<Entry[]>];
+  private readonly nullKeyed: [StateTable<StoredRow[]>, StateTable<StoredRow[]>];
   /** Windowed: each side's index of join keys by window, its watermark, and the join's. */
   private readonly windows: [WindowIndex, WindowIndex] | null;
   private readonly sideWatermarks = [-Infinity, -Infinity];
@@ -115,20 +114,24 @@ export class HashJoinOperator implements StreamOperator {
         if (self.outer) emit(insert ? Op.Insert : Op.Delete, padded(row));
         continue;
       }
-      const matches = other.byKey.get(k) ?? NO_ENTRIES;
+      const matches = other.byKey.get(k) ?? NO_ROWS;
       let degree = 0;
       for (const m of matches) {
-        const joined = concat(row, m.row);
+        const mrow = storedRow(m);
+        const joined = concat(row, mrow);
         if (this.residual && this.residual(joined) !== true) continue;
         degree++;
-        if (insert) {
-          if (other.outer && m.degree === 0) emit(Op.Delete, otherPadded(m.row));
-          m.degree++;
+        if (!other.outer) emit(insert ? Op.Insert : Op.Delete, joined);
+        else if (insert) {
+          const e = m as DegreeEntry;
+          if (e.degree === 0) emit(Op.Delete, otherPadded(mrow));
+          e.degree++;
           emit(Op.Insert, joined);
         } else {
+          const e = m as DegreeEntry;
           emit(Op.Delete, joined);
-          m.degree--;
-          if (other.outer && m.degree === 0) emit(Op.Insert, otherPadded(m.row));
+          e.degree--;
+          if (e.degree === 0) emit(Op.Insert, otherPadded(mrow));
         }
       }
       // The other side's degrees changed: record its rows for the next checkpoint.
@@ -140,7 +143,7 @@ export class HashJoinOperator implements StreamOperator {
       }
       if (insert) {
         const list = self.byKey.get(k);
-        const e: Entry = { row, degree };
+        const e: StoredRow = self.outer ? { row, degree } : row;
         if (list) list.push(e);
         else if (w !== null) this.windows![input].add(w, k);
         self.byKey.put(k, list ?? [e]);
@@ -148,7 +151,7 @@ export class HashJoinOperator implements StreamOperator {
         if (self.outer && degree === 0) emit(Op.Insert, padded(row));
       } else {
         const list = self.byKey.get(k);
-        const idx = list ? list.findIndex((e) => sameRow(e.row, row)) : -1;
+        const idx = list ? list.findIndex((e) => sameRow(storedRow(e), row)) : -1;
         if (idx >= 0) {
           list!.splice(idx, 1);
           if (list!.length === 0) {
@@ -215,16 +218,16 @@ export class HashJoinOperator implements StreamOperator {
   restoreState(owns: KeyOwnership): void {
     this.windows?.[0].restoreCutoff();
     if (!owns) { this.expiry?.restore([this.left.byKey, this.right.byKey], false); return; }
-    const sides: [Side, StateTable<Entry[]>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
+    const sides: [Side, StateTable<StoredRow[]>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
     for (const [side, table] of sides) {
-      for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(list[0].row))) table.delete(k);
+      for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(storedRow(list[0])))) table.delete(k);
       table.commit();
     }
     this.expiry?.restore([this.left.byKey, this.right.byKey], true);
     // The window indexes list the keys that are left.
     this.windows?.forEach((index, s) => {
       const table = s === 0 ? this.left.byKey : this.right.byKey;
-      index.rebuild([...table.entries()].map(([k, list]) => ({ key: k, window: this.windowOf(s, list[0].row) })));
+      index.rebuild([...table.entries()].map(([k, list]) => ({ key: k, window: this.windowOf(s, storedRow(list[0])) })));
     });
   }
 }
