@@ -11,7 +11,7 @@
 //   recovery_large       (only when named in WEIR_BENCH_ONLY) the same for a large state:
 //                        bench/recovery-large.ts.
 // Environment: WEIR_FT_EVENTS (Nexmark events for checkpoint_overhead, default 2,000,000),
-// WEIR_FT_KAFKA_BIDS (kafka_q1, default 200,000), WEIR_FT_KAFKA_Q4_EVENTS (default 1,000,000),
+// WEIR_FT_KAFKA_BIDS (kafka_q1, default 200,000), WEIR_FT_KAFKA_Q4_EVENTS (default 3,000,000: long enough for two 10 s checkpoints),
 // WEIR_FT_RECOVERY_EVENTS (default 1,000,000).
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +33,7 @@ type Emit = (r: Record<string, unknown>) => void;
 const EVENTS = Number(process.env.WEIR_FT_EVENTS ?? 2_000_000);
 /** Events whose bids kafka_q1 reads (200k bids), and kafka_q4's events (auctions and bids). */
 const KAFKA_Q1_EVENTS = Math.ceil(Number(process.env.WEIR_FT_KAFKA_BIDS ?? 200_000) * 50 / 46);
-const KAFKA_Q4_EVENTS = Number(process.env.WEIR_FT_KAFKA_Q4_EVENTS ?? 1_000_000);
+const KAFKA_Q4_EVENTS = Number(process.env.WEIR_FT_KAFKA_Q4_EVENTS ?? 3_000_000);
 const RECOVERY_EVENTS = Number(process.env.WEIR_FT_RECOVERY_EVENTS ?? 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (m: string) => process.stderr.write(`[ft] ${m}\n`);

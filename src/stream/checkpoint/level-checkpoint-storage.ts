@@ -45,6 +45,15 @@ function abandonedId(ranges: readonly IdRange[], id: number): boolean {
   return false;
 }
 
+/**
+ * LevelDB's memtable (its default is 4 MB). A checkpoint of a join-heavy job writes tens of MB of
+ * state at random keys, twice (versioned, then the latest-state keyspace); with 4 MB memtables
+ * every checkpoint became a stream of level-0 files and compactions competing with the tasks for
+ * the two cores (Nexmark q4 through Kafka at a 1 s interval: 0.44–0.51 of the checkpoint-off rate,
+ * 0.61–0.63 with 64 MB; docs/benchmarks.md). Costs up to twice this in memory while one flushes.
+ */
+const WRITE_BUFFER_BYTES = 64 * 1024 * 1024;
+
 /** Entries per read of a restore's iterator. */
 const READ_BATCH = 4096;
 
@@ -87,7 +96,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   static async open(dataDir: string): Promise<LevelCheckpointStorage> {
     const dir = join(dataDir, 'checkpoints');
     mkdirSync(dir, { recursive: true });
-    const db = new ClassicLevel<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8', multithreading: true });
+    const db = new ClassicLevel<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8', multithreading: true, writeBufferSize: WRITE_BUFFER_BYTES });
     await db.open();
     return new LevelCheckpointStorage(db, dir);
   }
