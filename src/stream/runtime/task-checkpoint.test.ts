@@ -27,6 +27,24 @@ function setup(reader: { position(): { offset: number } } | null = null, sink: P
 }
 
 describe('TaskCheckpointer', () => {
+  it('holds its encoded deltas (held bytes) from the snapshot until they are in the latest-state keyspace', async () => {
+    const { backend, cp, settled } = setup();
+    const t = backend.table<string>('held');
+    t.put('a', 'x'.repeat(10_000));
+    expect(cp.heldBytes).toBe(0);
+    cp.snapshot(30, 0);
+    expect(cp.heldBytes).toBeGreaterThan(10_000);
+    await settled(1);
+    t.put('b', 'y'.repeat(5_000));
+    cp.snapshot(31, 0); // 30 not confirmed yet: both deltas are held
+    expect(cp.heldBytes).toBeGreaterThan(15_000);
+    await settled(2);
+    cp.confirm(31); // confirms 30 too; released once the keyspace write is done
+    expect(cp.heldBytes).toBeGreaterThan(15_000);
+    await cp.idle();
+    expect(cp.heldBytes).toBe(0);
+  });
+
   it('keeps the sink\'s uncommitted committables in the task\'s state, counted in the checkpoint\'s size', async () => {
     const committables = [{ checkpointId: 6, records: [['k', 'x'.repeat(5000)]] }, { checkpointId: 7, records: [] }];
     const { cp, acks, settled } = setup(null, { preCommitted: (id) => (id === 7 ? Promise.resolve(committables) : null) });

@@ -68,7 +68,12 @@ export interface TaskCheckpointSinks {
 
 export class TaskCheckpointer {
   /** Deltas of checkpoints not yet confirmed complete, oldest first (`full`: the whole state). */
-  private unconfirmed: { readonly id: number; readonly entries: Map<string, string | null>; readonly full: boolean }[] = [];
+  private unconfirmed: { readonly id: number; readonly entries: Map<string, string | null>; readonly full: boolean; readonly bytes: number }[] = [];
+  /**
+   * About how many bytes of encoded deltas this task holds: from its snapshot until the delta is
+   * in the latest-state keyspace. Not state: the memory budget does not count it (state-memory.ts).
+   */
+  heldBytes = 0;
   /** Writes of the latest-state keyspace, one after another. */
   private latestWrites: Promise<void> = Promise.resolve();
   /** One failed: the keyspace is given up for this attempt. */
@@ -107,7 +112,10 @@ export class TaskCheckpointer {
     const entries = new Map<string, string | null>();
     for (const u of this.unconfirmed) for (const [k, v] of u.entries) entries.set(k, v);
     for (const [k, v] of current) entries.set(k, v);
-    this.unconfirmed.push({ id: checkpointId, entries: current, full });
+    let bytes = 0;
+    for (const [k, v] of current) bytes += k.length + (v === null ? 0 : v.length);
+    this.heldBytes += bytes;
+    this.unconfirmed.push({ id: checkpointId, entries: current, full, bytes });
     if (full) this.since = checkpointId;
     const since = this.since;
     const position = this.reader ? this.reader.position() : null;
@@ -179,7 +187,7 @@ export class TaskCheckpointer {
   private readonly isResident = (op: number, table: string) => this.backends[op]?.isResident(table) ?? false;
 
   /** Run a write of the latest-state keyspace after the ones before it; a failure gives the keyspace up. */
-  private chainLatest(run: (store: LevelCheckpointStorage) => Promise<void>): void {
+  private chainLatest(run: (store: LevelCheckpointStorage) => Promise<void>, after?: () => void): void {
     const { storageJob, dataDir } = this.config;
     const write = this.latestWrites.then(async () => {
       if (this.latestBroken) return;
@@ -192,7 +200,7 @@ export class TaskCheckpointer {
         this.latestBroken = true;
         await checkpointStore(dataDir).then((store) => store.latestState.unmark(storageJob, this.taskKey)).catch(() => undefined);
       }
-    }).catch(() => undefined);
+    }).catch(() => undefined).finally(after);
     this.latestWrites = write;
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
@@ -205,7 +213,10 @@ export class TaskCheckpointer {
   confirm(checkpointId: number): void {
     const done = this.unconfirmed.filter((u) => u.id <= checkpointId);
     this.unconfirmed = this.unconfirmed.filter((u) => u.id > checkpointId);
-    if (!done.length || this.latestBroken) return;
+    let bytes = 0;
+    for (const u of done) bytes += u.bytes;
+    const release = () => { this.heldBytes -= bytes; };
+    if (!done.length || this.latestBroken) { release(); return; }
     const merged = new Map<string, string | null>();
     let full = false;
     for (const u of done) {
@@ -213,7 +224,7 @@ export class TaskCheckpointer {
       for (const [k, v] of u.entries) merged.set(k, v);
     }
     const { storageJob } = this.config;
-    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, merged, full, this.isResident));
+    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, merged, full, this.isResident), release);
   }
 
   private decline(checkpointId: number, e: unknown): void {

@@ -135,7 +135,8 @@ export class TaskExecutor {
     const backends: MemoryStateBackend[] = [];
     const where = { subtask: tdd.subtask, parallelism: vertex.parallelism, checkpointState, stateMemory: this.stateMemory ?? undefined, backends };
     const chain = new OperatorChain(createChainOperators(vertex.operators, job.exec, where), writer);
-    const memory = this.stateMemory?.forTask(backends) ?? null;
+    let heldBytes = () => 0; // the checkpointer's, once it exists (below)
+    const memory = this.stateMemory?.forTask(backends, () => heldBytes()) ?? null;
     const inputs = [...tdd.inputs].sort((a, b) => a.targetInput - b.targetInput)
       .flatMap((g) => g.channels.map((c) => (c.localId ? this.pipes.receiver(c.localId, tdd.credits, g.targetInput, wake) : new CreditReceiver(c.port!, g.targetInput, tdd.credits, wake))));
     const source = this.source(head, tdd, job, () => task!, chain);
@@ -143,6 +144,7 @@ export class TaskExecutor {
       acknowledge: (ack) => this.send({ type: 'acknowledgeCheckpoint', ack }),
       decline: (decline) => this.send({ type: 'declineCheckpoint', decline }),
     }) : null;
+    if (checkpointer) heldBytes = () => checkpointer.heldBytes;
 
     task = new StreamTask(label, chain, writer, inputs, source, {
       acknowledge: (b, output) => this.send({ type: 'acknowledgeBarrier', ack: { jobId: tdd.job.jobId, vertexId: tdd.vertexId, subtask: tdd.subtask, epoch: b.epoch, checkpointId: b.checkpointId, output } }),
