@@ -20,7 +20,8 @@ export interface RunningSource { start(): void; stop(): void; readonly finished?
  */
 export function createConnectorSource(node: Extract<StreamNode, { op: 'connectorSource' }>, push: (c: Chunk) => void, hooks: SourceDriverHooks = {}): RunningSource {
   const connector = sourceConnector(node.connector);
-  const columns: SourceColumn[] = node.columns.map((c) => ({ name: c.name, type: c.type }));
+  const unused = new Set(node.unusedColumns);
+  const columns: SourceColumn[] = node.columns.map((c, i) => ({ name: c.name, type: c.type, ...(unused.has(i) ? { unused: true } : {}) }));
   const count = connector.splitCount?.(node.options) ?? 1;
   const readers = Array.from({ length: count }, (_, index) => connector.open(node.options, columns, { index, count }));
   return new SourceDriver(readers, push, hooks);

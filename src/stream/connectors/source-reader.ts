@@ -11,6 +11,8 @@ import type { Row } from '../../types/value.js';
 export interface SourceColumn {
   readonly name: string;
   readonly type: DataType;
+  /** No operator of the query reads it: the reader may leave it NULL rather than decode it. */
+  readonly unused?: boolean;
 }
 
 export interface SourceSplit {

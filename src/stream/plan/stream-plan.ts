@@ -25,7 +25,7 @@ interface Base {
 
 export type StreamNode =
   | (Base & { readonly op: 'tableSource'; readonly tableOid: number; readonly name: string })
-  | (Base & { readonly op: 'connectorSource'; readonly sourceOid: number; readonly name: string; readonly connector: string; readonly options: Record<string, string> })
+  | (Base & { readonly op: 'connectorSource'; readonly sourceOid: number; readonly name: string; readonly connector: string; readonly options: Record<string, string>; /** Columns no operator reads: a reader may leave them NULL (unused-source-columns.ts). */ readonly unusedColumns?: readonly number[] })
   | (Base & { readonly op: 'values'; readonly rows: Expr[][] })
   /** After a source with WATERMARK FOR: drops late rows and starts event time (operators/watermark-filter.ts). */
   | (Base & { readonly op: 'watermarkFilter'; readonly input: StreamNode; readonly column: number; readonly expr: Expr })
@@ -64,6 +64,18 @@ export function streamInputs(n: StreamNode): StreamNode[] {
 }
 
 /** EXPLAIN (TYPE stream): one line per node with its changelog kind. */
+/** `n` with new inputs (in streamInputs order); `n` itself when none changed. */
+export function withInputs(n: StreamNode, inputs: StreamNode[]): StreamNode {
+  const old = streamInputs(n);
+  if (inputs.every((x, i) => x === old[i])) return n;
+  switch (n.op) {
+    case 'hashJoin': case 'semiJoin': return { ...n, left: inputs[0], right: inputs[1] };
+    case 'union': return { ...n, inputs };
+    case 'tableSource': case 'connectorSource': case 'values': return n;
+    default: return { ...n, input: inputs[0] } as StreamNode;
+  }
+}
+
 export function explainStream(n: StreamNode, depth = 0, out: string[] = []): string[] {
   const pad = '  '.repeat(depth) + (depth ? '└─ ' : '');
   const kind = n.changelog + (n.upsertKey ? ` key=[${n.upsertKey.map((i) => n.columns[i]?.name).join(', ')}]` : '');

@@ -29,6 +29,7 @@ import { groupDistributionKey } from './distribution.js';
 import { watermarkColumns } from './watermarks.js';
 import { joinIntervalOf } from './interval-join.js';
 import { EMIT_ON_WINDOW_CLOSE_OPTION, emitOnWindowClose } from './emit-on-window-close.js';
+import { markUnusedSourceColumns } from './unused-source-columns.js';
 
 /** A join key pair watermarked on both sides closes join keys (the first such pair). */
 function joinWindowOf(lk: { node: StreamNode; keyCols: number[] }, rk: { node: StreamNode; keyCols: number[] }): { window?: { leftColumn: number; rightColumn: number } } {
@@ -56,7 +57,7 @@ export class StreamPlanner {
 
   /** The stream plan of a maintained relation's query, under its options (EMIT ON WINDOW CLOSE). */
   planQuery(p: LogicalPlan, options: Record<string, string> | undefined): StreamNode {
-    const n = this.plan(p);
+    const n = markUnusedSourceColumns(this.plan(p));
     return options?.[EMIT_ON_WINDOW_CLOSE_OPTION] === 'true' ? emitOnWindowClose(n, () => this.id()) : n;
   }
 

@@ -19,7 +19,7 @@ import { T } from '../../types/datatype.js';
 import type { OutputColumn } from '../../plan/logical.js';
 import type { AggInput } from '../operators/aggregate/hash-agg.js';
 import { type PartialKind, partialKind, partialTypes } from '../operators/aggregate/partial.js';
-import { type StreamNode, streamInputs } from './stream-plan.js';
+import { type StreamNode, streamInputs, withInputs } from './stream-plan.js';
 
 /** The plan with every decomposable aggregation split into local and global phases. */
 export function twoPhaseAgg(root: StreamNode): StreamNode {
@@ -60,13 +60,3 @@ function maxId(n: StreamNode): number {
 }
 
 /** `n` with its inputs replaced (the same object when nothing changed). */
-function withInputs(n: StreamNode, inputs: StreamNode[]): StreamNode {
-  const old = streamInputs(n);
-  if (inputs.every((x, i) => x === old[i])) return n;
-  switch (n.op) {
-    case 'hashJoin': case 'semiJoin': return { ...n, left: inputs[0], right: inputs[1] };
-    case 'union': return { ...n, inputs };
-    case 'tableSource': case 'connectorSource': case 'values': return n;
-    default: return { ...n, input: inputs[0] } as StreamNode;
-  }
-}

@@ -6,6 +6,7 @@ import { sourceConnector } from '../connectors/index.js';
 import type { SourceColumn, SourceSplit, SourceSplitReader } from '../connectors/source-reader.js';
 
 export function openSourceReader(node: Extract<StreamNode, { op: 'connectorSource' }>, split: SourceSplit): SourceSplitReader {
-  const columns: SourceColumn[] = node.columns.map((c) => ({ name: c.name, type: c.type }));
+  const unused = new Set(node.unusedColumns);
+  const columns: SourceColumn[] = node.columns.map((c, i) => ({ name: c.name, type: c.type, ...(unused.has(i) ? { unused: true } : {}) }));
   return sourceConnector(node.connector).open(node.options, columns, split);
 }

@@ -11,7 +11,7 @@ export function decodeCsvRow(text: string, columns: readonly SourceColumn[]): Ro
   if (fields.length !== columns.length) {
     throw new SqlError(SqlState.InvalidTextRepresentation, `CSV message has ${fields.length} fields, the source has ${columns.length} columns`);
   }
-  return fields.map((f, i): Datum => (f === null ? null : parseText(f, columns[i].type, UTC_CONTEXT)));
+  return fields.map((f, i): Datum => (f === null || columns[i].unused ? null : parseText(f, columns[i].type, UTC_CONTEXT)));
 }
 
 function splitCsv(s: string): (string | null)[] {

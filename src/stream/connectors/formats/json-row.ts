@@ -20,7 +20,7 @@ export function decodeJsonRow(text: string, columns: readonly SourceColumn[]): R
     throw new SqlError(SqlState.InvalidTextRepresentation, 'a JSON message must be an object with one key per column');
   }
   const row: Row = new Array(columns.length);
-  for (let i = 0; i < columns.length; i++) row[i] = jsonToDatum(v[columns[i].name], columns[i].type);
+  for (let i = 0; i < columns.length; i++) row[i] = columns[i].unused ? null : jsonToDatum(v[columns[i].name], columns[i].type);
   return row;
 }
 
