@@ -132,6 +132,8 @@ describe('a bounded source', () => {
     expect(plain).toEqual(plan);
     const cleaning = (await c.query(`EXPLAIN (TYPE stream) SELECT window_start, count(*) FROM TUMBLE(bids_b, date_time, INTERVAL '5' SECOND) GROUP BY window_start`)).rows.map((r) => r['QUERY PLAN'] as string);
     expect(cleaning.find((l) => l.includes('StreamHashAgg'))).toMatch(/cleans by window_start\s+\{upsert/);
+    // Only the window's time column is read from the source (projection pushdown).
+    expect(cleaning.find((l) => l.includes('StreamSource'))).toMatch(/StreamSource bids_b \(connector=\w+\) reads \[date_time\]/);
   });
 
   it('EMIT ON WINDOW CLOSE output is append-only: streams and append-only sinks take it', async () => {

@@ -82,7 +82,7 @@ export function explainStream(n: StreamNode, depth = 0, out: string[] = []): str
   const detail = (() => {
     switch (n.op) {
       case 'tableSource': return `StreamTableScan ${n.name}`;
-      case 'connectorSource': return `StreamSource ${n.name} (connector=${n.connector})`;
+      case 'connectorSource': return `StreamSource ${n.name} (connector=${n.connector})${n.unusedColumns?.length ? ` reads [${n.columns.filter((_, i) => !n.unusedColumns!.includes(i)).map((c) => c.name).join(', ')}]` : ''}`;
       case 'values': return `StreamValues (${n.rows.length} rows)`;
       case 'watermarkFilter': return `StreamWatermarkFilter watermark=${n.columns[n.column]?.name} AS ${explainExpr(n.expr, n.input.columns)}`;
       case 'project': return `StreamProject [${n.columns.map((c) => c.name).join(', ')}]`;
