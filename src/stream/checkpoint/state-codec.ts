@@ -61,9 +61,10 @@ class Unstorable extends Error {
   constructor(readonly kind: string, public path = '') { super(kind); }
 }
 
-/** Runs `f`, prefixing `segment` to the path of an Unstorable it throws. */
-function within<T>(segment: string, f: () => T): T {
-  try { return f(); } catch (e) { if (e instanceof Unstorable) e.path = segment + e.path; throw e; }
+/** Passes `e` on, its path first prefixed with `segment` when it is an Unstorable. */
+function rethrowWithin(e: unknown, segment: string): never {
+  if (e instanceof Unstorable) e.path = segment + e.path;
+  throw e;
 }
 
 /**
@@ -86,25 +87,31 @@ function enc(v: unknown): string {
     let i = 0;
     try {
       for (; i < v.length; i++) s += i ? ',' + enc(v[i]) : enc(v[i]);
-    } catch (e) { if (e instanceof Unstorable) e.path = `[${i}]` + e.path; throw e; }
+    } catch (e) { rethrowWithin(e, `[${i}]`); }
     return s + ']';
   }
   if (v instanceof Numeric) return v.nan ? '{"$n":"NaN"}' : `{"$n":["${v.unscaled.toString()}",${v.scale}]}`;
   if (v instanceof Interval) return `{"$i":[${v.months},${v.days},${v.micros}]}`;
   if (v instanceof Uint8Array) return `{"$x":"${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"}`;
   if (v instanceof Map) {
-    let s = '{"$m":[';
-    let first = true;
+    let s = '{"$m":[', first = true;
     for (const [k, x] of v) {
-      s += (first ? '[' : ',[') + within('.key', () => enc(k)) + ',' + within(`.get(${String(k)})`, () => enc(x)) + ']';
+      let key: string, value: string;
+      try { key = enc(k); } catch (e) { rethrowWithin(e, '.key'); }
+      try { value = enc(x); } catch (e) { rethrowWithin(e, `.get(${String(k)})`); }
+      s += (first ? '[' : ',[') + key + ',' + value + ']';
       first = false;
     }
     return s + ']}';
   }
   if (v instanceof Set) {
-    let s = '{"$s":[';
-    let first = true;
-    for (const x of v) { s += (first ? '' : ',') + within('.item', () => enc(x)); first = false; }
+    let s = '{"$s":[', first = true;
+    for (const x of v) {
+      let item: string;
+      try { item = enc(x); } catch (e) { rethrowWithin(e, '.item'); }
+      s += (first ? '' : ',') + item;
+      first = false;
+    }
     return s + ']}';
   }
   const obj = v as Record<string, unknown>;
@@ -124,7 +131,7 @@ function encFields(obj: Record<string, unknown>, keys: readonly string[]): strin
   let i = 0;
   try {
     for (; i < keys.length; i++) s += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + enc(obj[keys[i]]);
-  } catch (e) { if (e instanceof Unstorable) e.path = `.${keys[i]}` + e.path; throw e; }
+  } catch (e) { rethrowWithin(e, `.${keys[i]}`); }
   return s + '}';
 }
 

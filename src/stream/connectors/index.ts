@@ -12,6 +12,12 @@ export { SourceDriver, SOURCE_BATCH_ROWS } from './source-driver.js';
 export { onSplitFinished, type SplitFinished } from './source-progress.js';
 export type { SourceColumn, SourceConnector, SourcePosition, SourceSplit, SourceSplitReader } from './source-reader.js';
 
+/** A source node's columns as its connector's readers see them, unused ones marked (plan/unused-source-columns.ts). */
+export function sourceColumnsOf(node: Extract<StreamNode, { op: 'connectorSource' }>): SourceColumn[] {
+  const unused = new Set(node.unusedColumns);
+  return node.columns.map((c, i) => ({ name: c.name, type: c.type, ...(unused.has(i) ? { unused: true } : {}) }));
+}
+
 export interface RunningSource { start(): void; stop(): void; readonly finished?: boolean }
 
 /**
@@ -20,8 +26,7 @@ export interface RunningSource { start(): void; stop(): void; readonly finished?
  */
 export function createConnectorSource(node: Extract<StreamNode, { op: 'connectorSource' }>, push: (c: Chunk) => void, hooks: SourceDriverHooks = {}): RunningSource {
   const connector = sourceConnector(node.connector);
-  const unused = new Set(node.unusedColumns);
-  const columns: SourceColumn[] = node.columns.map((c, i) => ({ name: c.name, type: c.type, ...(unused.has(i) ? { unused: true } : {}) }));
+  const columns = sourceColumnsOf(node);
   const count = connector.splitCount?.(node.options) ?? 1;
   const readers = Array.from({ length: count }, (_, index) => connector.open(node.options, columns, { index, count }));
   return new SourceDriver(readers, push, hooks);

@@ -2,11 +2,9 @@
 // subtasks together read what one reader over the whole source would.
 
 import type { StreamNode } from '../plan/stream-plan.js';
-import { sourceConnector } from '../connectors/index.js';
-import type { SourceColumn, SourceSplit, SourceSplitReader } from '../connectors/source-reader.js';
+import { sourceColumnsOf, sourceConnector } from '../connectors/index.js';
+import type { SourceSplit, SourceSplitReader } from '../connectors/source-reader.js';
 
 export function openSourceReader(node: Extract<StreamNode, { op: 'connectorSource' }>, split: SourceSplit): SourceSplitReader {
-  const unused = new Set(node.unusedColumns);
-  const columns: SourceColumn[] = node.columns.map((c, i) => ({ name: c.name, type: c.type, ...(unused.has(i) ? { unused: true } : {}) }));
-  return sourceConnector(node.connector).open(node.options, columns, split);
+  return sourceConnector(node.connector).open(node.options, sourceColumnsOf(node), split);
 }

@@ -100,10 +100,10 @@ export class TaskCheckpointer {
 
   /** Synchronous part, on the barrier; the write and the acknowledgement follow asynchronously. */
   snapshot(checkpointId: number, alignmentMs: number): void {
-    let current: Map<string, string | null>;
+    let current: Map<string, string | null>, bytes: number;
     const full = this.full;
     try {
-      current = this.collect();
+      ({ entries: current, bytes } = this.collect());
     } catch (e) {
       this.decline(checkpointId, e);
       return;
@@ -112,8 +112,6 @@ export class TaskCheckpointer {
     const entries = new Map<string, string | null>();
     for (const u of this.unconfirmed) for (const [k, v] of u.entries) entries.set(k, v);
     for (const [k, v] of current) entries.set(k, v);
-    let bytes = 0;
-    for (const [k, v] of current) bytes += k.length + (v === null ? 0 : v.length);
     this.heldBytes += bytes;
     this.unconfirmed.push({ id: checkpointId, entries: current, full, bytes });
     if (full) this.since = checkpointId;
@@ -149,8 +147,9 @@ export class TaskCheckpointer {
   get fullSnapshotPending(): boolean { return this.full; }
 
   /** Encode every changed key now: values are live objects the next records will mutate. */
-  private collect(): Map<string, string | null> {
+  private collect(): { entries: Map<string, string | null>; bytes: number } {
     const out = new Map<string, string | null>();
+    let bytes = 0;
     const full = this.full;
     // Sparse: only stateful operators of the chain have a backend (holes are skipped).
     this.backends.forEach((b, i) => {
@@ -158,7 +157,9 @@ export class TaskCheckpointer {
         for (const [k, v] of full ? t.iterate('') : t.changes()) {
           const key = `${this.taskKey}/${i}/${t.name}/${k}`;
           try {
-            out.set(key, v === undefined ? null : encodeStateValue(v));
+            const text = v === undefined ? null : encodeStateValue(v);
+            out.set(key, text);
+            bytes += key.length + (text?.length ?? 0);
           } catch (e) {
             throw new Error(`state table ${t.name} of operator ${i}: ${e instanceof Error ? e.message : String(e)}`);
           }
@@ -166,7 +167,7 @@ export class TaskCheckpointer {
       }
     });
     this.full = false;
-    return out;
+    return { entries: out, bytes };
   }
 
   /**
