@@ -5,9 +5,16 @@
 // operator has emitted and let go of the values it touched, so no operator still holds an
 // entry that leaves memory.
 //
-// The heap shrinks only once the garbage collector has run, so after spilling a task waits until
-// the heap went down (or a while passed) before it spills again; otherwise it would spill far more
-// than needed.
+// What counts is live state, and the used heap says little about it between full collections: a
+// checkpointing job leaves tens of megabytes of released deltas behind every interval, and spilling
+// for garbage costs reads later (Nexmark q4 through Kafka spent a third of its extra time at a 10 s
+// interval spilling, re-reading and keeping its tables in LRU order, with its live state under the
+// budget). So the budget is compared with the used heap right after the latest full collection
+// (live-heap.ts) — or with the used heap itself before the first one, or once it passes twice the
+// budget (a collection may be far off while state grows). The heap shrinks only once the collector
+// has run, so after spilling a task waits for the next full collection before it spills again
+// (without readings: until the heap went down or a second passed); otherwise it would spill far
+// more than needed.
 //
 // The budget is for state. A checkpoint's encoded delta sits in the same heap until its writes
 // are done (a few seconds; at most what changes in a checkpoint interval, docs/fault-tolerance.md):
@@ -16,22 +23,43 @@
 // the join at every checkpoint. Tasks report such bytes (`transient`), and they are not counted.
 
 import { getHeapStatistics } from 'node:v8';
+import { onFullCollection, type LiveHeapReading } from './live-heap.js';
 import type { MemoryStateBackend } from './memory-state.js';
 import type { SpillPort, SpillStore } from './spill-store.js';
 
 /** Default budget per TaskManager (`--state-memory`, WEIR_STATE_MEMORY). */
 export const DEFAULT_STATE_MEMORY_BYTES = 512 * 1024 ** 2;
 
-/** After spilling, a task waits at least this long for the heap to shrink before spilling again. */
+/** Without a fresh collection reading, after spilling a task waits this long for the heap to shrink before spilling again. */
 const COOL_DOWN_MS = 1000;
+
+/** Past this many times the budget, the used heap decides, however recent the latest reading. */
+const HEAP_CEILING = 2;
+
+/** Estimated state bytes, from the reading of `generation` (0: the used heap now). */
+export interface StateEstimate { readonly bytes: number; readonly generation: number }
 
 /** How many bytes a task holds now that are not state (its checkpoint deltas being written). */
 export type TransientBytes = () => number;
 
 export class StateMemory {
   private readonly transients = new Set<TransientBytes>();
+  /** State bytes the latest full collection left (its used heap less the tasks' held deltas then). */
+  private live: StateEstimate | null = null;
+  private readonly unwatch: () => void;
 
-  constructor(readonly budgetBytes: number, private readonly store: SpillStore) {}
+  /** `watchHeap`: follow this thread's full collections (tests feed readings to fullCollection instead). */
+  constructor(readonly budgetBytes: number, private readonly store: SpillStore, watchHeap = true) {
+    this.unwatch = watchHeap ? onFullCollection((r) => this.fullCollection(r)) : () => undefined;
+  }
+
+  /** A full collection just ended, leaving `reading.bytes` of heap. */
+  fullCollection(reading: LiveHeapReading): void {
+    this.live = { bytes: Math.max(0, reading.bytes - this.transientBytes()), generation: reading.generation };
+  }
+
+  /** Stop following collections (the TaskManager shuts down). */
+  close(): void { this.unwatch(); }
 
   /** A spill port for a new state table. */
   port(): SpillPort { return this.store.port(); }
@@ -47,17 +75,28 @@ export class StateMemory {
 
   heapUsed(): number { return getHeapStatistics().used_heap_size; }
 
-  /** The heap the budget is compared with: all of it but what tasks hold only until a checkpoint write ends. */
-  stateHeapUsed(): number {
+  private transientBytes(): number {
     let transient = 0;
     for (const t of this.transients) transient += t();
-    return Math.max(0, this.heapUsed() - transient);
+    return transient;
+  }
+
+  /** The used heap but what tasks hold only until a checkpoint write ends (garbage included). */
+  stateHeapUsed(): number { return Math.max(0, this.heapUsed() - this.transientBytes()); }
+
+  /** The state bytes the budget is compared with (see the header). */
+  stateEstimate(): StateEstimate {
+    const used = this.stateHeapUsed();
+    if (!this.live || used > this.budgetBytes * HEAP_CEILING) return { bytes: used, generation: 0 };
+    return this.live;
   }
 }
 
 export class TaskStateMemory {
+  private spilled = false;
   private spilledAt = 0;
   private heapAtSpill = 0;
+  private generationAtSpill = 0;
 
   constructor(private readonly memory: StateMemory, private readonly backends: readonly MemoryStateBackend[], private readonly unregister: () => void = () => undefined) {}
 
@@ -67,21 +106,27 @@ export class TaskStateMemory {
    */
   relieve(pinned: boolean, now = Date.now()): number {
     if (pinned || !this.backends.length) return 0;
-    const used = this.memory.stateHeapUsed();
+    const { bytes: used, generation } = this.memory.stateEstimate();
     const budget = this.memory.budgetBytes;
     if (used <= budget) return 0;
-    if (this.spilledAt && now - this.spilledAt < COOL_DOWN_MS && used >= this.heapAtSpill * 0.9) return 0;
+    if (this.spilled) {
+      // What the last spill freed shows only after a collection.
+      if (generation > 0 && generation === this.generationAtSpill) return 0;
+      if (generation === 0 && now - this.spilledAt < COOL_DOWN_MS && used >= this.heapAtSpill * 0.9) return 0;
+    }
     // Spill in proportion to the excess, between a tenth and a half of what is in memory.
     const fraction = Math.min(0.5, Math.max(0.1, (used - budget) / used));
     let n = 0;
     for (const b of this.backends) for (const t of b.all()) n += t.evict(fraction);
+    this.spilled = true;
     this.spilledAt = now;
     this.heapAtSpill = used;
+    this.generationAtSpill = generation;
     return n;
   }
 
   /** Is the TaskManager's heap over its state budget (spilling is due at the next barrier)? */
-  overBudget(): boolean { return this.memory.stateHeapUsed() > this.memory.budgetBytes; }
+  overBudget(): boolean { return this.memory.stateEstimate().bytes > this.memory.budgetBytes; }
 
   /** The task ended: drop what it spilled. */
   release(): void {

@@ -1,0 +1,40 @@
+// How much of this thread's heap is live. `used_heap_size` counts garbage too, and between two
+// full collections a busy heap holds a lot of it: checkpoint deltas released after their writes,
+// decoded records promoted before they died. Right after a full (mark-compact) collection the used
+// heap is what is live, so this watches V8's major collections (perf_hooks' 'gc' entries, per
+// isolate, so per TaskManager thread) and keeps the used heap each one left behind.
+
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+
+export interface LiveHeapReading {
+  /** Used heap bytes just after the collection. */
+  readonly bytes: number;
+  /** Counts full collections seen on this thread: a new reading has a higher one. */
+  readonly generation: number;
+}
+
+type Listener = (reading: LiveHeapReading) => void;
+
+const listeners = new Set<Listener>();
+let observer: PerformanceObserver | null = null;
+let generation = 0;
+
+/** Calls `listener` after each full collection of this thread's heap, until the returned function is called. */
+export function onFullCollection(listener: Listener): () => void {
+  listeners.add(listener);
+  if (!observer) {
+    observer = new PerformanceObserver((list) => {
+      let major = false;
+      for (const e of list.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) major = true;
+      if (!major) return;
+      const reading = { bytes: getHeapStatistics().used_heap_size, generation: ++generation };
+      for (const l of listeners) l(reading);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+  }
+  return () => {
+    listeners.delete(listener);
+    if (!listeners.size && observer) { observer.disconnect(); observer = null; }
+  };
+}
