@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelCheckpointStorage } from './level-checkpoint-storage.js';
 import type { LatestTableSource } from './latest-state.js';
+import { StateDeltaBuilder, type StateEntryVisitor } from './state-delta.js';
 import { encodeStateValue } from './state-codec.js';
 import { MemoryStateBackend, MemoryStateTable } from '../state/memory-state.js';
 import { SCOPE_SEP } from '../state/keyed-state.js';
@@ -15,6 +16,13 @@ afterAll(async () => { await store.close(); rmSync(dir, { recursive: true, force
 
 const enc = (v: unknown) => encodeStateValue(v);
 const notResident = () => false;
+/** Entries as a task's encoded checkpoint delta hands them over. */
+const delta = (entries: [string, string | null][]) => {
+  const b = new StateDeltaBuilder();
+  for (const [k, v] of entries) b.add(k, v);
+  const d = b.finish();
+  return (visit: StateEntryVisitor) => d.forEach(visit);
+};
 const sorted = <T>(xs: Iterable<[string, T]>) => [...xs].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 
 describe('LatestStateStore', () => {
@@ -22,12 +30,12 @@ describe('LatestStateStore', () => {
     const ls = store.latestState;
     const task = '3/0';
     const resident = (op: number, table: string) => op === 1 && table === 'watermark';
-    await ls.apply('j1', task, 4, new Map([
+    await ls.apply('j1', task, 4, delta([
       ['3/0/0/groups/a', enc(1)], ['3/0/0/groups/b', enc(2)],
       [`3/0/0/minput/g${SCOPE_SEP}x`, enc(7)], ['3/0/1/watermark/w', enc(100)], ['3/0/sink/committables', '[]'],
     ]), false, resident);
     expect(await ls.mark('j1', task)).toBe(4);
-    await ls.apply('j1', task, 5, new Map([['3/0/0/groups/a', null], ['3/0/0/groups/c', enc(3)]]), false, resident);
+    await ls.apply('j1', task, 5, delta([['3/0/0/groups/a', null], ['3/0/0/groups/c', enc(3)]]), false, resident);
     expect(await ls.mark('j1', task)).toBe(5);
     const groups = ls.table('j1', task, 0, 'groups');
     expect(groups.read('a')).toBeUndefined();
@@ -41,7 +49,7 @@ describe('LatestStateStore', () => {
     // Another job's keys (a prefix of this one's id) are not this job's.
     expect(await ls.mark('j', task)).toBe(0);
     // A full snapshot replaces the keyspace.
-    await ls.apply('j1', task, 9, new Map([['3/0/0/groups/z', enc(26)]]), true, resident);
+    await ls.apply('j1', task, 9, delta([['3/0/0/groups/z', enc(26)]]), true, resident);
     expect((await groups.keys())).toEqual(['z']);
     eager.length = 0;
     await ls.eachEager('j1', task, (op, table, key) => eager.push(`${op} ${table} ${key}`));
@@ -63,7 +71,7 @@ describe('LatestStateStore', () => {
 
 describe('a lazily restored table', () => {
   async function restored(job: string, values: Record<string, number>, wrap = (s: LatestTableSource) => s): Promise<MemoryStateTable<number>> {
-    await store.latestState.apply(job, '2/0', 1, new Map(Object.entries(values).map(([k, v]) => [`2/0/0/t/${k}`, enc(v)])), true, notResident);
+    await store.latestState.apply(job, '2/0', 1, (visit) => { for (const [k, v] of Object.entries(values)) visit(`2/0/0/t/${k}`, enc(v)); }, true, notResident);
     const backend = new MemoryStateBackend({ trackChanges: true });
     const t = backend.table<number>('t') as MemoryStateTable<number>;
     backend.restoreLazily((table) => wrap(store.latestState.table(job, '2/0', 0, table)));

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import type { CheckpointStorage } from './checkpoint-coordinator.js';
 import type { CompletedCheckpoint } from './types.js';
 import { LatestStateStore } from './latest-state.js';
+import type { StateDelta } from './state-delta.js';
 
 const ID_DIGITS = 10;
 const MAX_ID = 10 ** ID_DIGITS - 1;
@@ -107,17 +108,31 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   /** A task's delta for checkpoint `checkpointId`: changed keys with their value (null: deleted). Returns bytes written. */
   async writeState(jobId: string, checkpointId: number, entries: Iterable<StateEntry>): Promise<number> {
+    const write = this.versionWriter(jobId, checkpointId);
+    for (const [k, v] of entries) write.put(k, v);
+    return write.done();
+  }
+
+  /** writeState for encoded deltas, in order in one batch (a key's latest change wins). */
+  async writeDeltas(jobId: string, checkpointId: number, deltas: readonly StateDelta[]): Promise<number> {
+    const write = this.versionWriter(jobId, checkpointId);
+    for (const d of deltas) d.forEach(write.put);
+    return write.done();
+  }
+
+  private versionWriter(jobId: string, checkpointId: number) {
     const batch = this.db.batch();
     let bytes = 0;
-    const suffix = '\0' + inverted(checkpointId);
-    for (const [k, v] of entries) {
-      const key = `v/${jobId}/${k}${suffix}`;
-      const value = v ?? '';
-      batch.put(key, value);
-      bytes += key.length + value.length;
-    }
-    await batch.write();
-    return bytes;
+    const prefix = `v/${jobId}/`, suffix = '\0' + inverted(checkpointId);
+    return {
+      put: (k: string, v: string | null) => {
+        const key = prefix + k + suffix;
+        const value = v ?? '';
+        batch.put(key, value);
+        bytes += key.length + value.length;
+      },
+      done: async () => { await batch.write(); return bytes; },
+    };
   }
 
   /**

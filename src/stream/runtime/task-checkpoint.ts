@@ -17,6 +17,7 @@
 
 import { LevelCheckpointStorage } from '../checkpoint/level-checkpoint-storage.js';
 import { encodeStateValue } from '../checkpoint/state-codec.js';
+import { StateDelta, StateDeltaBuilder } from '../checkpoint/state-delta.js';
 import type { MemoryStateBackend } from '../state/memory-state.js';
 import type { SourcePosition, SourceSplitReader } from '../connectors/source-reader.js';
 import type { SinkCommittable } from '../connectors/sink-writer.js';
@@ -68,7 +69,7 @@ export interface TaskCheckpointSinks {
 
 export class TaskCheckpointer {
   /** Deltas of checkpoints not yet confirmed complete, oldest first (`full`: the whole state). */
-  private unconfirmed: { readonly id: number; readonly entries: Map<string, string | null>; readonly full: boolean; readonly bytes: number }[] = [];
+  private unconfirmed: { readonly id: number; readonly delta: StateDelta; readonly full: boolean }[] = [];
   /**
    * About how many bytes of encoded deltas this task holds: from its snapshot until the delta is
    * in the latest-state keyspace. Not state: the memory budget does not count it (state-memory.ts).
@@ -100,20 +101,19 @@ export class TaskCheckpointer {
 
   /** Synchronous part, on the barrier; the write and the acknowledgement follow asynchronously. */
   snapshot(checkpointId: number, alignmentMs: number): void {
-    let current: Map<string, string | null>, bytes: number;
+    let current: StateDelta;
     const full = this.full;
     try {
-      ({ entries: current, bytes } = this.collect());
+      current = this.collect();
     } catch (e) {
       this.decline(checkpointId, e);
       return;
     }
     this.backends.forEach((b) => { for (const t of b?.all() ?? []) t.commit(); });
-    const entries = new Map<string, string | null>();
-    for (const u of this.unconfirmed) for (const [k, v] of u.entries) entries.set(k, v);
-    for (const [k, v] of current) entries.set(k, v);
-    this.heldBytes += bytes;
-    this.unconfirmed.push({ id: checkpointId, entries: current, full, bytes });
+    this.heldBytes += current.bytes;
+    this.unconfirmed.push({ id: checkpointId, delta: current, full });
+    // Written in order in one batch, so a key's latest change wins.
+    const deltas = sinceLastFull(this.unconfirmed).map((u) => u.delta);
     if (full) this.since = checkpointId;
     const since = this.since;
     const position = this.reader ? this.reader.position() : null;
@@ -124,10 +124,14 @@ export class TaskCheckpointer {
       // other, written with this checkpoint's version (deleted when there are none).
       if (this.sink) {
         const committables = await preCommit;
-        entries.set(`${this.taskKey}/${SINK_COMMITTABLES_KEY}`, committables?.length ? JSON.stringify(committables) : null);
+        const sink = new StateDeltaBuilder();
+        sink.add(`${this.taskKey}/${SINK_COMMITTABLES_KEY}`, committables?.length ? JSON.stringify(committables) : null);
+        deltas.push(sink.finish());
       }
-      const bytes = await store.writeState(this.config.storageJob, checkpointId, entries);
-      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys: entries.size, position, since };
+      const bytes = await store.writeDeltas(this.config.storageJob, checkpointId, deltas);
+      let keys = 0;
+      for (const d of deltas) keys += d.entries;
+      const handle: TaskStateHandle = { state: `${this.taskKey}/`, keys, position, since };
       this.out.acknowledge({ jobId: this.jobId, task: this.taskKey, checkpointId, handle, sizeBytes: bytes, alignmentMs });
     })().catch((e: unknown) => this.decline(checkpointId, e));
     this.writes.add(write);
@@ -147,19 +151,16 @@ export class TaskCheckpointer {
   get fullSnapshotPending(): boolean { return this.full; }
 
   /** Encode every changed key now: values are live objects the next records will mutate. */
-  private collect(): { entries: Map<string, string | null>; bytes: number } {
-    const out = new Map<string, string | null>();
-    let bytes = 0;
+  private collect(): StateDelta {
+    const out = new StateDeltaBuilder();
     const full = this.full;
     // Sparse: only stateful operators of the chain have a backend (holes are skipped).
     this.backends.forEach((b, i) => {
       for (const t of b?.all() ?? []) {
+        const prefix = `${this.taskKey}/${i}/${t.name}/`;
         for (const [k, v] of full ? t.iterate('') : t.changes()) {
-          const key = `${this.taskKey}/${i}/${t.name}/${k}`;
           try {
-            const text = v === undefined ? null : encodeStateValue(v);
-            out.set(key, text);
-            bytes += key.length + (text?.length ?? 0);
+            out.add(prefix + k, v === undefined ? null : encodeStateValue(v));
           } catch (e) {
             throw new Error(`state table ${t.name} of operator ${i}: ${e instanceof Error ? e.message : String(e)}`);
           }
@@ -167,7 +168,7 @@ export class TaskCheckpointer {
       }
     });
     this.full = false;
-    return { entries: out, bytes };
+    return out.finish();
   }
 
   /**
@@ -215,20 +216,24 @@ export class TaskCheckpointer {
     const done = this.unconfirmed.filter((u) => u.id <= checkpointId);
     this.unconfirmed = this.unconfirmed.filter((u) => u.id > checkpointId);
     let bytes = 0;
-    for (const u of done) bytes += u.bytes;
+    for (const u of done) bytes += u.delta.bytes;
     const release = () => { this.heldBytes -= bytes; };
     if (!done.length || this.latestBroken) { release(); return; }
-    const merged = new Map<string, string | null>();
-    let full = false;
-    for (const u of done) {
-      if (u.full) { merged.clear(); full = true; }
-      for (const [k, v] of u.entries) merged.set(k, v);
-    }
+    const applied = sinceLastFull(done);
+    const full = applied[0].full;
+    const each = (visit: (key: string, value: string | null) => void) => { for (const u of applied) u.delta.forEach(visit); };
     const { storageJob } = this.config;
-    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, merged, full, this.isResident), release);
+    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, each, full, this.isResident), release);
   }
 
   private decline(checkpointId: number, e: unknown): void {
     this.out.decline({ jobId: this.jobId, checkpointId, task: this.taskKey, reason: e instanceof Error ? e.message : String(e) });
   }
+}
+
+/** The deltas from the last full snapshot on (a full snapshot replaces everything before it). */
+function sinceLastFull<T extends { readonly full: boolean }>(deltas: readonly T[]): T[] {
+  let from = 0;
+  deltas.forEach((d, i) => { if (d.full) from = i; });
+  return deltas.slice(from);
 }
