@@ -15,6 +15,7 @@ import { loadQueries } from './nexmark/queries.js';
 import { SOURCE_COLUMNS, type Stream } from './nexmark/nexmark-sources.js';
 import { round } from './stats.js';
 import { checkpointStats, withServer } from './in-process-server.js';
+import { startTaskManagerProfiles } from './tm-profile.js';
 import { KAFKA, countRecords, createTopic, topicSize, watchTopic } from './kafka-topics.js';
 
 type Emit = (r: Record<string, unknown>) => void;
@@ -31,11 +32,26 @@ const CONFIGS = [
   { delivery: 'exactly-once', interval: '1s' },
 ] as const;
 
+type Config = (typeof CONFIGS)[number];
+
 /**
- * The configurations in the order they run: the first is run twice, the first time untimed — a
+ * The configurations in the order they run: the first is run once more before them, untimed — a
  * cold first run (JIT, the broker's page cache) made checkpoint-off, the baseline, look slowest.
+ * WEIR_FT_KAFKA_CONFIGS picks some (`alo:off,alo:10s`, `eo:1s`, …; checkpoint-off first for a
+ * baseline), WEIR_FT_KAFKA_ROUNDS repeats them, interleaved: each round's figures are compared
+ * with that round's first configuration, since later runs on one server tend to be slower.
  */
-const RUNS = [{ ...CONFIGS[0], warmUp: true }, ...CONFIGS.map((c) => ({ ...c, warmUp: false }))];
+function runs(): { cfg: Config; warmUp: boolean; round: number }[] {
+  const picked = process.env.WEIR_FT_KAFKA_CONFIGS?.split(',').map((name) => {
+    const cfg = CONFIGS.find((c) => `${c.delivery === 'exactly-once' ? 'eo' : 'alo'}:${c.interval}` === name.trim());
+    if (!cfg) throw new Error(`WEIR_FT_KAFKA_CONFIGS: unknown configuration ${name} (alo:off, alo:10s, alo:1s, eo:10s, eo:1s)`);
+    return cfg;
+  }) ?? [...CONFIGS];
+  const rounds = Number(process.env.WEIR_FT_KAFKA_ROUNDS ?? 1);
+  const out = [{ cfg: picked[0], warmUp: true, round: 0 }];
+  for (let round = 1; round <= rounds; round++) for (const cfg of picked) out.push({ cfg, warmUp: false, round });
+  return out;
+}
 
 /** Writes the rows of `stream` among the first `events` Nexmark events (seed 42) to `topic`; their count. */
 async function loadTopic(c: pg.Client, stream: Stream, events: number, topic: string): Promise<number> {
@@ -57,18 +73,19 @@ async function loadTopic(c: pg.Client, stream: Stream, events: number, topic: st
 
 const kafkaSource = (name: string, stream: Stream, topic: string) =>
   `CREATE SOURCE ${name} (${SOURCE_COLUMNS[stream]}) WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA}', scan.startup.mode = 'earliest', format = 'json')`;
-const kafkaSink = (topic: string, format: string, cfg: (typeof CONFIGS)[number]) =>
+const kafkaSink = (topic: string, format: string, cfg: Config) =>
   `WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA}', format = '${format}', sink.delivery = '${cfg.delivery}', checkpoint.interval = '${cfg.interval}')`;
 
 export async function kafkaQ1(emit: Emit, events: number): Promise<void> {
+  const first = runs()[0].cfg;
   const suffix = Date.now().toString(36);
   const input = `ft-bids-${suffix}`;
   await withServer(async (c) => {
     await c.query('SET streaming_parallelism = 2');
     const bids = await loadTopic(c, 'bid', events, input);
     let baseline = 0;
-    for (const [i, cfg] of RUNS.entries()) {
-      log(`kafka_q1: ${cfg.delivery}, checkpoints ${cfg.interval}${cfg.warmUp ? ' (warm-up)' : ''}`);
+    for (const [i, { cfg, warmUp, round: pass }] of runs().entries()) {
+      log(`kafka_q1: ${cfg.delivery}, checkpoints ${cfg.interval}${warmUp ? ' (warm-up)' : ''}`);
       const out = `ft-q1-${suffix}-${i}`;
       await c.query(kafkaSource(`bid_in_${i}`, 'bid', input));
       await createTopic(out);
@@ -83,9 +100,9 @@ export async function kafkaQ1(emit: Emit, events: number): Promise<void> {
       const committed = (performance.now() - start) / 1000;
       await written.stop();
       const rate = bids / processed;
-      if (cfg.warmUp) { await c.query(`DROP SINK q1_${i}`); continue; }
-      if (!baseline) baseline = rate;
-      emit({ bench: 'kafka_q1', bids, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), committed_s: round(committed, 2), ...(await checkpointStats(c, `q1_${i}`)) });
+      if (warmUp) { await c.query(`DROP SINK q1_${i}`); continue; }
+      if (cfg === first) baseline = rate;
+      emit({ bench: 'kafka_q1', round: pass, bids, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), committed_s: round(committed, 2), ...(await checkpointStats(c, `q1_${i}`)) });
       await c.query(`DROP SINK q1_${i}`);
     }
   });
@@ -107,6 +124,7 @@ function followUpserts(topic: string, uncommitted: boolean, expected: ReadonlyMa
 }
 
 export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
+  const first = runs()[0].cfg;
   const q4 = loadQueries().find((q) => q.name === 'q4')!;
   const suffix = Date.now().toString(36);
   const topics = { auction: `ft-auction-${suffix}`, bid: `ft-bid-${suffix}` };
@@ -132,24 +150,29 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
     // Its join state would otherwise sit in the TaskManagers' heaps through every measured run.
     await c.query('DROP MATERIALIZED VIEW q4_expected');
     let baseline = 0;
-    for (const [i, cfg] of RUNS.entries()) {
-      log(`kafka_q4: ${cfg.delivery}, checkpoints ${cfg.interval}${cfg.warmUp ? ' (warm-up)' : ''}`);
+    for (const [i, { cfg, warmUp, round: pass }] of runs().entries()) {
+      log(`kafka_q4: ${cfg.delivery}, checkpoints ${cfg.interval}${warmUp ? ' (warm-up)' : ''}`);
       const out = `ft-q4-${suffix}-${i}`;
       await c.query(kafkaSource('auction', 'auction', topics.auction));
       await c.query(kafkaSource('bid', 'bid', topics.bid));
       await createTopic(out);
       const written = followUpserts(out, true, expected), visible = followUpserts(out, false, expected);
+      const profile = warmUp ? null : startTaskManagerProfiles();
+      const cpu = process.cpuUsage();
       const start = performance.now();
       await c.query(`CREATE SINK q4_${i} AS ${q4.sql} ${kafkaSink(out, 'upsert-json', cfg)}`);
       await written.done;
       const processed = (performance.now() - start) / 1000;
+      // Every thread of the process: the TaskManagers, the main thread and LevelDB's own.
+      const { user, system } = process.cpuUsage(cpu);
+      await profile?.stop(`kafka_q4-${pass}-${cfg.delivery}-${cfg.interval}`);
       await visible.done;
       const committed = (performance.now() - start) / 1000;
       await Promise.all([written.stop(), visible.stop()]);
       const rate = rows / processed;
-      if (!cfg.warmUp) {
-        if (!baseline) baseline = rate;
-        emit({ bench: 'kafka_q4', events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), committed_s: round(committed, 2), ...(await checkpointStats(c, `q4_${i}`)) });
+      if (!warmUp) {
+        if (cfg === first) baseline = rate;
+        emit({ bench: 'kafka_q4', round: pass, events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), cpu_s: round((user + system) / 1e6, 1), committed_s: round(committed, 2), ...(await checkpointStats(c, `q4_${i}`)) });
       }
       await c.query(`DROP SINK q4_${i}`);
       await c.query('DROP SOURCE auction');

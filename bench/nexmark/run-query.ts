@@ -6,9 +6,9 @@
 //   tsx bench/nexmark/run-query.ts <query> <events> <seed> <runtime local|cluster> <parallelism>
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BroadcastChannel } from 'node:worker_threads';
+import { startTaskManagerProfiles } from '../tm-profile.js';
 import pg from 'pg';
 import { countBelow } from '../../src/stream/connectors/nexmark/ids.js';
 import { onSplitFinished } from '../../src/stream/connectors/source-progress.js';
@@ -66,8 +66,7 @@ try {
     if (isDrained()) drained();
   });
 
-  const profile = process.env.WEIR_TM_CPU_PROFILE ? new BroadcastChannel('weir-tm-profile') : null;
-  profile?.postMessage('start');
+  const profile = startTaskManagerProfiles();
   const start = performance.now();
   try {
     await client.query(`CREATE SINK ${name}_sink AS ${query.sql} WITH (connector = 'blackhole')`);
@@ -83,7 +82,7 @@ try {
   await client.query('FLUSH');
   result.flush_s = +((performance.now() - drainedAt) / 1000).toFixed(3);
   const seconds = (performance.now() - start) / 1000;
-  if (profile) await stopProfiles(profile);
+  await profile?.stop();
   stopListening();
   const rows = [...expected.values()].reduce((a, b) => a + b, 0);
   const jobs = (await client.query('SHOW JOBS')).rows as { status: string; error: string | null }[];
@@ -105,16 +104,3 @@ try {
 }
 console.log(JSON.stringify(result));
 process.exit(0);
-
-/** Ask every TaskManager to write its profile (worker-bootstrap.mjs) and wait until they have. */
-async function stopProfiles(channel: BroadcastChannel): Promise<void> {
-  const written = new Promise<void>((resolve) => {
-    let n = 0;
-    const taskManagers = Number(process.env.WEIR_TASK_MANAGERS ?? availableParallelism());
-    channel.onmessage = () => { if (++n === taskManagers) resolve(); };
-    setTimeout(resolve, 5000).unref();
-  });
-  channel.postMessage('stop');
-  await written;
-  channel.close();
-}
