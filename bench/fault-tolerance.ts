@@ -12,7 +12,8 @@
 //                        bench/recovery-large.ts.
 // Environment: WEIR_FT_EVENTS (Nexmark events for checkpoint_overhead, default 2,000,000),
 // WEIR_FT_KAFKA_BIDS (kafka_q1, default 200,000), WEIR_FT_KAFKA_Q4_EVENTS (default 3,000,000: long enough for two 10 s checkpoints),
-// WEIR_FT_RECOVERY_EVENTS (default 1,000,000).
+// WEIR_FT_RECOVERY_EVENTS (default 1,000,000); for kafka_q1/kafka_q4, WEIR_FT_KAFKA_CONFIGS (some of
+// alo:off,alo:10s,alo:1s,eo:10s,eo:1s) and WEIR_FT_KAFKA_ROUNDS (repeats, interleaved).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
