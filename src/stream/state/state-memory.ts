@@ -46,11 +46,13 @@ export class StateMemory {
   private readonly transients = new Set<TransientBytes>();
   /** State bytes the latest full collection left (its used heap less the tasks' held deltas then). */
   private live: StateEstimate | null = null;
-  private readonly unwatch: () => void;
 
-  /** `watchHeap`: follow this thread's full collections (tests feed readings to fullCollection instead). */
+  /**
+   * `watchHeap`: follow this thread's full collections for as long as the thread runs (one
+   * StateMemory per TaskManager); tests feed readings to fullCollection instead.
+   */
   constructor(readonly budgetBytes: number, private readonly store: SpillStore, watchHeap = true) {
-    this.unwatch = watchHeap ? onFullCollection((r) => this.fullCollection(r)) : () => undefined;
+    if (watchHeap) onFullCollection((r) => this.fullCollection(r));
   }
 
   /** A full collection just ended, leaving `reading.bytes` of heap. */
@@ -58,8 +60,6 @@ export class StateMemory {
     this.live = { bytes: Math.max(0, reading.bytes - this.transientBytes()), generation: reading.generation };
   }
 
-  /** Stop following collections (the TaskManager shuts down). */
-  close(): void { this.unwatch(); }
 
   /** A spill port for a new state table. */
   port(): SpillPort { return this.store.port(); }
