@@ -77,14 +77,14 @@ const kafkaSink = (topic: string, format: string, cfg: Config) =>
   `WITH (connector = 'kafka', topic = '${topic}', properties.bootstrap.server = '${KAFKA}', format = '${format}', sink.delivery = '${cfg.delivery}', checkpoint.interval = '${cfg.interval}')`;
 
 export async function kafkaQ1(emit: Emit, events: number): Promise<void> {
-  const first = runs()[0].cfg;
+  const plan = runs(), first = plan[0].cfg;
   const suffix = Date.now().toString(36);
   const input = `ft-bids-${suffix}`;
   await withServer(async (c) => {
     await c.query('SET streaming_parallelism = 2');
     const bids = await loadTopic(c, 'bid', events, input);
     let baseline = 0;
-    for (const [i, { cfg, warmUp, round: pass }] of runs().entries()) {
+    for (const [i, { cfg, warmUp, round: pass }] of plan.entries()) {
       log(`kafka_q1: ${cfg.delivery}, checkpoints ${cfg.interval}${warmUp ? ' (warm-up)' : ''}`);
       const out = `ft-q1-${suffix}-${i}`;
       await c.query(kafkaSource(`bid_in_${i}`, 'bid', input));
@@ -124,7 +124,7 @@ function followUpserts(topic: string, uncommitted: boolean, expected: ReadonlyMa
 }
 
 export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
-  const first = runs()[0].cfg;
+  const plan = runs(), first = plan[0].cfg;
   const q4 = loadQueries().find((q) => q.name === 'q4')!;
   const suffix = Date.now().toString(36);
   const topics = { auction: `ft-auction-${suffix}`, bid: `ft-bid-${suffix}` };
@@ -150,7 +150,7 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
     // Its join state would otherwise sit in the TaskManagers' heaps through every measured run.
     await c.query('DROP MATERIALIZED VIEW q4_expected');
     let baseline = 0;
-    for (const [i, { cfg, warmUp, round: pass }] of runs().entries()) {
+    for (const [i, { cfg, warmUp, round: pass }] of plan.entries()) {
       log(`kafka_q4: ${cfg.delivery}, checkpoints ${cfg.interval}${warmUp ? ' (warm-up)' : ''}`);
       const out = `ft-q4-${suffix}-${i}`;
       await c.query(kafkaSource('auction', 'auction', topics.auction));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelCheckpointStorage } from './level-checkpoint-storage.js';
 import type { LatestTableSource } from './latest-state.js';
-import { StateDeltaBuilder, type StateEntryVisitor } from './state-delta.js';
+import { StateDeltaBuilder } from './state-delta.js';
 import { encodeStateValue } from './state-codec.js';
 import { MemoryStateBackend, MemoryStateTable } from '../state/memory-state.js';
 import { SCOPE_SEP } from '../state/keyed-state.js';
@@ -20,8 +20,7 @@ const notResident = () => false;
 const delta = (entries: [string, string | null][]) => {
   const b = new StateDeltaBuilder();
   for (const [k, v] of entries) b.add(k, v);
-  const d = b.finish();
-  return (visit: StateEntryVisitor) => d.forEach(visit);
+  return [b.finish()];
 };
 const sorted = <T>(xs: Iterable<[string, T]>) => [...xs].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 
@@ -71,7 +70,7 @@ describe('LatestStateStore', () => {
 
 describe('a lazily restored table', () => {
   async function restored(job: string, values: Record<string, number>, wrap = (s: LatestTableSource) => s): Promise<MemoryStateTable<number>> {
-    await store.latestState.apply(job, '2/0', 1, (visit) => { for (const [k, v] of Object.entries(values)) visit(`2/0/0/t/${k}`, enc(v)); }, true, notResident);
+    await store.latestState.apply(job, '2/0', 1, delta(Object.entries(values).map(([k, v]) => [`2/0/0/t/${k}`, enc(v)])), true, notResident);
     const backend = new MemoryStateBackend({ trackChanges: true });
     const t = backend.table<number>('t') as MemoryStateTable<number>;
     backend.restoreLazily((table) => wrap(store.latestState.table(job, '2/0', 0, table)));

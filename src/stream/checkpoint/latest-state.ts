@@ -19,7 +19,7 @@
 
 import type { ClassicLevel } from 'classic-level';
 import { SCOPE_SEP } from '../state/keyed-state.js';
-import type { StateEntryVisitor } from './state-delta.js';
+import type { StateDelta } from './state-delta.js';
 
 /** Entries per batch when the keyspace is rebuilt from an eager restore. */
 const REBUILD_BATCH = 4096;
@@ -61,18 +61,19 @@ export class LatestStateStore {
   }
 
   /**
-   * Checkpoint `checkpointId` is complete: apply its delta (`each` visits its entries in order, a
-   * key's latest change last; `full`: the task's whole state, which replaces the keyspace) and move
-   * the mark, atomically for a delta.
+   * Checkpoint `checkpointId` is complete: apply its deltas, in order (a key's latest change wins;
+   * `full`: the first is the task's whole state, which replaces the keyspace), and move the mark,
+   * atomically for a delta.
    */
-  async apply(jobId: string, task: string, checkpointId: number, each: (visit: StateEntryVisitor) => void, full: boolean, resident: (op: number, table: string) => boolean): Promise<void> {
+  async apply(jobId: string, task: string, checkpointId: number, deltas: readonly StateDelta[], full: boolean, resident: (op: number, table: string) => boolean): Promise<void> {
     if (full) await this.reset(jobId, task);
     const batch = this.db.batch();
-    each((k, v) => {
+    const visit = (k: string, v: string | null) => {
       const key = this.keyOf(jobId, task, k, resident);
       if (key === null) return;
       if (v === null) batch.del(key); else batch.put(key, v);
-    });
+    };
+    for (const d of deltas) d.forEach(visit);
     batch.put(`lc/${jobId}/${task}`, String(checkpointId));
     await batch.write();
   }

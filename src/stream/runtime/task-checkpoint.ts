@@ -220,10 +220,8 @@ export class TaskCheckpointer {
     const release = () => { this.heldBytes -= bytes; };
     if (!done.length || this.latestBroken) { release(); return; }
     const applied = sinceLastFull(done);
-    const full = applied[0].full;
-    const each = (visit: (key: string, value: string | null) => void) => { for (const u of applied) u.delta.forEach(visit); };
     const { storageJob } = this.config;
-    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, each, full, this.isResident), release);
+    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, applied.map((u) => u.delta), applied[0].full, this.isResident), release);
   }
 
   private decline(checkpointId: number, e: unknown): void {

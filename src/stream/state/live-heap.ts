@@ -20,8 +20,8 @@ const listeners = new Set<Listener>();
 let observer: PerformanceObserver | null = null;
 let generation = 0;
 
-/** Calls `listener` after each full collection of this thread's heap, until the returned function is called. */
-export function onFullCollection(listener: Listener): () => void {
+/** Calls `listener` after each full collection of this thread's heap, for as long as the thread runs. */
+export function onFullCollection(listener: Listener): void {
   listeners.add(listener);
   if (!observer) {
     observer = new PerformanceObserver((list) => {
@@ -33,8 +33,4 @@ export function onFullCollection(listener: Listener): () => void {
     });
     observer.observe({ entryTypes: ['gc'] });
   }
-  return () => {
-    listeners.delete(listener);
-    if (!listeners.size && observer) { observer.disconnect(); observer = null; }
-  };
 }

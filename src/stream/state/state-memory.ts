@@ -60,7 +60,6 @@ export class StateMemory {
     this.live = { bytes: Math.max(0, reading.bytes - this.transientBytes()), generation: reading.generation };
   }
 
-
   /** A spill port for a new state table. */
   port(): SpillPort { return this.store.port(); }
 
@@ -82,7 +81,7 @@ export class StateMemory {
   }
 
   /** The used heap but what tasks hold only until a checkpoint write ends (garbage included). */
-  stateHeapUsed(): number { return Math.max(0, this.heapUsed() - this.transientBytes()); }
+  private stateHeapUsed(): number { return Math.max(0, this.heapUsed() - this.transientBytes()); }
 
   /** The state bytes the budget is compared with (see the header). */
   stateEstimate(): StateEstimate {
