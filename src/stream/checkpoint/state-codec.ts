@@ -6,6 +6,7 @@
 //   {"$m":[[k,v]…]} Map · {"$s":[…]} Set · {"$o":{…}} a record that has a "$…" key of its own
 //   {"$c":"ClassName","f":{…}} a class instance, own public fields (revived through
 //   registerStateClass, or rebuilt by its owner with restoreFields; #private fields are not encoded)
+//   {"$p":["kind","base64"]} a value kept as bytes of its own format (registerBinaryStateKind)
 //   {"$r":"keyed-state"} a reference to a state table scope (its entries are checkpointed as
 //   their own keys; the owner re-links it on restore)
 // Functions cannot be encoded: a value that holds one throws, naming where.
@@ -50,6 +51,21 @@ export function registerPlainStateClass(ctor: new (...args: never[]) => object):
   registerStateClass(ctor.name, (fields) => Object.assign(Object.create(ctor.prototype) as object, fields));
 }
 
+/** A state value kept as bytes of its own format (a join key's packed rows). */
+export interface BinaryStateValue {
+  /** Names the reviver (registerBinaryStateKind) that makes the bytes a value again. */
+  readonly stateKind: string;
+  /** The bytes to store (may be a view of the value's own buffer: encoded at once). */
+  stateBytes(): Uint8Array;
+}
+
+const binaryKinds = new Map<string, (bytes: Uint8Array) => object>();
+
+/** Restore support for a BinaryStateValue of `kind`. */
+export function registerBinaryStateKind(kind: string, revive: (bytes: Uint8Array) => object): void { binaryKinds.set(kind, revive); }
+
+function isBinary(v: object): v is BinaryStateValue { return typeof (v as Partial<BinaryStateValue>).stateBytes === 'function'; }
+
 /** A state table scope (KeyedState) inside a value: get/put/delete methods and a size. */
 function isKeyedStateRef(v: object): boolean {
   const o = v as { get?: unknown; put?: unknown; delete?: unknown };
@@ -89,6 +105,10 @@ function enc(v: unknown): string {
       for (; i < v.length; i++) s += i ? ',' + enc(v[i]) : enc(v[i]);
     } catch (e) { rethrowWithin(e, `[${i}]`); }
     return s + ']';
+  }
+  if (isBinary(v as object)) {
+    const bin = v as BinaryStateValue, b = bin.stateBytes();
+    return `{"$p":[${JSON.stringify(bin.stateKind)},"${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')}"]}`;
   }
   if (v instanceof Numeric) return v.nan ? '{"$n":"NaN"}' : `{"$n":["${v.unscaled.toString()}",${v.scale}]}`;
   if (v instanceof Interval) return `{"$i":[${v.months},${v.days},${v.micros}]}`;
@@ -146,6 +166,12 @@ function dec(j: Json): unknown {
   if ('$u' in j) return undefined;
   if ('$m' in j) return new Map((j.$m as Json[][]).map(([k, x]) => [dec(k), dec(x)]));
   if ('$s' in j) return new Set((j.$s as Json[]).map(dec));
+  if ('$p' in j) {
+    const [kind, base64] = j.$p as [string, string];
+    const revive = binaryKinds.get(kind);
+    if (!revive) throw new Error(`checkpointed state of kind ${kind} has no reviver`);
+    return revive(Buffer.from(base64, 'base64'));
+  }
   if ('$r' in j) return null; // re-linked by the owner on restore
   if ('$c' in j) {
     const name = j.$c as string;

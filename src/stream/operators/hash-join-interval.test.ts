@@ -11,7 +11,7 @@ import { Interval } from '../../types/datetime.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import { encodeStateValue } from '../checkpoint/state-codec.js';
 import { HashJoinOperator, type StreamJoinType } from './hash-join.js';
-import { storedRow, type StoredRow } from './join-state.js';
+import type { JoinRows } from './join-rows.js';
 import { Emitted, T, col, ctx } from '../../../tests/support/operator-changelog.js';
 import { rng } from '../../../tests/support/rng.js';
 
@@ -32,7 +32,7 @@ const residual: Expr = { kind: 'and', type: T.bool, args: [ge('>=', [rt, plus('+
 const interval = { leftColumn: 1, rightColumn: 1, lo: LO, hi: HI };
 
 const storedRows = (state: MemoryStateBackend, side: 'left' | 'right') =>
-  [...state.table<StoredRow[]>(side).values()].flatMap((l) => l.map(storedRow));
+  [...state.table<JoinRows>(side).values()].flatMap((l) => l.rows());
 const make = (state = new MemoryStateBackend({ trackChanges: true }), joinType: StreamJoinType = 'inner') => ({ state, op: new HashJoinOperator(joinType, keys, keys, residual, 2, 2, ctx(), state, null, interval) });
 
 /** Epoch e brings rows with t in [3e, 3e + 3) s on both sides, out of order; the watermarks then reach 3(e + 1) s. */

@@ -8,7 +8,7 @@ import type { Row } from '../../types/value.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import type { Watermark } from './operator.js';
 import { HashJoinOperator, type StreamJoinType } from './hash-join.js';
-import { storedRow, type StoredRow } from './join-state.js';
+import type { JoinRows } from './join-rows.js';
 import { Emitted, T, col, ctx } from '../../../tests/support/operator-changelog.js';
 import { rng } from '../../../tests/support/rng.js';
 
@@ -55,7 +55,7 @@ describe('windowed hash join', () => {
         windowed.processWatermark({ column: 0, value: closed + 1 }, 0, a);
         expect(a.take()).toEqual([]);
         windowed.processWatermark({ column: 0, value: closed }, 1, a);
-        const left = [...state.table<StoredRow[]>('left').values()].flatMap((l) => l.map((e) => storedRow(e)[0] as number));
+        const left = [...state.table<JoinRows>('left').values()].flatMap((l) => l.rows().map((row) => row[0] as number));
         expect(left.every((w) => w >= closed)).toBe(true);
       }
       // Both key columns of the output (left window at 0, right window at 3 + 0) carry it.

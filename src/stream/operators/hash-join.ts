@@ -15,24 +15,36 @@
 
 import type { Expr } from '../../plan/expr.js';
 import type { Datum, Row } from '../../types/value.js';
-import { datumKey, compareDatum } from '../../types/value.js';
+import { datumKey } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from './operator.js';
 import { WindowIndex } from './window-index.js';
 import { IntervalExpiry } from './interval-expiry.js';
-import { type DegreeEntry, storedRow, type StoredRow } from './join-state.js';
+import { JoinRows, JoinRowsCursor } from './join-rows.js';
+import { ByteArena } from '../state/byte-arena.js';
 import type { JoinInterval } from '../plan/interval-join.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 
 export type StreamJoinType = 'inner' | 'left' | 'right' | 'full';
 
-const NO_ROWS: StoredRow[] = [];
+const NO_ROWS = new JoinRows(false);
 
 class Side {
-  constructor(readonly byKey: StateTable<StoredRow[]>, readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {}
+  readonly byKey: StateTable<JoinRows>;
+  /** Where the side's packed rows live. */
+  readonly arena = new ByteArena();
+  constructor(state: StateBackend, name: string, readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {
+    this.byKey = state.table(name, JoinRows.tableOptions(outer, this.arena));
+  }
+
+  /** Removes join key `k` and gives its rows' memory back. */
+  drop(k: string, table = this.byKey): void {
+    table.get(k)?.release();
+    table.delete(k);
+  }
 
   /** The join key's values (NULLs included): what the hash exchange routed the row by. */
   keyValues(row: Row): Datum[] { return this.keyFs.map((f) => f(row)); }
@@ -42,15 +54,6 @@ class Side {
     for (const f of this.keyFs) { const v = f(row); if (v === null) return null; k += datumKey(v) + '\u0002'; }
     return k;
   }
-}
-
-function sameRow(a: Row, b: Row): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    if (a[i] === null || b[i] === null || compareDatum(a[i], b[i]) !== 0) return false;
-  }
-  return true;
 }
 
 /** The windowed key pair: input columns of each side and the output columns they become. */
@@ -63,7 +66,9 @@ export class HashJoinOperator implements StreamOperator {
   private readonly nullsL: Row;
   private readonly nullsR: Row;
   /** Rows whose key has a NULL, as checkpoints before they went stateless hold them: only redistributed on rescale. */
-  private readonly nullKeyed: [StateTable<StoredRow[]>, StateTable<StoredRow[]>];
+  private readonly nullKeyed: [StateTable<JoinRows>, StateTable<JoinRows>];
+  /** Walks the other side's rows of a probed key. */
+  private readonly cursor = new JoinRowsCursor();
   /** Windowed: each side's index of join keys by window, its watermark, and the join's. */
   private readonly windows: [WindowIndex, WindowIndex] | null;
   private readonly sideWatermarks = [-Infinity, -Infinity];
@@ -79,9 +84,12 @@ export class HashJoinOperator implements StreamOperator {
     private readonly window: JoinWindow | null = null,
     private readonly interval: JoinInterval | null = null,
   ) {
-    this.left = new Side(state.table('left'), leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
-    this.right = new Side(state.table('right'), rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
-    this.nullKeyed = [state.table('left_null_keys'), state.table('right_null_keys')];
+    this.left = new Side(state, 'left', leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
+    this.right = new Side(state, 'right', rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
+    this.nullKeyed = [
+      state.table('left_null_keys', JoinRows.tableOptions(this.left.outer, this.left.arena)),
+      state.table('right_null_keys', JoinRows.tableOptions(this.right.outer, this.right.arena)),
+    ];
     this.residual = residual ? compileExpr(residual, ctx) : null;
     this.nullsL = new Array<Datum>(leftWidth).fill(null);
     this.nullsR = new Array<Datum>(rightWidth).fill(null);
@@ -116,22 +124,21 @@ export class HashJoinOperator implements StreamOperator {
       }
       const matches = other.byKey.get(k) ?? NO_ROWS;
       let degree = 0;
-      for (const m of matches) {
-        const mrow = storedRow(m);
+      const m = this.cursor.reset(matches);
+      while (m.next()) {
+        const mrow = m.row;
         const joined = concat(row, mrow);
         if (this.residual && this.residual(joined) !== true) continue;
         degree++;
         if (!other.outer) emit(insert ? Op.Insert : Op.Delete, joined);
         else if (insert) {
-          const e = m as DegreeEntry;
-          if (e.degree === 0) emit(Op.Delete, otherPadded(mrow));
-          e.degree++;
+          if (m.degree === 0) emit(Op.Delete, otherPadded(mrow));
+          m.setDegree(m.degree + 1);
           emit(Op.Insert, joined);
         } else {
-          const e = m as DegreeEntry;
           emit(Op.Delete, joined);
-          e.degree--;
-          if (e.degree === 0) emit(Op.Insert, otherPadded(mrow));
+          m.setDegree(m.degree - 1);
+          if (m.degree === 0) emit(Op.Insert, otherPadded(mrow));
         }
       }
       // The other side's degrees changed: record its rows for the next checkpoint.
@@ -142,22 +149,22 @@ export class HashJoinOperator implements StreamOperator {
         continue;
       }
       if (insert) {
-        const list = self.byKey.get(k);
-        const e: StoredRow = self.outer ? { row, degree } : row;
-        if (list) list.push(e);
-        else if (w !== null) this.windows![input].add(w, k);
-        self.byKey.put(k, list ?? [e]);
+        let list = self.byKey.get(k);
+        if (!list) {
+          list = new JoinRows(self.outer, self.arena);
+          if (w !== null) this.windows![input].add(w, k);
+        }
+        list.add(row, degree);
+        self.byKey.put(k, list);
         this.expiry?.added(input, row, k);
         if (self.outer && degree === 0) emit(Op.Insert, padded(row));
       } else {
         const list = self.byKey.get(k);
-        const idx = list ? list.findIndex((e) => sameRow(storedRow(e), row)) : -1;
-        if (idx >= 0) {
-          list!.splice(idx, 1);
-          if (list!.length === 0) {
-            self.byKey.delete(k);
+        if (list?.remove(row)) {
+          if (list.count === 0) {
+            self.drop(k);
             if (w !== null) this.windows![input].remove(w, k);
-          } else self.byKey.put(k, list!);
+          } else self.byKey.put(k, list);
         }
         if (self.outer && degree === 0) emit(Op.Delete, padded(row));
       }
@@ -206,9 +213,9 @@ export class HashJoinOperator implements StreamOperator {
     const both = Math.min(...sides.map((s) => this.sideWatermarks[s]));
     // Both indexes close at the same cutoff; the left one records it for checkpoints.
     if (both <= this.windows![0].closedBelow) return;
-    const tables = [this.left.byKey, this.right.byKey];
+    const joinSides = [this.left, this.right];
     this.windows!.forEach((index, s) => {
-      for (const { groups } of index.closeBelow(both)) for (const k of groups) tables[s].delete(k);
+      for (const { groups } of index.closeBelow(both)) for (const k of groups) joinSides[s].drop(k);
     });
     out.emitWatermark?.({ column: win.leftColumn, value: both });
     out.emitWatermark?.({ column: this.left.width + win.rightColumn, value: both });
@@ -218,16 +225,16 @@ export class HashJoinOperator implements StreamOperator {
   restoreState(owns: KeyOwnership): void {
     this.windows?.[0].restoreCutoff();
     if (!owns) { this.expiry?.restore([this.left.byKey, this.right.byKey], false); return; }
-    const sides: [Side, StateTable<StoredRow[]>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
+    const sides: [Side, StateTable<JoinRows>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
     for (const [side, table] of sides) {
-      for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(storedRow(list[0])))) table.delete(k);
+      for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(list.firstRow()))) side.drop(k, table);
       table.commit();
     }
     this.expiry?.restore([this.left.byKey, this.right.byKey], true);
     // The window indexes list the keys that are left.
     this.windows?.forEach((index, s) => {
       const table = s === 0 ? this.left.byKey : this.right.byKey;
-      index.rebuild([...table.entries()].map(([k, list]) => ({ key: k, window: this.windowOf(s, storedRow(list[0])) })));
+      index.rebuild([...table.entries()].map(([k, list]) => ({ key: k, window: this.windowOf(s, list.firstRow()) })));
     });
   }
 }

@@ -9,7 +9,7 @@ import type { Row } from '../../types/value.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import type { JoinInterval } from '../plan/interval-join.js';
 import { WindowIndex } from './window-index.js';
-import { storedRow, type StoredRow } from './join-state.js';
+import type { JoinRows } from './join-rows.js';
 
 /** Expiry times are grouped by the second (microseconds). */
 const EXPIRY_BUCKET = 1_000_000;
@@ -54,7 +54,7 @@ export class IntervalExpiry {
   }
 
   /** Input `side`'s watermark rose to `value`: the other side's rows that expired leave `tables[other]`. */
-  advance(side: number, value: number, tables: readonly [StateTable<StoredRow[]>, StateTable<StoredRow[]>]): void {
+  advance(side: number, value: number, tables: readonly [StateTable<JoinRows>, StateTable<JoinRows>]): void {
     if (value <= this.watermarks[side]) return;
     this.watermarks[side] = value;
     const other = 1 - side;
@@ -63,9 +63,11 @@ export class IntervalExpiry {
       for (const k of groups) {
         const list = table.get(k);
         if (!list) continue; // retracted meanwhile
-        const keep = list.filter((e) => { const x = this.expiryOf(other, storedRow(e)); return x === null || x >= value; });
-        if (keep.length === list.length) continue; // its other rows expire later
-        if (keep.length) table.put(k, keep); else table.delete(k);
+        const before = list.count;
+        const left = list.retain((row) => { const x = this.expiryOf(other, row); return x === null || x >= value; });
+        if (left === before) continue; // its other rows expire later
+        if (left) table.put(k, list);
+        else { list.release(); table.delete(k); }
       }
     }
   }
@@ -89,13 +91,13 @@ export class IntervalExpiry {
   save(): void { for (const i of this.indexes) i.saveCutoff(); }
 
   /** After a restore; rescaled (`rebuilt`), the indexes list exactly the rows each side kept. */
-  restore(tables: readonly [StateTable<StoredRow[]>, StateTable<StoredRow[]>], rebuilt: boolean): void {
+  restore(tables: readonly [StateTable<JoinRows>, StateTable<JoinRows>], rebuilt: boolean): void {
     this.indexes.forEach((index, side) => {
       index.restoreCutoff();
       if (!rebuilt) return;
       const entries: { window: number | null; key: string }[] = [];
       for (const [k, list] of tables[side].entries()) {
-        for (const e of list) { const x = this.expiryOf(side, storedRow(e)); if (x !== null) entries.push({ window: bucketOf(x), key: k }); }
+        for (const row of list.rows()) { const x = this.expiryOf(side, row); if (x !== null) entries.push({ window: bucketOf(x), key: k }); }
       }
       index.rebuild(entries);
     });

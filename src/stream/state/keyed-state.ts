@@ -50,6 +50,8 @@ export interface StateTable<V> extends KeyedState<V> {
 export interface TableOptions<V> {
   /** A spilled value comes back decoded, as plain fields: make it a live value again. */
   revive?(key: string, decoded: unknown): V;
+  /** A live value left memory (spilled): whatever it holds outside the JS heap can go. */
+  release?(value: V): void;
   /** The value of `key` was spilled: spill the scopes it refers to (see spillScope). */
   onSpill?(key: string): void;
   /** Never spill this table: it is small and its owner iterates it (a watermark, an index of windows). */

@@ -3,6 +3,10 @@
 // decoded records promoted before they died. Right after a full (mark-compact) collection the used
 // heap is what is live, so this watches V8's major collections (perf_hooks' 'gc' entries, per
 // isolate, so per TaskManager thread) and keeps the used heap each one left behind.
+//
+// "Heap" here is the JS heap plus the isolate's external memory: state packed into byte arrays
+// (a join key's rows, join-rows.ts) lives in ArrayBuffer backing stores outside the JS heap, and
+// a collection frees those of dead arrays too.
 
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -12,6 +16,12 @@ export interface LiveHeapReading {
   readonly bytes: number;
   /** Counts full collections seen on this thread: a new reading has a higher one. */
   readonly generation: number;
+}
+
+/** This thread's JS heap in use plus its external memory (ArrayBuffer backing stores). */
+export function threadMemoryUsed(): number {
+  const s = getHeapStatistics();
+  return s.used_heap_size + s.external_memory;
 }
 
 type Listener = (reading: LiveHeapReading) => void;
@@ -28,7 +38,7 @@ export function onFullCollection(listener: Listener): void {
       let major = false;
       for (const e of list.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) major = true;
       if (!major) return;
-      const reading = { bytes: getHeapStatistics().used_heap_size, generation: ++generation };
+      const reading = { bytes: threadMemoryUsed(), generation: ++generation };
       for (const l of listeners) l(reading);
     });
     observer.observe({ entryTypes: ['gc'] });

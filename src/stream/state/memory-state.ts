@@ -305,6 +305,7 @@ export class MemoryStateTable<V> implements StateTable<V> {
       }
       this.spill.write(k, text);
       this.top.map.delete(k);
+      this.options.release?.(v);
       this.spilled = true;
       this.options.onSpill?.(k);
       spilled++;

@@ -22,8 +22,7 @@
 // freed anyway — a 90 MB delta of Nexmark q4 over a 512 MB budget spilled and re-read a third of
 // the join at every checkpoint. Tasks report such bytes (`transient`), and they are not counted.
 
-import { getHeapStatistics } from 'node:v8';
-import { onFullCollection, type LiveHeapReading } from './live-heap.js';
+import { onFullCollection, threadMemoryUsed, type LiveHeapReading } from './live-heap.js';
 import type { MemoryStateBackend } from './memory-state.js';
 import type { SpillPort, SpillStore } from './spill-store.js';
 
@@ -72,7 +71,8 @@ export class StateMemory {
     return new TaskStateMemory(this, backends, () => { if (transient) this.transients.delete(transient); });
   }
 
-  heapUsed(): number { return getHeapStatistics().used_heap_size; }
+  /** The JS heap in use and the external memory (packed state) of this thread. */
+  heapUsed(): number { return threadMemoryUsed(); }
 
   private transientBytes(): number {
     let transient = 0;
