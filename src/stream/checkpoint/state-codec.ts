@@ -55,7 +55,7 @@ export function registerPlainStateClass(ctor: new (...args: never[]) => object):
 export interface BinaryStateValue {
   /** Names the reviver (registerBinaryStateKind) that makes the bytes a value again. */
   readonly stateKind: string;
-  /** The bytes to store (may be a view of the value's own buffer: encoded at once). */
+  /** The bytes to store (may be a view of a buffer reused later: they are encoded at once). */
   stateBytes(): Uint8Array;
 }
 

@@ -60,6 +60,8 @@ describe('join rows', () => {
     c.reset(list).next();
     c.setDegree(5);
     expect(degreesOf(list)).toEqual([5]);
+    expect(degreesOf(reread(list))).toEqual([5]);
+    expect(reread(list).rows()).toEqual([[1, 'a']]);
     list.add([2, 'b'], 1);
     list.add([3, 'c'], 2);
     c.reset(list);

@@ -153,9 +153,13 @@ export class JoinRows implements BinaryStateValue {
 
   stateBytes(): Uint8Array {
     if (this.single === null) return this.bytes === null ? new Uint8Array(0) : this.bytes.subarray(this.base, this.base + this.end);
-    const one = new JoinRows(this.degrees);
-    one.append(this.single, this.singleDegree);
-    return one.bytes!.subarray(0, one.end);
+    // One row: packed on the spot (the codec copies the bytes out at once).
+    const len = packRow(this.single);
+    if (!this.degrees) return packedBytes().subarray(0, len);
+    const out = new Uint8Array(len + 4);
+    writeU32(out, 0, this.singleDegree);
+    copy(packedBytes(), 0, out, 4, len);
+    return out;
   }
 
   /** A checkpoint's bytes (stateBytes) as rows again, in an array of their own (see adopt). */
