@@ -2,7 +2,7 @@
 // do not grow it, and a key that grows moves to larger blocks and leaves its old ones free.
 
 import { describe, expect, it } from 'vitest';
-import { ByteArena, MAX_BLOCK, blockSize } from './byte-arena.js';
+import { ByteArena, MAX_BLOCK, arenaSlackBytes, blockSize } from './byte-arena.js';
 import { MemoryStateTable } from './memory-state.js';
 import type { SpillPort } from './spill-store.js';
 import { JoinRows } from '../operators/join-rows.js';
@@ -18,6 +18,23 @@ describe('ByteArena', () => {
     arena.release(a, 40);
     expect(arena.alloc(64)).toBe(a);
     expect(arena.alloc(64)).not.toBe(a);
+  });
+
+  it('counts as free (slack) what no block in use holds, so a spill shows in the state estimate', () => {
+    const before = arenaSlackBytes();
+    const arena = new ByteArena();
+    const a = arena.alloc(1000);
+    expect(arena.slack).toBe(256 * 1024 - 1024);
+    expect(arenaSlackBytes() - before).toBe(arena.slack);
+    arena.release(a, 1000);
+    expect(arena.slack).toBe(256 * 1024);
+    // Blocks of 32 KB after the 1 KB one: seven fit in the first page; its last 31 KB are never
+    // handed out, so they count as used.
+    const blocks = Array.from({ length: 9 }, () => arena.alloc(MAX_BLOCK));
+    expect(arena.bytes).toBe(2 * 256 * 1024);
+    expect(arena.slack).toBe(1024 + 256 * 1024 - 2 * MAX_BLOCK);
+    for (const b of blocks) arena.release(b, MAX_BLOCK);
+    expect(arena.slack).toBe(arena.bytes - (256 * 1024 - 1024 - 7 * MAX_BLOCK));
   });
 
   it('does not grow while keys come and go, however many', () => {

@@ -6,10 +6,11 @@
 //
 // "Heap" here is the JS heap plus the isolate's external memory: state packed into byte arrays
 // (a join key's rows, join-rows.ts) lives in ArrayBuffer backing stores outside the JS heap, and
-// a collection frees those of dead arrays too.
+// a collection frees those of dead arrays too — less what the byte arenas' pages hold free.
 
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { arenaSlackBytes } from './byte-arena.js';
 
 export interface LiveHeapReading {
   /** Used heap bytes just after the collection. */
@@ -18,10 +19,11 @@ export interface LiveHeapReading {
   readonly generation: number;
 }
 
-/** This thread's JS heap in use plus its external memory (ArrayBuffer backing stores). */
+/** This thread's JS heap in use plus its external memory (ArrayBuffer backing stores), less the
+ * free room in its byte arenas' pages. */
 export function threadMemoryUsed(): number {
   const s = getHeapStatistics();
-  return s.used_heap_size + s.external_memory;
+  return s.used_heap_size + s.external_memory - arenaSlackBytes();
 }
 
 type Listener = (reading: LiveHeapReading) => void;
