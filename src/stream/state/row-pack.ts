@@ -130,7 +130,9 @@ export class RowReader {
   private text(): string {
     const n = this.varint(), b = this.bytes, start = this.pos;
     this.pos += n;
-    if (n <= 32) {
+    // Short ASCII text char by char (below 13 characters V8 copies a concatenation into a flat
+    // string; longer ones would build a chain of cons strings, slower than the decoder).
+    if (n <= 12) {
       let s = '';
       for (let i = start; i < start + n; i++) { const c = b[i]; if (c > 127) return fromUtf8.decode(b.subarray(start, start + n)); s += String.fromCharCode(c); }
       return s;
