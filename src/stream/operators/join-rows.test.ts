@@ -8,6 +8,7 @@ import type { Row } from '../../types/value.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
 import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
 import { HashJoinOperator, type StreamJoinType } from './hash-join.js';
+import { SemiJoinOperator } from './semi-join.js';
 import { JoinRows, JoinRowsCursor } from './join-rows.js';
 import { Emitted, col, ctx } from '../../../tests/support/operator-changelog.js';
 import { T } from '../../types/datatype.js';
@@ -126,6 +127,24 @@ describe('join rows', () => {
         expect(rowsOf('left'), type).toEqual([[1, 'b']]);
         expect(rowsOf('right'), type).toEqual([[1, 'y']]);
       }
+    }
+  });
+
+  it('restores a semi or anti join checkpointed before packing: match counts survive', () => {
+    for (const anti of [false, true]) {
+      const state = new MemoryStateBackend({ trackChanges: true });
+      const op = new SemiJoinOperator(anti, [col(0, T.int4)], [col(0, T.int4)], null, ctx(), state);
+      state.restoreEncoded('left', 'n1\u0002', encodeStateValue([{ row: [1, 'a'], degree: 2 }]));
+      state.restoreEncoded('right', 'n1\u0002', encodeStateValue([[1, 'x'], [1, 'y']]));
+      op.restoreState?.(null);
+      const out = new Emitted();
+      op.processChunk({ ops: [Op.Delete], rows: [[1, 'x']] }, 1, out);
+      expect(out.take()).toEqual([]); // one match left
+      op.processChunk({ ops: [Op.Delete], rows: [[1, 'y']] }, 1, out);
+      expect(out.take()).toEqual([anti ? '+[1,"a"]' : '-[1,"a"]']);
+      op.processChunk({ ops: [Op.Insert, Op.Insert], rows: [[1, 'b'], [1, 'c']] }, 0, out);
+      op.processChunk({ ops: [Op.Insert], rows: [[1, 'z']] }, 1, out);
+      expect(out.take()).toEqual(anti ? ['+[1,"b"]', '+[1,"c"]', '-[1,"a"]', '-[1,"b"]', '-[1,"c"]'] : ['+[1,"a"]', '+[1,"b"]', '+[1,"c"]']);
     }
   });
 });

@@ -1,19 +1,20 @@
 // Streaming semi and anti joins (IN / EXISTS and NOT EXISTS subqueries turned into joins). Each
 // left row counts its matches on the right; a semi join shows the row while the count is
 // positive, an anti join while it is zero, and both emit exactly the transitions. Rows of both
-// sides are keyed state (src/stream/state).
+// sides are keyed state (src/stream/state), kept per key as a join keeps them (join-rows.ts): the
+// left rows with their counts as degrees.
 
 import type { Expr } from '../../plan/expr.js';
 import type { Row } from '../../types/value.js';
-import { compareDatum, datumKey } from '../../types/value.js';
+import { datumKey } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
-
-interface Entry { readonly row: Row; degree: number }
+import { ByteArena } from '../state/byte-arena.js';
+import { JoinRows, JoinRowsCursor } from './join-rows.js';
 
 function keyOf(fs: Compiled[], row: Row): string | null {
   let k = '';
@@ -21,27 +22,21 @@ function keyOf(fs: Compiled[], row: Row): string | null {
   return k;
 }
 
-function sameRow(a: Row, b: Row): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    if (a[i] === null || b[i] === null || compareDatum(a[i], b[i]) !== 0) return false;
-  }
-  return true;
-}
-
 export class SemiJoinOperator implements StreamOperator {
   /** Left rows by key with their match counts, right rows by key, left rows with a NULL key. */
-  private readonly left: StateTable<Entry[]>;
-  private readonly right: StateTable<Row[]>;
+  private readonly left: StateTable<JoinRows>;
+  private readonly right: StateTable<JoinRows>;
+  private readonly leftArena = new ByteArena();
+  private readonly rightArena = new ByteArena();
+  private readonly cursor = new JoinRowsCursor();
   private readonly nullLeft: StateTable<Row[]>;
   private readonly lk: Compiled[];
   private readonly rk: Compiled[];
   private readonly residual: Compiled | null;
 
   constructor(private readonly anti: boolean, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null, ctx: ExecContext, state: StateBackend = new MemoryStateBackend()) {
-    this.left = state.table('left');
-    this.right = state.table('right');
+    this.left = state.table('left', JoinRows.tableOptions(true, this.leftArena));
+    this.right = state.table('right', JoinRows.tableOptions(false, this.rightArena));
     this.nullLeft = state.table('left_null_keys');
     this.lk = leftKeys.map((e) => compileExpr(e, ctx));
     this.rk = rightKeys.map((e) => compileExpr(e, ctx));
@@ -70,33 +65,27 @@ export class SemiJoinOperator implements StreamOperator {
         }
         const degree = this.degreeOf(row, this.right.get(k));
         if (insert) {
-          const list = this.left.get(k);
-          const e = { row, degree };
-          if (list) list.push(e);
-          this.left.put(k, list ?? [e]);
-        } else {
-          const list = this.left.get(k);
-          const j = list ? list.findIndex((e) => sameRow(e.row, row)) : -1;
-          if (j >= 0) { list!.splice(j, 1); if (!list!.length) this.left.delete(k); else this.left.put(k, list!); }
-        }
+          const list = this.left.get(k) ?? new JoinRows(true, this.leftArena);
+          list.add(row, degree);
+          this.left.put(k, list);
+        } else removeRow(this.left, k, row);
         if (this.visible(degree)) emit(insert ? Op.Insert : Op.Delete, row);
         continue;
       }
       const k = keyOf(this.rk, row);
       if (k === null) continue;
-      if (insert) { const l = this.right.get(k); if (l) l.push(row); this.right.put(k, l ?? [row]); }
-      else {
-        const l = this.right.get(k);
-        const j = l ? l.findIndex((r) => sameRow(r, row)) : -1;
-        if (j >= 0) { l!.splice(j, 1); if (!l!.length) this.right.delete(k); else this.right.put(k, l!); }
-      }
+      if (insert) {
+        const list = this.right.get(k) ?? new JoinRows(false, this.rightArena);
+        list.add(row);
+        this.right.put(k, list);
+      } else removeRow(this.right, k, row);
       const lefts = this.left.get(k);
       if (!lefts) continue;
       let changed = false;
-      for (const e of lefts) {
+      for (const e = this.cursor.reset(lefts); e.next();) {
         if (this.residual && this.residual(e.row.concat(row)) !== true) continue;
         const before = this.visible(e.degree);
-        e.degree += insert ? 1 : -1;
+        e.setDegree(e.degree + (insert ? 1 : -1));
         changed = true;
         const after = this.visible(e.degree);
         if (before !== after) emit(after ? Op.Insert : Op.Delete, e.row);
@@ -108,11 +97,11 @@ export class SemiJoinOperator implements StreamOperator {
   }
 
   /** How many right rows match `row` (all of them without a residual). */
-  private degreeOf(row: Row, rights: Row[] | undefined): number {
+  private degreeOf(row: Row, rights: JoinRows | undefined): number {
     if (!rights) return 0;
-    if (!this.residual) return rights.length;
+    if (!this.residual) return rights.count;
     let n = 0;
-    for (const r of rights) if (this.residual(row.concat(r)) === true) n++;
+    for (const r = this.cursor.reset(rights); r.next();) if (this.residual(row.concat(r.row)) === true) n++;
     return n;
   }
 
@@ -122,9 +111,18 @@ export class SemiJoinOperator implements StreamOperator {
   restoreState(owns: KeyOwnership): void {
     if (!owns) return;
     const keyOfLeft = (row: Row) => this.lk.map((f) => f(row)), keyOfRight = (row: Row) => this.rk.map((f) => f(row));
-    for (const [k, list] of [...this.left.entries()]) if (!owns(keyOfLeft(list[0].row))) this.left.delete(k);
+    for (const [k, list] of [...this.left.entries()]) if (!owns(keyOfLeft(list.firstRow()))) { list.release(); this.left.delete(k); }
     for (const [k, list] of [...this.nullLeft.entries()]) if (!owns(keyOfLeft(list[0]))) this.nullLeft.delete(k);
-    for (const [k, list] of [...this.right.entries()]) if (!owns(keyOfRight(list[0]))) this.right.delete(k);
+    for (const [k, list] of [...this.right.entries()]) if (!owns(keyOfRight(list.firstRow()))) { list.release(); this.right.delete(k); }
     for (const t of [this.left, this.nullLeft, this.right]) t.commit();
   }
+}
+
+/** Removes one stored row equal to `row` from key `k`; the key goes with its last row. */
+function removeRow(table: StateTable<JoinRows>, k: string, row: Row): void {
+  const list = table.get(k);
+  if (!list?.remove(row)) return;
+  if (list.count) { table.put(k, list); return; }
+  list.release();
+  table.delete(k);
 }
