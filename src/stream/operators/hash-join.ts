@@ -1,7 +1,8 @@
 // Streaming equi-join with state on both sides (inner, left, right and full outer). Each side
 // keeps its rows by join key; for outer joins every row also counts its matches ("degree"), so
 // the NULL-padded row is emitted when the first match disappears and retracted when one appears.
-// Both sides' rows are keyed state (src/stream/state): one entry per join key.
+// Both sides' rows are keyed state (src/stream/state): one entry per join key, its rows packed
+// into the side's byte arena from the second on (join-rows.ts).
 //
 // Windowed (RisingWave's window join): when one pair of join keys carries a watermark on both
 // sides (window_start = window_start), no row of either side can arrive below the smaller of the
