@@ -23,8 +23,7 @@ import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator, Watermark } from './operator.js';
 import { WindowIndex } from './window-index.js';
 import { IntervalExpiry } from './interval-expiry.js';
-import { JoinRows, JoinRowsCursor } from './join-rows.js';
-import { ByteArena } from '../state/byte-arena.js';
+import { JoinRows, JoinRowsCursor, JoinRowsTable } from './join-rows.js';
 import type { JoinInterval } from '../plan/interval-join.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
@@ -34,17 +33,11 @@ export type StreamJoinType = 'inner' | 'left' | 'right' | 'full';
 const NO_ROWS = new JoinRows(false);
 
 class Side {
+  readonly rows: JoinRowsTable;
   readonly byKey: StateTable<JoinRows>;
-  /** Where the side's packed rows live. */
-  readonly arena = new ByteArena();
   constructor(state: StateBackend, name: string, readonly keyFs: Compiled[], readonly width: number, readonly outer: boolean) {
-    this.byKey = state.table(name, JoinRows.tableOptions(outer, this.arena));
-  }
-
-  /** Removes join key `k` and gives its rows' memory back. */
-  drop(k: string, table = this.byKey): void {
-    table.get(k)?.release();
-    table.delete(k);
+    this.rows = new JoinRowsTable(state, name, outer);
+    this.byKey = this.rows.table;
   }
 
   /** The join key's values (NULLs included): what the hash exchange routed the row by. */
@@ -88,8 +81,8 @@ export class HashJoinOperator implements StreamOperator {
     this.left = new Side(state, 'left', leftKeys.map((e) => compileExpr(e, ctx)), leftWidth, joinType === 'left' || joinType === 'full');
     this.right = new Side(state, 'right', rightKeys.map((e) => compileExpr(e, ctx)), rightWidth, joinType === 'right' || joinType === 'full');
     this.nullKeyed = [
-      state.table('left_null_keys', JoinRows.tableOptions(this.left.outer, this.left.arena)),
-      state.table('right_null_keys', JoinRows.tableOptions(this.right.outer, this.right.arena)),
+      new JoinRowsTable(state, 'left_null_keys', this.left.outer).table,
+      new JoinRowsTable(state, 'right_null_keys', this.right.outer).table,
     ];
     this.residual = residual ? compileExpr(residual, ctx) : null;
     this.nullsL = new Array<Datum>(leftWidth).fill(null);
@@ -150,23 +143,11 @@ export class HashJoinOperator implements StreamOperator {
         continue;
       }
       if (insert) {
-        let list = self.byKey.get(k);
-        if (!list) {
-          list = new JoinRows(self.outer, self.arena);
-          if (w !== null) this.windows![input].add(w, k);
-        }
-        list.add(row, degree);
-        self.byKey.put(k, list);
+        if (self.rows.add(k, row, degree) && w !== null) this.windows![input].add(w, k);
         this.expiry?.added(input, row, k);
         if (self.outer && degree === 0) emit(Op.Insert, padded(row));
       } else {
-        const list = self.byKey.get(k);
-        if (list?.remove(row)) {
-          if (list.count === 0) {
-            self.drop(k);
-            if (w !== null) this.windows![input].remove(w, k);
-          } else self.byKey.put(k, list);
-        }
+        if (self.rows.remove(k, row) && w !== null) this.windows![input].remove(w, k);
         if (self.outer && degree === 0) emit(Op.Delete, padded(row));
       }
     }
@@ -214,9 +195,9 @@ export class HashJoinOperator implements StreamOperator {
     const both = Math.min(...sides.map((s) => this.sideWatermarks[s]));
     // Both indexes close at the same cutoff; the left one records it for checkpoints.
     if (both <= this.windows![0].closedBelow) return;
-    const joinSides = [this.left, this.right];
+    const tables = [this.left.byKey, this.right.byKey];
     this.windows!.forEach((index, s) => {
-      for (const { groups } of index.closeBelow(both)) for (const k of groups) joinSides[s].drop(k);
+      for (const { groups } of index.closeBelow(both)) for (const k of groups) tables[s].delete(k);
     });
     out.emitWatermark?.({ column: win.leftColumn, value: both });
     out.emitWatermark?.({ column: this.left.width + win.rightColumn, value: both });
@@ -228,7 +209,7 @@ export class HashJoinOperator implements StreamOperator {
     if (!owns) { this.expiry?.restore([this.left.byKey, this.right.byKey], false); return; }
     const sides: [Side, StateTable<JoinRows>][] = [[this.left, this.left.byKey], [this.right, this.right.byKey], [this.left, this.nullKeyed[0]], [this.right, this.nullKeyed[1]]];
     for (const [side, table] of sides) {
-      for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(list.firstRow()))) side.drop(k, table);
+      for (const [k, list] of [...table.entries()]) if (!owns(side.keyValues(list.firstRow()))) table.delete(k);
       table.commit();
     }
     this.expiry?.restore([this.left.byKey, this.right.byKey], true);

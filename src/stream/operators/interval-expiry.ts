@@ -66,8 +66,7 @@ export class IntervalExpiry {
         const before = list.count;
         const left = list.retain((row) => { const x = this.expiryOf(other, row); return x === null || x >= value; });
         if (left === before) continue; // its other rows expire later
-        if (left) table.put(k, list);
-        else { list.release(); table.delete(k); }
+        if (left) table.put(k, list); else table.delete(k);
       }
     }
   }

@@ -6,8 +6,8 @@
 // scavenge copied and every full collection marked; packed they are a few dozen bytes outside the
 // JS heap, and a checkpoint writes them without encoding row by row.
 //
-// Packed rows live in blocks of the operator's ByteArena (byte-arena.ts), given back when the key
-// goes (release) — the table's `release` option covers a key spilled out of memory.
+// Packed rows live in blocks of the operator's ByteArena (byte-arena.ts), given back when the state
+// table deletes or spills the key (the `release` option of tableOptions).
 //
 // Packed layout: per row, for an outer side a 4-byte little-endian degree, then the packed row.
 // Checkpoints store the packed form (state-codec's "$p"); checkpoints from before it hold arrays of
@@ -18,7 +18,7 @@ import { compareDatum } from '../../types/value.js';
 import { packRow, packedBytes, RowReader } from '../state/row-pack.js';
 import { registerBinaryStateKind, type BinaryStateValue } from '../checkpoint/state-codec.js';
 import { ByteArena, MAX_BLOCK, blockSize } from '../state/byte-arena.js';
-import type { TableOptions } from '../state/keyed-state.js';
+import type { StateBackend, StateTable, TableOptions } from '../state/keyed-state.js';
 
 /** Equal as SQL values (the retraction of a row finds the row stored for it). */
 export function sameRow(a: Row, b: Row): boolean {
@@ -89,7 +89,7 @@ export class JoinRows implements BinaryStateValue {
     if (oldAddr >= 0) this.arena!.release(oldAddr, oldCap);
   }
 
-  /** The key was deleted or its value dropped: its block goes back to the arena. */
+  /** The key was deleted or spilled: its block goes back to the arena (at most once). */
   release(): void {
     if (this.addr >= 0) this.arena!.release(this.addr, this.cap);
     this.addr = -1;
@@ -100,13 +100,9 @@ export class JoinRows implements BinaryStateValue {
 
   /** A value decoded outside the operator (a restore, a spilled key read back) moves into `arena`. */
   adopt(arena: ByteArena): this {
-    if (this.arena === arena) return this;
-    const own = this.bytes, base = this.base, end = this.end;
+    if (this.arena !== null) return this; // in an arena already (values decoded outside have none)
     this.arena = arena;
-    this.bytes = null;
-    this.base = this.cap = this.end = 0;
-    this.addr = -1;
-    if (own !== null && end > 0) { this.grow(end); copy(own, base, this.bytes!, this.base, end); this.end = end; }
+    if (this.bytes !== null && this.end > 0) this.grow(this.end); // copies the rows into a block
     return this;
   }
 
@@ -120,15 +116,13 @@ export class JoinRows implements BinaryStateValue {
   /** Every row, decoded (restore and tests; the join reads through a JoinRowsCursor). */
   rows(): Row[] {
     const out: Row[] = [];
-    const c = new JoinRowsCursor();
-    for (c.reset(this); c.next();) out.push(c.row);
+    for (const c = scratch.reset(this); c.next();) out.push(c.row);
     return out;
   }
 
   /** Removes one row equal to `row`; false if there is none. */
   remove(row: Row): boolean {
-    const c = new JoinRowsCursor();
-    for (c.reset(this); c.next();) {
+    for (const c = scratch.reset(this); c.next();) {
       if (!sameRow(c.row, row)) continue;
       this.cut(c);
       return true;
@@ -138,8 +132,7 @@ export class JoinRows implements BinaryStateValue {
 
   /** Keeps only the rows `keep` accepts; returns how many are left. */
   retain(keep: (row: Row) => boolean): number {
-    const c = new JoinRowsCursor();
-    for (c.reset(this); c.next();) if (!keep(c.row)) { this.cut(c); c.back(); }
+    for (const c = scratch.reset(this); c.next();) if (!keep(c.row)) { this.cut(c); c.back(); }
     return this.n;
   }
 
@@ -183,7 +176,7 @@ export class JoinRows implements BinaryStateValue {
   }
 
   /** A state table's options: decoded values move into `arena` (older checkpoints' arrays are
-   * converted), and a value the table drops from memory (spilled) gives its block back. */
+   * converted), and a value the table deletes or spills gives its block back. */
   static tableOptions(degrees: boolean, arena: ByteArena): TableOptions<JoinRows> {
     return {
       revive: (_key, decoded) => (decoded instanceof JoinRows ? decoded.adopt(arena) : JoinRows.fromStored(decoded as unknown[], degrees, arena)),
@@ -215,6 +208,35 @@ export class JoinRows implements BinaryStateValue {
     c.degree = degree;
     if (this.single !== null) this.singleDegree = degree;
     else writeU32(this.bytes!, this.base + c.start, degree);
+  }
+}
+
+/** One side's rows by join key: a state table, and the arena their packed bytes live in. */
+export class JoinRowsTable {
+  readonly table: StateTable<JoinRows>;
+  private readonly arena = new ByteArena();
+
+  /** `degrees`: an outer side's (or a semi join's left) rows, each with its degree. */
+  constructor(state: StateBackend, name: string, readonly degrees: boolean) {
+    this.table = state.table(name, JoinRows.tableOptions(degrees, this.arena));
+  }
+
+  /** Stores `row` under join key `k`; true if the key is new. */
+  add(k: string, row: Row, degree = 0): boolean {
+    const list = this.table.get(k);
+    const rows = list ?? new JoinRows(this.degrees, this.arena);
+    rows.add(row, degree);
+    this.table.put(k, rows);
+    return list === undefined;
+  }
+
+  /** Removes one row equal to `row` from key `k`, and the key with its last row; true if the key went. */
+  remove(k: string, row: Row): boolean {
+    const list = this.table.get(k);
+    if (!list?.remove(row)) return false;
+    if (list.count) { this.table.put(k, list); return false; }
+    this.table.delete(k);
+    return true;
   }
 }
 
@@ -269,3 +291,6 @@ export class JoinRowsCursor {
   /** Sets the degree of the row the cursor is on. */
   setDegree(degree: number): void { this.rows!.setDegree(this, degree); }
 }
+
+/** The cursor of rows(), remove() and retain(), which walk one key at a time (never nested). */
+const scratch = new JoinRowsCursor();

@@ -13,8 +13,7 @@ import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
 import type { Barrier, KeyOwnership, Output, StreamOperator } from './operator.js';
 import type { StateBackend, StateTable } from '../state/keyed-state.js';
 import { MemoryStateBackend } from '../state/memory-state.js';
-import { ByteArena } from '../state/byte-arena.js';
-import { JoinRows, JoinRowsCursor } from './join-rows.js';
+import { JoinRowsCursor, JoinRowsTable, type JoinRows } from './join-rows.js';
 
 function keyOf(fs: Compiled[], row: Row): string | null {
   let k = '';
@@ -24,10 +23,8 @@ function keyOf(fs: Compiled[], row: Row): string | null {
 
 export class SemiJoinOperator implements StreamOperator {
   /** Left rows by key with their match counts, right rows by key, left rows with a NULL key. */
-  private readonly left: StateTable<JoinRows>;
-  private readonly right: StateTable<JoinRows>;
-  private readonly leftArena = new ByteArena();
-  private readonly rightArena = new ByteArena();
+  private readonly left: JoinRowsTable;
+  private readonly right: JoinRowsTable;
   private readonly cursor = new JoinRowsCursor();
   private readonly nullLeft: StateTable<Row[]>;
   private readonly lk: Compiled[];
@@ -35,8 +32,8 @@ export class SemiJoinOperator implements StreamOperator {
   private readonly residual: Compiled | null;
 
   constructor(private readonly anti: boolean, leftKeys: readonly Expr[], rightKeys: readonly Expr[], residual: Expr | null, ctx: ExecContext, state: StateBackend = new MemoryStateBackend()) {
-    this.left = state.table('left', JoinRows.tableOptions(true, this.leftArena));
-    this.right = state.table('right', JoinRows.tableOptions(false, this.rightArena));
+    this.left = new JoinRowsTable(state, 'left', true);
+    this.right = new JoinRowsTable(state, 'right', false);
     this.nullLeft = state.table('left_null_keys');
     this.lk = leftKeys.map((e) => compileExpr(e, ctx));
     this.rk = rightKeys.map((e) => compileExpr(e, ctx));
@@ -63,23 +60,17 @@ export class SemiJoinOperator implements StreamOperator {
           if (this.anti) emit(insert ? Op.Insert : Op.Delete, row);
           continue;
         }
-        const degree = this.degreeOf(row, this.right.get(k));
-        if (insert) {
-          const list = this.left.get(k) ?? new JoinRows(true, this.leftArena);
-          list.add(row, degree);
-          this.left.put(k, list);
-        } else removeRow(this.left, k, row);
+        const degree = this.degreeOf(row, this.right.table.get(k));
+        if (insert) this.left.add(k, row, degree);
+        else this.left.remove(k, row);
         if (this.visible(degree)) emit(insert ? Op.Insert : Op.Delete, row);
         continue;
       }
       const k = keyOf(this.rk, row);
       if (k === null) continue;
-      if (insert) {
-        const list = this.right.get(k) ?? new JoinRows(false, this.rightArena);
-        list.add(row);
-        this.right.put(k, list);
-      } else removeRow(this.right, k, row);
-      const lefts = this.left.get(k);
+      if (insert) this.right.add(k, row);
+      else this.right.remove(k, row);
+      const lefts = this.left.table.get(k);
       if (!lefts) continue;
       let changed = false;
       for (const e = this.cursor.reset(lefts); e.next();) {
@@ -90,7 +81,7 @@ export class SemiJoinOperator implements StreamOperator {
         const after = this.visible(e.degree);
         if (before !== after) emit(after ? Op.Insert : Op.Delete, e.row);
       }
-      if (changed) this.left.put(k, lefts); // degrees changed: record for the next checkpoint
+      if (changed) this.left.table.put(k, lefts); // degrees changed: record for the next checkpoint
     }
     const c = b.take();
     if (c) out.emit(c);
@@ -111,18 +102,10 @@ export class SemiJoinOperator implements StreamOperator {
   restoreState(owns: KeyOwnership): void {
     if (!owns) return;
     const keyOfLeft = (row: Row) => this.lk.map((f) => f(row)), keyOfRight = (row: Row) => this.rk.map((f) => f(row));
-    for (const [k, list] of [...this.left.entries()]) if (!owns(keyOfLeft(list.firstRow()))) { list.release(); this.left.delete(k); }
+    const [left, right] = [this.left.table, this.right.table];
+    for (const [k, list] of [...left.entries()]) if (!owns(keyOfLeft(list.firstRow()))) left.delete(k);
     for (const [k, list] of [...this.nullLeft.entries()]) if (!owns(keyOfLeft(list[0]))) this.nullLeft.delete(k);
-    for (const [k, list] of [...this.right.entries()]) if (!owns(keyOfRight(list.firstRow()))) { list.release(); this.right.delete(k); }
-    for (const t of [this.left, this.nullLeft, this.right]) t.commit();
+    for (const [k, list] of [...right.entries()]) if (!owns(keyOfRight(list.firstRow()))) right.delete(k);
+    for (const t of [left, this.nullLeft, right]) t.commit();
   }
-}
-
-/** Removes one stored row equal to `row` from key `k`; the key goes with its last row. */
-function removeRow(table: StateTable<JoinRows>, k: string, row: Row): void {
-  const list = table.get(k);
-  if (!list?.remove(row)) return;
-  if (list.count) { table.put(k, list); return; }
-  list.release();
-  table.delete(k);
 }

@@ -48,7 +48,7 @@ describe('ByteArena', () => {
     expect(arena.bytes).toBe(256 * 1024);
   });
 
-  it('gets back the blocks of keys a state table spills', () => {
+  it('gets back the blocks of keys a state table spills or deletes', () => {
     const arena = new ByteArena();
     const out = new Map<string, string>();
     const port: SpillPort = { read: (k) => out.get(k), write: (k, v) => { if (v === null) out.delete(k); else out.set(k, v); }, clear: () => out.clear(), keys: async () => [...out.keys()] };
@@ -64,6 +64,9 @@ describe('ByteArena', () => {
     const used = arena.bytes;
     expect(table.evict(1)).toBe(2000);
     fill(2000); // into the blocks the spilled keys gave back
+    expect(arena.bytes).toBe(used);
+    for (let k = 2000; k < 4000; k++) expect(table.delete(String(k))).toBe(true);
+    fill(4000); // and into those of the deleted ones
     expect(arena.bytes).toBe(used);
     // A spilled key comes back with its rows, into the arena.
     expect(table.get('7')!.rows()).toEqual(Array.from({ length: 10 }, (_, j) => [7, j, 'row ' + j]));

@@ -50,7 +50,7 @@ export interface StateTable<V> extends KeyedState<V> {
 export interface TableOptions<V> {
   /** A spilled value comes back decoded, as plain fields: make it a live value again. */
   revive?(key: string, decoded: unknown): V;
-  /** A live value left memory (spilled): whatever it holds outside the JS heap can go. */
+  /** A live value left memory (deleted or spilled): whatever it holds outside the JS heap can go. */
   release?(value: V): void;
   /** The value of `key` was spilled: spill the scopes it refers to (see spillScope). */
   onSpill?(key: string): void;

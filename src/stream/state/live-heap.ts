@@ -13,7 +13,7 @@ import { getHeapStatistics } from 'node:v8';
 import { arenaSlackBytes } from './byte-arena.js';
 
 export interface LiveHeapReading {
-  /** Used heap bytes just after the collection. */
+  /** threadMemoryUsed() just after the collection. */
   readonly bytes: number;
   /** Counts full collections seen on this thread: a new reading has a higher one. */
   readonly generation: number;

@@ -123,6 +123,8 @@ export class MemoryStateTable<V> implements StateTable<V> {
   }
 
   delete(key: string): boolean {
+    const live = this.options.release ? this.top.map.get(key) : undefined;
+    if (live !== undefined) this.options.release!(live);
     if (this.top.delete(key)) {
       if (this.spilled) this.spill!.write(key, null); // an older copy may be out there
       this.consumed?.add(key);

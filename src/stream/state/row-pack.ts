@@ -8,23 +8,21 @@
 //   0 NULL · 1 false · 2 true
 //   3 number, an integer of magnitude below 2^28: zigzag varint · 4 any other number: float64
 //   5 bigint of magnitude below 2^28: zigzag varint · 6 other int64: 8 bytes
-//   (little-endian; beyond 2^28 a varint takes as many bytes as a word, and 32-bit arithmetic
-//   no longer encodes it)
+//   (little-endian; below 2^28 a varint takes at most 4 bytes and 32-bit arithmetic, beyond it
+//   it saves little over the 8-byte word)
 //   7 text: varint UTF-8 length, UTF-8 · 8 anything else (numeric, interval, bytea, arrays, wider
 //     bigints): varint length, the UTF-8 of its checkpoint JSON (state-codec.ts)
 // Varints are little-endian base 128, up to 4 bytes.
 
-import type { Datum, Row } from '../../types/value.js';
+import { INT8_MAX, INT8_MIN, type Datum, type Row } from '../../types/value.js';
 import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
 import { Int8Cache } from '../connectors/int8-cache.js';
 
-const enum Tag { Null = 0, False = 1, True = 2, Int = 3, Float = 4, BigSafe = 5, Big64 = 6, Text = 7, Json = 8 }
+const enum Tag { Null = 0, False = 1, True = 2, Int = 3, Float = 4, BigSmall = 5, Big64 = 6, Text = 7, Json = 8 }
 
 /** Integers below this in magnitude are varints. */
 const SMALL = 2 ** 28;
 const SMALL_BIG = 2n ** 28n;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /** Eight bytes through which floats and int64s pass (typed arrays need aligned offsets). */
 const word = new Uint8Array(8);
@@ -86,8 +84,8 @@ function writeDatum(v: Datum): void {
       writeWord(Tag.Float);
       return;
     case 'bigint':
-      if (v < SMALL_BIG && v > -SMALL_BIG) { room(1); scratch[at++] = Tag.BigSafe; writeVarint(zigzag(Number(v))); return; }
-      if (v >= INT64_MIN && v <= INT64_MAX) { wordI64[0] = v; writeWord(Tag.Big64); return; }
+      if (v < SMALL_BIG && v > -SMALL_BIG) { room(1); scratch[at++] = Tag.BigSmall; writeVarint(zigzag(Number(v))); return; }
+      if (v >= INT8_MIN && v <= INT8_MAX) { wordI64[0] = v; writeWord(Tag.Big64); return; }
       break;
     case 'string': writeText(Tag.Text, v); return;
     case 'boolean': room(1); scratch[at++] = v ? Tag.True : Tag.False; return;
@@ -147,7 +145,7 @@ export class RowReader {
       case Tag.True: return true;
       case Tag.Int: return this.signed();
       case Tag.Float: this.toWord(); return wordF64[0];
-      case Tag.BigSafe: { const n = this.signed(); return n >= 0 ? int8s.get(n) : BigInt(n); }
+      case Tag.BigSmall: { const n = this.signed(); return n >= 0 ? int8s.get(n) : BigInt(n); }
       case Tag.Big64: this.toWord(); return wordI64[0];
       case Tag.Text: return this.text();
       case Tag.Json: return decodeStateValue(this.text()) as Datum;
@@ -169,7 +167,7 @@ export class RowReader {
     for (let i = 0; i < n; i++) {
       switch (this.bytes[this.pos++] as Tag) {
         case Tag.Null: case Tag.False: case Tag.True: break;
-        case Tag.Int: case Tag.BigSafe: this.varint(); break;
+        case Tag.Int: case Tag.BigSmall: this.varint(); break;
         case Tag.Float: case Tag.Big64: this.pos += 8; break;
         case Tag.Text: case Tag.Json: { const n = this.varint(); this.pos += n; break; }
         default: throw new Error(`packed row: unknown value tag ${this.bytes[this.pos - 1]} at byte ${this.pos - 1}`);
