@@ -22,7 +22,7 @@ import { type AggState, type MinputEntry, createAggState, usesMinputScope } from
 import type { StateBackend, StateTable } from '../../state/keyed-state.js';
 import { MemoryStateBackend } from '../../state/memory-state.js';
 import { type PartialKind, createMergeState } from './partial.js';
-import { STATE_CLASS, restoreFields } from '../../checkpoint/state-codec.js';
+import { AggGroup as Group, PackedAggGroup, type SavedAggGroup, restoreAggState, savedClassName } from './agg-group.js';
 
 export interface AggInput {
   readonly call: AggCall;
@@ -48,19 +48,6 @@ export interface HashAggOptions {
   /** The group key whose watermark closes groups, and whether results wait for it. */
   readonly window?: AggWindow;
 }
-
-interface Group {
-  /** The group's state key (rowKey of the group columns). */
-  readonly k: string;
-  readonly key: Datum[];
-  rows: number;
-  readonly states: AggState[];
-  /** The row last emitted for this group, or null if none is visible downstream. */
-  emitted: Row | null;
-}
-
-/** A group as the state codec writes it: fields only. */
-interface SavedGroup { key: Datum[]; rows: number; states: unknown[]; emitted: Row | null }
 
 export class HashAggOperator implements StreamOperator {
   /** Groups by key; min/max multisets in `minput`, one scope per group and call. */
@@ -131,16 +118,16 @@ export class HashAggOperator implements StreamOperator {
     return d ? d.map((i) => key[i]) : key;
   }
 
-  /** A live group from its checkpointed or spilled fields (aggregate states get fresh objects). */
+  /** A live group from its checkpointed or spilled form (aggregate states get fresh objects). */
   private revive(k: string, saved: unknown): Group {
-    const d = saved as SavedGroup;
+    const d = saved instanceof PackedAggGroup ? saved.unpack(this.groupBy.length, this.aggs.length) : fromJson(saved);
     const g = this.newGroup(d.key, k);
     g.rows = d.rows;
     g.emitted = d.emitted;
     d.states.forEach((s, j) => {
       // A min/max group checkpointed with its multiset keeps using it (its scope holds the values).
-      if (stateClass(s) === 'ExtremeState' && stateClass(g.states[j]) !== 'ExtremeState') g.states[j] = createAggState(this.aggs[j].call, this.timeZone, () => this.minput.scope(minputScope(k, j)));
-      restoreFields(g.states[j], s);
+      if (savedClassName(s) === 'ExtremeState' && g.states[j].constructor.name !== 'ExtremeState') g.states[j] = createAggState(this.aggs[j].call, this.timeZone, () => this.minput.scope(minputScope(k, j)));
+      restoreAggState(g.states[j], s);
     });
     return g;
   }
@@ -149,7 +136,7 @@ export class HashAggOperator implements StreamOperator {
     const states = this.aggs.map((a, j) => (a.merge && a.merge !== 'extreme'
       ? createMergeState(a.call, a.merge)
       : createAggState(a.call, this.timeZone, () => this.minput.scope(minputScope(k, j)), this.appendOnlyInput || a.merge === 'extreme')));
-    return { k, key, rows: 0, states, emitted: null };
+    return new Group(k, key, states);
   }
 
   processChunk(chunk: Chunk, _input: number, _out: Output): void {
@@ -241,10 +228,10 @@ export class HashAggOperator implements StreamOperator {
   }
 }
 
-/** The class of a state object: as recorded if decoded from a checkpoint, else its own. */
-function stateClass(s: unknown): string | undefined {
-  if (s === null || typeof s !== 'object') return undefined;
-  return (s as { [STATE_CLASS]?: string })[STATE_CLASS] ?? s.constructor.name;
+/** A group as checkpoints before the packed form wrote it: the state codec's JSON of its fields. */
+function fromJson(saved: unknown): SavedAggGroup {
+  const d = saved as { key: Datum[]; rows: number; states: unknown[]; emitted: Row | null };
+  return { key: d.key, rows: d.rows, emitted: d.emitted, states: d.states.map((json) => ({ json })) };
 }
 
 /** The minput scope of aggregate call `j` in the group with key `k`. */
