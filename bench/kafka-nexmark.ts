@@ -102,7 +102,7 @@ export async function kafkaQ1(emit: Emit, events: number): Promise<void> {
       const rate = bids / processed;
       if (warmUp) { await c.query(`DROP SINK q1_${i}`); continue; }
       if (cfg === first) baseline = rate;
-      emit({ bench: 'kafka_q1', round: pass, bids, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), committed_s: round(committed, 2), ...(await checkpointStats(c, `q1_${i}`)) });
+      emit({ bench: 'kafka_q1', round: pass, bids, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 3), committed_s: round(committed, 3), ...(await checkpointStats(c, `q1_${i}`)) });
       await c.query(`DROP SINK q1_${i}`);
     }
   });
@@ -172,7 +172,7 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
       const rate = rows / processed;
       if (!warmUp) {
         if (cfg === first) baseline = rate;
-        emit({ bench: 'kafka_q4', round: pass, events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 2), cpu_s: round((user + system) / 1e6, 1), committed_s: round(committed, 2), ...(await checkpointStats(c, `q4_${i}`)) });
+        emit({ bench: 'kafka_q4', round: pass, events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 3), cpu_s: round((user + system) / 1e6, 3), committed_s: round(committed, 3), ...(await checkpointStats(c, `q4_${i}`)) });
       }
       await c.query(`DROP SINK q4_${i}`);
       await c.query('DROP SOURCE auction');

@@ -136,7 +136,7 @@ export class HashJoinOperator implements StreamOperator {
         }
       }
       // The other side's degrees changed: record its rows for the next checkpoint.
-      if (degree && other.outer) other.byKey.put(k, matches);
+      if (degree && other.outer) other.rows.record(k, matches);
       if (insert && this.expiry?.expired(input, row)) {
         // Late: it met what is stored, but no row to come can meet it; an outer side's stays unmatched.
         if (self.outer && degree === 0) emit(Op.Insert, padded(row));

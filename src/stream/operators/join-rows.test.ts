@@ -9,7 +9,7 @@ import { MemoryStateBackend } from '../state/memory-state.js';
 import { decodeStateValue, encodeStateValue } from '../checkpoint/state-codec.js';
 import { HashJoinOperator, type StreamJoinType } from './hash-join.js';
 import { SemiJoinOperator } from './semi-join.js';
-import { JoinRows, JoinRowsCursor } from './join-rows.js';
+import { JoinRows, JoinRowsCursor, JoinRowsTable } from './join-rows.js';
 import { Emitted, col, ctx } from '../../../tests/support/operator-changelog.js';
 import { T } from '../../types/datatype.js';
 
@@ -28,6 +28,24 @@ const degreesOf = (list: JoinRows) => { const c = new JoinRowsCursor(); const d:
 const reread = (list: JoinRows) => decodeStateValue(encodeStateValue(list)) as JoinRows;
 
 describe('join rows', () => {
+  it('record a key changed in place once per checkpoint, and again after it', () => {
+    const state = new MemoryStateBackend({ trackChanges: true });
+    const side = new JoinRowsTable(state, 'right', false);
+    const changed = () => [...side.table.changes()].map(([k, v]) => `${k}:${v?.count ?? '-'}`);
+    side.add('a', [1, 'x']);
+    side.add('a', [1, 'y']);
+    side.add('b', [2, 'z']);
+    expect(changed()).toEqual(['a:2', 'b:1']);
+    side.table.commit();
+    expect(changed()).toEqual([]);
+    side.add('a', [1, 'w']); // the same value, mutated after the checkpoint: recorded again
+    expect(changed()).toEqual(['a:3']);
+    side.table.commit();
+    side.remove('a', [1, 'x']);
+    side.remove('b', [2, 'z']);
+    expect(changed()).toEqual(['a:2', 'b:-']);
+  });
+
   it('adds, removes and keeps rows in order, one row or many, and reads back what a checkpoint wrote', () => {
     for (const degrees of [false, true]) {
       const list = new JoinRows(degrees);

@@ -45,6 +45,8 @@ export class JoinRows implements BinaryStateValue {
   private addr = -1;
   private end = 0;
   private n = 0;
+  /** The table generation in which this value was last put (JoinRowsTable.record). */
+  recorded = -1;
 
   /** `degrees`: an outer side's rows, each with its degree. `arena`: where packed rows go (none:
    * arrays of their own, as a value decoded outside an operator keeps them). */
@@ -226,15 +228,24 @@ export class JoinRowsTable {
     const list = this.table.get(k);
     const rows = list ?? new JoinRows(this.degrees, this.arena);
     rows.add(row, degree);
-    this.table.put(k, rows);
+    this.record(k, rows);
     return list === undefined;
+  }
+
+  /** Record `rows` (changed in place) for the next checkpoint, once per checkpoint: a put costs a
+   * Set insert, and a join key takes many rows between two checkpoints. */
+  record(k: string, rows: JoinRows): void {
+    const generation = this.table.generation;
+    if (rows.recorded === generation) return;
+    this.table.put(k, rows);
+    rows.recorded = generation;
   }
 
   /** Removes one row equal to `row` from key `k`, and the key with its last row; true if the key went. */
   remove(k: string, row: Row): boolean {
     const list = this.table.get(k);
     if (!list?.remove(row)) return false;
-    if (list.count) { this.table.put(k, list); return false; }
+    if (list.count) { this.record(k, list); return false; }
     this.table.delete(k);
     return true;
   }

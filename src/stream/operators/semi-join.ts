@@ -81,7 +81,7 @@ export class SemiJoinOperator implements StreamOperator {
         const after = this.visible(e.degree);
         if (before !== after) emit(after ? Op.Insert : Op.Delete, e.row);
       }
-      if (changed) this.left.table.put(k, lefts); // degrees changed: record for the next checkpoint
+      if (changed) this.left.record(k, lefts); // degrees changed: record for the next checkpoint
     }
     const c = b.take();
     if (c) out.emit(c);

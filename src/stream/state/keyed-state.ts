@@ -40,6 +40,12 @@ export interface StateTable<V> extends KeyedState<V> {
   readonly changedCount: number;
   /** The changes are durable (a checkpoint wrote them): start a new change set. */
   commit(): void;
+  /**
+   * Counts commits. A value put since the last one is recorded already: an owner that mutates it
+   * row by row may remember this number and skip putting it again until it changes (a put is a
+   * Set insert per row otherwise — a join's hot path).
+   */
+  readonly generation: number;
   /** The owner of `scope` was spilled: the scope may be spilled with it (memory-only tables ignore this). */
   spillScope(scope: string): void;
   /** Bring every spilled entry back into memory, so the whole table can be iterated again. */

@@ -362,7 +362,11 @@ export class MemoryStateTable<V> implements StateTable<V> {
     return n;
   }
 
+  private commits = 0;
+  get generation(): number { return this.commits; }
+
   commit(): void {
+    this.commits++;
     this.topChanged.clear();
     for (const [name, keys] of this.scopeChanged) {
       keys.clear();
