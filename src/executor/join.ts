@@ -6,7 +6,7 @@
 import type { Expr } from '../plan/expr.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import type { Row } from '../types/value.js';
-import { datumKey } from '../types/value.js';
+import { concatRows, datumKey } from '../types/value.js';
 import type { ExecContext } from './context.js';
 import { compileExpr } from './compile-expr.js';
 import type { Exec } from './run-plan.js';
@@ -52,7 +52,7 @@ export function* runJoin(plan: JoinPlan, left: Row[], right: Row[], ctx: ExecCon
       const list = k === null ? undefined : table.get(k);
       if (list) {
         for (const i of list) {
-          const row = l.concat(right[i]);
+          const row = concatRows(l, right[i]);
           if (residual && residual(row) !== true) continue;
           matched = true;
           if (semi) break;
@@ -60,7 +60,7 @@ export function* runJoin(plan: JoinPlan, left: Row[], right: Row[], ctx: ExecCon
           out.push(row);
         }
       }
-      if (!matched && (jt === 'left' || jt === 'full')) out.push(l.concat(nullsR));
+      if (!matched && (jt === 'left' || jt === 'full')) out.push(concatRows(l, nullsR));
       if (semi && matched === (jt === 'semi')) out.push(l);
     }
   } else {
@@ -69,17 +69,17 @@ export function* runJoin(plan: JoinPlan, left: Row[], right: Row[], ctx: ExecCon
       let matched = false;
       for (let i = 0; i < right.length; i++) {
         if (ctx.tick()) yield;
-        const row = l.concat(right[i]);
+        const row = concatRows(l, right[i]);
         if (cond && cond(row) !== true) continue;
         matched = true;
         if (semi) break;
         if (rightMatched) rightMatched[i] = 1;
         out.push(row);
       }
-      if (!matched && (jt === 'left' || jt === 'full')) out.push(l.concat(nullsR));
+      if (!matched && (jt === 'left' || jt === 'full')) out.push(concatRows(l, nullsR));
       if (semi && matched === (jt === 'semi')) out.push(l);
     }
   }
-  if (rightMatched) for (let i = 0; i < right.length; i++) if (!rightMatched[i]) out.push(nullsL.concat(right[i]));
+  if (rightMatched) for (let i = 0; i < right.length; i++) if (!rightMatched[i]) out.push(concatRows(nullsL, right[i]));
   return out;
 }

@@ -16,7 +16,7 @@
 
 import type { Expr } from '../../plan/expr.js';
 import type { Datum, Row } from '../../types/value.js';
-import { datumKey } from '../../types/value.js';
+import { concatRows, datumKey } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
@@ -101,9 +101,9 @@ export class HashJoinOperator implements StreamOperator {
     const b = new ChunkBuilder();
     const emit = (op: Op, row: Row) => { const c = b.push(op, row); if (c) out.emit(c); };
     const [self, other] = input === 0 ? [this.left, this.right] : [this.right, this.left];
-    const concat = input === 0 ? (s: Row, o: Row) => s.concat(o) : (s: Row, o: Row) => o.concat(s);
-    const padded = input === 0 ? (s: Row) => s.concat(this.nullsR) : (s: Row) => this.nullsL.concat(s);
-    const otherPadded = input === 0 ? (o: Row) => this.nullsL.concat(o) : (o: Row) => o.concat(this.nullsR);
+    const concat = input === 0 ? (s: Row, o: Row) => concatRows(s, o) : (s: Row, o: Row) => concatRows(o, s);
+    const padded = input === 0 ? (s: Row) => concatRows(s, this.nullsR) : (s: Row) => concatRows(this.nullsL, s);
+    const otherPadded = input === 0 ? (o: Row) => concatRows(this.nullsL, o) : (o: Row) => concatRows(o, this.nullsR);
     for (let i = 0; i < chunk.rows.length; i++) {
       const row = chunk.rows[i];
       const insert = !isRetraction(chunk.ops[i]);

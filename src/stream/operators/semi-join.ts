@@ -6,7 +6,7 @@
 
 import type { Expr } from '../../plan/expr.js';
 import type { Row } from '../../types/value.js';
-import { datumKey } from '../../types/value.js';
+import { concatRows, datumKey } from '../../types/value.js';
 import { compileExpr, type Compiled } from '../../executor/compile-expr.js';
 import type { ExecContext } from '../../executor/context.js';
 import { ChunkBuilder, type Chunk, Op, isRetraction } from '../chunk.js';
@@ -74,7 +74,7 @@ export class SemiJoinOperator implements StreamOperator {
       if (!lefts) continue;
       let changed = false;
       for (const e = this.cursor.reset(lefts); e.next();) {
-        if (this.residual && this.residual(e.row.concat(row)) !== true) continue;
+        if (this.residual && this.residual(concatRows(e.row, row)) !== true) continue;
         const before = this.visible(e.degree);
         e.setDegree(e.degree + (insert ? 1 : -1));
         changed = true;
@@ -92,7 +92,7 @@ export class SemiJoinOperator implements StreamOperator {
     if (!rights) return 0;
     if (!this.residual) return rights.count;
     let n = 0;
-    for (const r = this.cursor.reset(rights); r.next();) if (this.residual(row.concat(r.row)) === true) n++;
+    for (const r = this.cursor.reset(rights); r.next();) if (this.residual(concatRows(row, r.row)) === true) n++;
     return n;
   }
 

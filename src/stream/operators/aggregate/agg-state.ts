@@ -18,7 +18,8 @@ import type { KeyedState } from '../../state/keyed-state.js';
 import { MemoryStateTable } from '../../state/memory-state.js';
 
 export interface AggState {
-  /** Apply one input (+1 insert, -1 retract) with the aggregate's argument values. */
+  /** Apply one input (+1 insert, -1 retract) with the aggregate's argument values (`args` is the
+   * caller's scratch array, refilled for the next row: a state that keeps it must copy it). */
   apply(args: Datum[], sign: 1 | -1, orderKey?: Row): void;
   result(): Datum;
 }
@@ -248,7 +249,7 @@ class MultisetState implements AggState {
   apply(args: Datum[], sign: 1 | -1, orderKey?: Row): void {
     const k = args.map(datumKey).join('\u0001') + (orderKey ? '\u0002' + orderKey.map(datumKey).join('\u0001') : '');
     const e = this.entries.get(k);
-    if (sign > 0) { if (e) e.n++; else this.entries.set(k, { args, order: orderKey, n: 1 }); return; }
+    if (sign > 0) { if (e) e.n++; else this.entries.set(k, { args: args.slice(), order: orderKey, n: 1 }); return; }
     if (!e) throw new SqlError(SqlState.InternalError, 'retraction of a value that was never aggregated');
     if (--e.n === 0) this.entries.delete(k);
   }

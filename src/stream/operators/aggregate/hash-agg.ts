@@ -66,6 +66,8 @@ export class HashAggOperator implements StreamOperator {
   private readonly windowCol: number;
   private readonly emitOnClose: boolean;
   private readonly windows: WindowIndex | null;
+  /** Per call, the array its argument values are passed in (refilled per row: no array per row). */
+  private readonly argScratch: Datum[][];
 
   constructor(private readonly groupBy: readonly number[], private readonly aggs: readonly AggInput[], private readonly timeZone: string, opts: HashAggOptions = {}) {
     const state = opts.state ?? new MemoryStateBackend();
@@ -76,6 +78,7 @@ export class HashAggOperator implements StreamOperator {
     this.windowCol = opts.window ? groupBy[opts.window.key] : -1;
     this.emitOnClose = opts.window?.emitOnClose ?? false;
     this.windows = opts.window ? new WindowIndex(state) : null;
+    this.argScratch = aggs.map((a) => new Array<Datum>(a.args.length).fill(null));
     // A spilled group comes back as plain fields (revive); its min/max multisets spill with it.
     this.groups = state.table<Group>('groups', {
       revive: (k, saved) => this.revive(k, saved),
@@ -159,7 +162,9 @@ export class HashAggOperator implements StreamOperator {
       for (let j = 0; j < this.aggs.length; j++) {
         const a = this.aggs[j];
         if (a.filter !== undefined && r[a.filter] !== true) continue;
-        g.states[j].apply(a.args.map((c) => r[c]), sign, a.orderBy?.map((c) => r[c]));
+        const args = this.argScratch[j], cols = a.args;
+        for (let c = 0; c < cols.length; c++) args[c] = r[cols[c]];
+        g.states[j].apply(args, sign, a.orderBy?.map((c) => r[c]));
       }
       this.dirty.add(g);
     }
