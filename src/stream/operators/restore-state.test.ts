@@ -16,37 +16,11 @@ import { HashAggOperator } from './aggregate/hash-agg.js';
 import { HashJoinOperator } from './hash-join.js';
 import { SemiJoinOperator } from './semi-join.js';
 import { TopNOperator } from './top-n.js';
-import { EVERY_AGGREGATE, Emitted, call, changelog, col, ctx } from '../../../tests/support/operator-changelog.js';
+import { EVERY_AGGREGATE, Emitted, call, changelog, checkRestore, col, ctx } from '../../../tests/support/operator-changelog.js';
 
 /** What a checkpoint does with a backend: encode every entry, decode into a fresh one. */
 function checkpointed(from: MemoryStateBackend, into: MemoryStateBackend): void {
   for (const t of from.all()) for (const [k, v] of t.iterate('')) into.restoreEncoded(t.name, k, encodeStateValue(v));
-}
-
-function check(make: (state: MemoryStateBackend) => StreamOperator, seed: number, inputs = 1): void {
-  const log = changelog(seed, 30, inputs);
-  const stateA = new MemoryStateBackend({ trackChanges: true });
-  const a = make(stateA);
-  const outA = new Emitted();
-  let b: StreamOperator | null = null;
-  const outB = new Emitted();
-  for (let e = 0; e < log.length; e++) {
-    for (const { input, ops, rows } of log[e]) {
-      a.processChunk({ ops, rows }, input, outA);
-      b?.processChunk({ ops, rows }, input, outB);
-    }
-    a.processBarrier({ epoch: e + 1 }, outA);
-    b?.processBarrier({ epoch: e + 1 }, outB);
-    const emittedA = outA.take();
-    if (b) expect(outB.take(), `epoch ${e + 1}`).toEqual(emittedA);
-    if (e === 11) {
-      // Checkpoint at this barrier; the restored instance takes over from the next epoch.
-      const stateB = new MemoryStateBackend({ trackChanges: true });
-      b = make(stateB);
-      checkpointed(stateA, stateB);
-      b.restoreState?.(null);
-    }
-  }
 }
 
 const entries = (b: MemoryStateBackend) => { let n = 0; for (const t of b.all()) for (const _ of t.iterate('')) n++; return n; };
@@ -94,20 +68,20 @@ function checkRescale(make: (state: MemoryStateBackend) => StreamOperator, keyOf
 describe('operators restored from a checkpoint continue exactly', () => {
   it('hash aggregation: count, sums, avg, min/max with retracted extremes, DISTINCT, string_agg, bool_and', () => {
     for (const seed of [1, 2, 3]) {
-      check((state) => new HashAggOperator([0], EVERY_AGGREGATE, 'UTC', { state }), seed);
+      checkRestore((state) => new HashAggOperator([0], EVERY_AGGREGATE, 'UTC', { state }), seed);
     }
   });
 
   it('aggregation without GROUP BY keeps its single group', () => {
-    check((state) => new HashAggOperator([], [{ call: call('count_star', [], T.int8), args: [] }, { call: call('max', [col(1, T.int4)], T.int4), args: [1] }], 'UTC', { state }), 4);
+    checkRestore((state) => new HashAggOperator([], [{ call: call('count_star', [], T.int8), args: [] }, { call: call('max', [col(1, T.int4)], T.int4), args: [1] }], 'UTC', { state }), 4);
   });
 
   it('full outer join with NULL-padded rows and NULL keys', () => {
-    check((state) => new HashJoinOperator('full', [col(1, T.int4)], [col(1, T.int4)], null, 6, 6, ctx(), state), 5, 2);
+    checkRestore((state) => new HashJoinOperator('full', [col(1, T.int4)], [col(1, T.int4)], null, 6, 6, ctx(), state), 5, { inputs: 2 });
   });
 
   it('anti join', () => {
-    check((state) => new SemiJoinOperator(true, [col(0, T.int4)], [col(0, T.int4)], null, ctx(), state), 6, 2);
+    checkRestore((state) => new SemiJoinOperator(true, [col(0, T.int4)], [col(0, T.int4)], null, ctx(), state), 6, { inputs: 2 });
   });
 
   it('rescales keyed state by key group: aggregation, joins and Top-N, 2 → 1 and 2 → 3 subtasks', () => {
@@ -128,6 +102,6 @@ describe('operators restored from a checkpoint continue exactly', () => {
   });
 
   it('Top-N per partition with row numbers', () => {
-    check((state) => new TopNOperator({ partitionBy: [0], orderBy: [{ index: 1, desc: true, nullsFirst: false }], limit: 2, offset: 0, withRowNumber: true }, state), 7);
+    checkRestore((state) => new TopNOperator({ partitionBy: [0], orderBy: [{ index: 1, desc: true, nullsFirst: false }], limit: 2, offset: 0, withRowNumber: true }, state), 7);
   });
 });
