@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelCheckpointStorage } from './level-checkpoint-storage.js';
-import type { LatestTableSource } from './latest-state.js';
+import { ClassicLevel } from 'classic-level';
+import { LatestStateStore, type LatestTableSource } from './latest-state.js';
+import { versionKey } from './version-keys.js';
 import { StateDeltaBuilder } from './state-delta.js';
 import { encodeStateValue } from './state-codec.js';
 import { MemoryStateBackend, MemoryStateTable } from '../state/memory-state.js';
@@ -24,17 +26,23 @@ const delta = (entries: [string, string | null][]) => {
 };
 const sorted = <T>(xs: Iterable<[string, T]>) => [...xs].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 
+/** Checkpoint `id` of a task: its delta written to the versioned keyspace, then confirmed into the latest-state keyspace. */
+async function confirmed(job: string, task: string, id: number, entries: [string, string | null][], full: boolean, resident: (op: number, table: string) => boolean): Promise<void> {
+  await store.writeDeltas(job, id, delta(entries));
+  await store.latestState.apply(job, task, id, delta(entries), full, resident);
+}
+
 describe('LatestStateStore', () => {
   it('applies confirmed deltas with their mark, keeps scoped keys and resident tables apart, and is replaced by a full snapshot', async () => {
     const ls = store.latestState;
     const task = '3/0';
     const resident = (op: number, table: string) => op === 1 && table === 'watermark';
-    await ls.apply('j1', task, 4, delta([
+    await confirmed('j1', task, 4, [
       ['3/0/0/groups/a', enc(1)], ['3/0/0/groups/b', enc(2)],
       [`3/0/0/minput/g${SCOPE_SEP}x`, enc(7)], ['3/0/1/watermark/w', enc(100)], ['3/0/sink/committables', '[]'],
-    ]), false, resident);
+    ], false, resident);
     expect(await ls.mark('j1', task)).toBe(4);
-    await ls.apply('j1', task, 5, delta([['3/0/0/groups/a', null], ['3/0/0/groups/c', enc(3)]]), false, resident);
+    await confirmed('j1', task, 5, [['3/0/0/groups/a', null], ['3/0/0/groups/c', enc(3)]], false, resident);
     expect(await ls.mark('j1', task)).toBe(5);
     const groups = ls.table('j1', task, 0, 'groups');
     expect(groups.read('a')).toBeUndefined();
@@ -48,7 +56,7 @@ describe('LatestStateStore', () => {
     // Another job's keys (a prefix of this one's id) are not this job's.
     expect(await ls.mark('j', task)).toBe(0);
     // A full snapshot replaces the keyspace.
-    await ls.apply('j1', task, 9, delta([['3/0/0/groups/z', enc(26)]]), true, resident);
+    await confirmed('j1', task, 9, [['3/0/0/groups/z', enc(26)]], true, resident);
     expect((await groups.keys())).toEqual(['z']);
     eager.length = 0;
     await ls.eachEager('j1', task, (op, table, key) => eager.push(`${op} ${table} ${key}`));
@@ -70,7 +78,7 @@ describe('LatestStateStore', () => {
 
 describe('a lazily restored table', () => {
   async function restored(job: string, values: Record<string, number>, wrap = (s: LatestTableSource) => s): Promise<MemoryStateTable<number>> {
-    await store.latestState.apply(job, '2/0', 1, delta(Object.entries(values).map(([k, v]) => [`2/0/0/t/${k}`, enc(v)])), true, notResident);
+    await confirmed(job, '2/0', 1, Object.entries(values).map(([k, v]) => [`2/0/0/t/${k}`, enc(v)]), true, notResident);
     const backend = new MemoryStateBackend({ trackChanges: true });
     const t = backend.table<number>('t') as MemoryStateTable<number>;
     backend.restoreLazily((table) => wrap(store.latestState.table(job, '2/0', 0, table)));
@@ -126,5 +134,61 @@ describe('a lazily restored table', () => {
     await catchUp;
     expect(t.size).toBe(10_000);
     expect(sorted(t.entries()).slice(0, 2)).toEqual([['k0', 0], ['k1', 1]]);
+  });
+});
+
+describe('lazily read keys', () => {
+  let raw: ClassicLevel<string, string>;
+  let ls: LatestStateStore;
+  let rawDir: string;
+  beforeAll(async () => {
+    rawDir = mkdtempSync(join(tmpdir(), 'weir-latest-raw-'));
+    raw = new ClassicLevel<string, string>(rawDir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    await raw.open();
+    ls = new LatestStateStore(raw);
+  });
+  afterAll(async () => { await raw.close(); rmSync(rawDir, { recursive: true, force: true }); });
+  const all = async (source: LatestTableSource) => { const out: [string, string][] = []; for await (const b of source.batches()) out.push(...b); return sorted(out); };
+
+  it('name the version holding their value instead of copying it; scoped keys keep their value', async () => {
+    await raw.batch().put(versionKey('j', '1/0/0/t/a', 3), enc('A')).put(versionKey('j', '1/0/0/t/b', 3), enc('B'))
+      .put(versionKey('j', `1/0/0/s/g${SCOPE_SEP}x`, 3), enc('X')).write();
+    await ls.apply('j', '1/0', 3, delta([['1/0/0/t/a', enc('A')], ['1/0/0/t/b', enc('B')], [`1/0/0/s/g${SCOPE_SEP}x`, enc('X')]]), false, notResident);
+    expect(await raw.get('l/j/1/0/k/0/t/a')).toBe('#3');
+    expect(await raw.get(`l/j/1/0/e/0/s/g${SCOPE_SEP}x`)).toBe(enc('X'));
+    const t = ls.table('j', '1/0', 0, 't');
+    expect(t.read('a')).toBe(enc('A'));
+    expect(await all(t)).toEqual([['a', enc('A')], ['b', enc('B')]]);
+    // Deltas confirmed together were all written again by the newest checkpoint among them.
+    await raw.put(versionKey('j', '1/0/0/t/a', 6), enc('A6'));
+    await ls.apply('j', '1/0', 7, delta([['1/0/0/t/a', enc('A6')]]), false, notResident, 6);
+    expect(await raw.get('l/j/1/0/k/0/t/a')).toBe('#6');
+    expect(t.read('a')).toBe(enc('A6'));
+    expect(await ls.mark('j', '1/0')).toBe(7);
+  });
+
+  it('refuse to read a version that is gone, and leave it out of a warm-up', async () => {
+    await raw.batch().put(versionKey('g', '1/0/0/t/a', 2), enc(1)).put(versionKey('g', '1/0/0/t/b', 2), enc(2)).write();
+    await ls.apply('g', '1/0', 2, delta([['1/0/0/t/a', enc(1)], ['1/0/0/t/b', enc(2)]]), false, notResident);
+    await raw.del(versionKey('g', '1/0/0/t/a', 2));
+    const t = ls.table('g', '1/0', 0, 't');
+    expect(() => t.read('a')).toThrow(/1\/0\/0\/t\/a: the version #2 names is missing/);
+    expect(await all(t)).toEqual([['b', enc(2)]]);
+  });
+
+  it('are rebuilt pointing at the version each key was found at', async () => {
+    await store.writeState('r', 1, [['1/0/0/t/a', enc('A')], ['1/0/0/t/b', enc('B')]]);
+    await store.writeState('r', 2, [['1/0/0/t/b', enc('B2')]]);
+    await store.latestState.rebuild('r', '1/0', 2, (visit, afterBatch) => store.eachState('r', 2, '1/0/', 0, visit, afterBatch), notResident);
+    expect(await all(store.latestState.table('r', '1/0', 0, 't'))).toEqual([['a', enc('A')], ['b', enc('B2')]]);
+    await ls.rebuild('q', '1/0', 2, async (visit, afterBatch) => { visit('1/0/0/t/a', enc('A'), 1); visit('1/0/0/t/b', enc('B2'), 2); await afterBatch(); }, notResident);
+    expect([await raw.get('l/q/1/0/k/0/t/a'), await raw.get('l/q/1/0/k/0/t/b'), await raw.get('lc/q/1/0')]).toEqual(['#1', '#2', '2']);
+  });
+
+  it('written with their values, before references, read as they are', async () => {
+    await raw.batch().put('lc/old/1/0', '4').put('l/old/1/0/k/0/t/a', enc({ v: 1 })).write();
+    const t = ls.table('old', '1/0', 0, 't');
+    expect(t.read('a')).toBe(enc({ v: 1 }));
+    expect(await all(t)).toEqual([['a', enc({ v: 1 })]]);
   });
 });

@@ -2,14 +2,24 @@
 // restore can read it *lazily*: the task starts at once and reads a key the first time an
 // operator asks for it (a synchronous point read, classic-level's getSync), instead of loading
 // every versioned entry before it processes a record. The versioned keyspace (v/…, see
-// level-checkpoint-storage.ts) stays the record of every retained checkpoint; this one is a
-// second copy of the newest, in the spirit of RisingWave's Hummock serving reads straight from
-// the checkpointed store.
+// level-checkpoint-storage.ts) stays the record of every retained checkpoint; this one is an index
+// of the newest, in the spirit of RisingWave's Hummock serving reads straight from the
+// checkpointed store.
 //
-//   l/<job>/<task>/k/<op>/<table>/<key>        a top-level key: read lazily
-//   l/<job>/<task>/e/<op>/<table>/<full key>   a scoped key, or any key of a resident table:
-//                                              read in full before the task starts
+//   l/<job>/<task>/k/<op>/<table>/<key>        a top-level key, read lazily: "#<checkpoint id>",
+//                                              naming its version in the versioned keyspace
+//   l/<job>/<task>/e/<op>/<table>/<full key>   a scoped key, or any key of a resident table: its
+//                                              value, read in full before the task starts
 //   lc/<job>/<task>                            the checkpoint the keyspace reflects
+//
+// Why a reference and not a copy of the value: the values are nearly all of a checkpoint's bytes,
+// and writing each twice doubled what LevelDB writes and compacts — on a two-core machine the
+// largest cost of checkpointing a join-heavy job (Nexmark q4 through Kafka, docs/benchmarks.md).
+// A lazy read is two point reads instead of one. The version referred to is never collected while
+// it can be read here: a restore reads this keyspace only when its mark is the checkpoint restored
+// (retained, so every key's newest version up to it is kept), and afterwards only keys the task
+// has not touched since, which no later checkpoint of the job has changed. Keyspaces written
+// before references (values in k/ too) read as they are: a value is JSON, never "#…".
 //
 // A task writes it when a checkpoint is confirmed complete (its delta, in one batch with the
 // mark), so it never holds anything a completed checkpoint does not. A restore uses it only when
@@ -20,9 +30,16 @@
 import type { ClassicLevel } from 'classic-level';
 import { SCOPE_SEP } from '../state/keyed-state.js';
 import type { StateDelta } from './state-delta.js';
+import { versionKey } from './version-keys.js';
 
 /** Entries per batch when the keyspace is rebuilt from an eager restore. */
 const REBUILD_BATCH = 4096;
+
+/** A lazily read key's entry: the checkpoint whose version holds its value. */
+const REF = '#';
+const REF_CODE = 35;
+/** The letter after the task in a lazily read key (l/<job>/<task>/k/…). */
+const K = 107;
 
 /** Where one table's lazily read keys live. */
 export interface LatestTableSource {
@@ -63,15 +80,18 @@ export class LatestStateStore {
   /**
    * Checkpoint `checkpointId` is complete: apply its deltas, in order (a key's latest change wins;
    * `full`: the first is the task's whole state, which replaces the keyspace), and move the mark,
-   * atomically for a delta.
+   * atomically for a delta. `version`: the checkpoint that wrote them to the versioned keyspace (a
+   * task writes every delta not yet confirmed again with each checkpoint: the newest of them).
    */
-  async apply(jobId: string, task: string, checkpointId: number, deltas: readonly StateDelta[], full: boolean, resident: (op: number, table: string) => boolean): Promise<void> {
+  async apply(jobId: string, task: string, checkpointId: number, deltas: readonly StateDelta[], full: boolean, resident: (op: number, table: string) => boolean, version = checkpointId): Promise<void> {
     if (full) await this.reset(jobId, task);
     const batch = this.db.batch();
+    const ref = REF + version, lazyAt = this.base(jobId, task).length;
     const visit = (k: string, v: string | null) => {
       const key = this.keyOf(jobId, task, k, resident);
       if (key === null) return;
-      if (v === null) batch.del(key); else batch.put(key, v);
+      if (v === null) batch.del(key);
+      else batch.put(key, key.charCodeAt(lazyAt) === K ? ref : v);
     };
     for (const d of deltas) d.forEach(visit);
     batch.put(`lc/${jobId}/${task}`, String(checkpointId));
@@ -101,13 +121,14 @@ export class LatestStateStore {
    * it, see LevelCheckpointStorage.eachState), then set the mark. Runs in the background after an
    * eager restore; the task's later deltas are applied after it.
    */
-  async rebuild(jobId: string, task: string, checkpointId: number, each: (visit: (stateKey: string, text: string) => void, afterBatch: () => Promise<void>) => Promise<void>, resident: (op: number, table: string) => boolean): Promise<void> {
+  async rebuild(jobId: string, task: string, checkpointId: number, each: (visit: (stateKey: string, text: string, version: number) => void, afterBatch: () => Promise<void>) => Promise<void>, resident: (op: number, table: string) => boolean): Promise<void> {
     await this.reset(jobId, task);
     let batch = this.db.batch();
+    const lazyAt = this.base(jobId, task).length;
     // Each read batch is written before the next is read: a second copy of the state never piles up in memory.
-    await each((stateKey, text) => {
+    await each((stateKey, text, version) => {
       const key = this.keyOf(jobId, task, stateKey, resident);
-      if (key !== null) batch.put(key, text);
+      if (key !== null) batch.put(key, key.charCodeAt(lazyAt) === K ? REF + version : text);
     }, async () => {
       const full = batch;
       batch = this.db.batch();
@@ -131,24 +152,49 @@ export class LatestStateStore {
   /** One table's lazily read keys. */
   table(jobId: string, task: string, op: number, table: string): LatestTableSource {
     const prefix = `${this.base(jobId, task)}k/${op}/${table}/`;
+    const stateKey = `${task}/${op}/${table}/`;
+    /** The value an entry stands for; undefined when its version is gone (see batches). */
+    const value = (key: string, entry: string): string | undefined => {
+      if (entry.charCodeAt(0) !== REF_CODE) return entry; // a keyspace from before references
+      const text = this.db.getSync(versionKey(jobId, stateKey + key, Number(entry.slice(1))));
+      return text === null || text === '' ? undefined : text;
+    };
     return {
-      read: (key) => this.db.getSync(prefix + key) ?? undefined,
+      read: (key) => {
+        const entry = this.db.getSync(prefix + key);
+        if (entry === null || entry === undefined) return undefined;
+        const text = value(key, entry);
+        // Only an untouched key is read, and no checkpoint since the restore changed it: its version is kept.
+        if (text === undefined) throw new Error(`checkpointed state ${stateKey}${key}: the version ${entry} names is missing`);
+        return text;
+      },
       keys: async () => {
         const out: string[] = [];
         for await (const k of this.db.keys({ gte: prefix, lt: prefix + '\uffff', fillCache: false })) out.push(k.slice(prefix.length));
         return out;
       },
-      batches: () => this.batches(prefix),
+      batches: () => this.batches(prefix, value),
     };
   }
 
-  private async *batches(prefix: string): AsyncGenerator<[string, string][]> {
+  /**
+   * A table's entries in batches, values looked up (in key order, so mostly from cached blocks).
+   * The iterator reads the keyspace as it was when it started: an entry the task has changed since
+   * may name a version a later checkpoint made obsolete and collected — such a key is touched, so
+   * the warm-up would skip it anyway; it is left out.
+   */
+  private async *batches(prefix: string, value: (key: string, entry: string) => string | undefined): AsyncGenerator<[string, string][]> {
     const it = this.db.iterator({ gte: prefix, lt: prefix + '\uffff', fillCache: false });
     try {
       for (;;) {
         const batch = await it.nextv(REBUILD_BATCH);
         if (!batch.length) return;
-        yield batch.map(([k, v]) => [k.slice(prefix.length), v]);
+        const out: [string, string][] = [];
+        for (const [k, entry] of batch) {
+          const key = k.slice(prefix.length), text = value(key, entry);
+          if (text !== undefined) out.push([key, text]);
+        }
+        yield out;
       }
     } finally {
       await it.close();

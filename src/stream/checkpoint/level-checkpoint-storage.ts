@@ -28,13 +28,7 @@ import type { CheckpointStorage } from './checkpoint-coordinator.js';
 import type { CompletedCheckpoint } from './types.js';
 import { LatestStateStore } from './latest-state.js';
 import type { StateDelta } from './state-delta.js';
-
-const ID_DIGITS = 10;
-const MAX_ID = 10 ** ID_DIGITS - 1;
-const pad = (n: number) => String(n).padStart(ID_DIGITS, '0');
-/** Newest first under one key: LevelDB sorts keys ascending. */
-const inverted = (id: number) => pad(MAX_ID - id);
-const fromInverted = (s: string) => MAX_ID - Number(s);
+import { fromInverted, inverted, pad } from './version-keys.js';
 
 export type StateEntry = readonly [key: string, value: string | null];
 
@@ -147,11 +141,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   }
 
   /**
-   * readState without collecting: each key's value as of the checkpoint, in key order, as read.
+   * readState without collecting: each key's value as of the checkpoint (and the checkpoint that
+   * wrote that version), in key order, as read.
    * `afterBatch` runs after each batch of entries is visited (a consumer that writes what it reads
    * keeps pace with it).
    */
-  async eachState(jobId: string, checkpointId: number, prefix: string, since: number, visit: (key: string, value: string) => void, afterBatch?: () => Promise<void>): Promise<void> {
+  async eachState(jobId: string, checkpointId: number, prefix: string, since: number, visit: (key: string, value: string, version: number) => void, afterBatch?: () => Promise<void>): Promise<void> {
     const base = `v/${jobId}/`;
     const abandoned = await this.readAbandoned(jobId); // fresh: a task's instance caches nothing
     let lastKey: string | null = null;
@@ -173,7 +168,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
           if (abandoned.length && abandonedId(abandoned, version)) continue; // never part of a checkpoint
           lastKey = key;
           if (version < since) continue; // before the task's full snapshot: not its state
-          if (value !== '') visit(key, value);
+          if (value !== '') visit(key, value, version);
         }
         await afterBatch?.();
       }

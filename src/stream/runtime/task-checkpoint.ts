@@ -221,7 +221,10 @@ export class TaskCheckpointer {
     if (!done.length || this.latestBroken) { release(); return; }
     const applied = sinceLastFull(done);
     const { storageJob } = this.config;
-    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, applied.map((u) => u.delta), applied[0].full, this.isResident), release);
+    // Each snapshot writes every delta not yet confirmed again, under its own id: the newest
+    // applied one's id is where all of them are in the versioned keyspace.
+    const version = applied[applied.length - 1].id;
+    this.chainLatest((store) => store.latestState.apply(storageJob, this.taskKey, checkpointId, applied.map((u) => u.delta), applied[0].full, this.isResident, version), release);
   }
 
   private decline(checkpointId: number, e: unknown): void {
