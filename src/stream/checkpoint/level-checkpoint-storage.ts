@@ -42,7 +42,7 @@ function abandonedId(ranges: readonly IdRange[], id: number): boolean {
 
 /**
  * LevelDB's memtable (its default is 4 MB). A checkpoint of a join-heavy job writes tens of MB of
- * state at random keys, twice (versioned, then the latest-state keyspace); with 4 MB memtables
+ * state at random keys (versioned, then its keys again in the latest-state keyspace); with 4 MB memtables
  * every checkpoint became a stream of level-0 files and compactions competing with the tasks for
  * the two cores (Nexmark q4 through Kafka at a 1 s interval: 0.44–0.51 of the checkpoint-off rate,
  * 0.61–0.63 with 64 MB; docs/benchmarks.md). Costs up to twice this in memory while one flushes.

@@ -1,8 +1,8 @@
 // A task's checkpoint delta, encoded: the changed state keys with their encoded values, packed into
 // a few large strings instead of a Map of a key string and a value string per entry.
 //
-// Why: a delta lives from the snapshot until its checkpoint is confirmed and written twice (the
-// versioned state and the latest-state keyspace) — seconds, so every per-entry object survived
+// Why: a delta lives from the snapshot until its checkpoint is confirmed and written (to the
+// versioned state, then its keys to the latest-state keyspace) — seconds, so every per-entry object survived
 // several scavenges, was copied by each and promoted, and then had to be marked and swept. Nexmark
 // q4 at a 10 s interval holds ~40 MB of delta per task in ~400k entries: its collector time grew
 // by a third. A chunk of 1M characters lives in V8's large-object space, which scavenges never
