@@ -148,7 +148,7 @@ describe('lazily read keys', () => {
     ls = new LatestStateStore(raw);
   });
   afterAll(async () => { await raw.close(); rmSync(rawDir, { recursive: true, force: true }); });
-  const all = async (source: LatestTableSource) => { const out: [string, string][] = []; for await (const b of source.batches()) out.push(...b); return sorted(out); };
+  const all = async (source: LatestTableSource) => { const out: [string, string][] = []; for await (const b of source.batches()) for (const [k, v] of b) out.push([k, v]); return sorted(out); };
 
   it('name the version holding their value instead of copying it; scoped keys keep their value', async () => {
     await raw.batch().put(versionKey('j', '1/0/0/t/a', 3), enc('A')).put(versionKey('j', '1/0/0/t/b', 3), enc('B'))
