@@ -52,7 +52,7 @@ describe('LevelCheckpointStorage', () => {
     const withSize = (id: number, sizeBytes: number): CompletedCheckpoint => ({ ...meta('j6', id), sizeBytes });
     await store.writeState('j6', 1, [['k', 'v1']]);
     await store.writeCompleted(withSize(1, 10));
-    await store.subsume('j6', 1, true); // the first call of a process scans: nothing to drop yet
+    await store.subsume('j6', 1, true); // a new job's first checkpoint: nothing to collect, no scan
     for (let id = 2; id <= 4; id++) {
       await store.writeState('j6', id, [['k', `v${id}`]]);
       await store.writeCompleted(withSize(id, 1000));
@@ -68,6 +68,16 @@ describe('LevelCheckpointStorage', () => {
     await store.subsume('j6', 1, true);
     expect(await store.countVersions('j6')).toBe(1);
     expect(Object.fromEntries(await store.readState('j6', 5, ''))).toEqual({ k: 'v5' });
+  });
+
+  it('lazily: scans at once a job this process did not see start (restarted, its old versions may still be there)', async () => {
+    for (let id = 1; id <= 3; id++) {
+      await store.writeState('j8', id, [['k', `v${id}`]]);
+      await store.writeCompleted(meta('j8', id));
+    }
+    await store.subsume('j8', 1, true);
+    expect(await store.countVersions('j8')).toBe(1);
+    expect(Object.fromEntries(await store.readState('j8', 3, ''))).toEqual({ k: 'v3' });
   });
 
   it('discards a failed checkpoint and prefers a checkpoint over a newer savepoint when asked', async () => {

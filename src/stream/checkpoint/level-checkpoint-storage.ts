@@ -287,7 +287,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     const checkpoints = all.filter((c) => !c.isSavepoint);
     const drop = checkpoints.slice(0, Math.max(0, checkpoints.length - retained));
     const newestCompleted = Math.max(0, ...all.map((c) => c.checkpointId));
-    const scan = !lazy || this.scanDue(jobId, all, newestCompleted);
+    const scan = !lazy || await this.scanDue(jobId, all, newestCompleted);
     if (!drop.length && !scan) return;
     const kept = all.filter((c) => !drop.includes(c)).map((c) => c.checkpointId).sort((a, b) => a - b);
     const batch = this.db.batch();
@@ -320,9 +320,19 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   }
 
   /** Has enough been written since the last scan of this job's state (see GC_MIN_BYTES)? */
-  private scanDue(jobId: string, all: readonly CompletedCheckpoint[], newestCompleted: number): boolean {
+  private async scanDue(jobId: string, all: readonly CompletedCheckpoint[], newestCompleted: number): Promise<boolean> {
     const mark = this.gcMarks.get(jobId);
-    if (!mark) return true; // never scanned by this process: start from a clean store
+    if (!mark) {
+      // A new job's first checkpoint (id 1: none before it, none failed) completed: every version
+      // in the store is one it reads or one of a checkpoint in progress, so there is nothing to
+      // collect — no scan of the state it has just written. Otherwise (a restarted or restored
+      // job) start from a clean store.
+      if (all.length === 1 && newestCompleted === 1 && !(await this.readAbandoned(jobId)).length) {
+        this.gcMarks.set(jobId, { countedUpTo: newestCompleted, writtenSince: 0, stateBytes: all[0].sizeBytes });
+        return false;
+      }
+      return true;
+    }
     for (const c of all) if (c.checkpointId > mark.countedUpTo) mark.writtenSince += c.sizeBytes;
     mark.countedUpTo = Math.max(mark.countedUpTo, newestCompleted);
     return mark.writtenSince >= Math.max(GC_MIN_BYTES, mark.stateBytes);
