@@ -4,7 +4,7 @@
 // change: +I for a new group, -U/+U for a changed result, -D when its last row was retracted.
 // Without GROUP BY there is exactly one group, present even over no rows (as in PostgreSQL).
 // Groups and the min/max multisets are keyed state (src/stream/state), so a checkpoint can write
-// just the groups an epoch changed.
+// just the groups an epoch changed; a group is written packed (agg-group.ts).
 //
 // Windowed (a group key carries a watermark, plan/watermarks.ts): when the watermark passes a
 // group's window the group is closed — its pending change is emitted and its state dropped; with
