@@ -98,17 +98,16 @@ export function savedClassName(s: SavedAggState): string | undefined {
 export function restoreAggState(fresh: AggState, saved: SavedAggState): void {
   if ('json' in saved) { restoreFields(fresh, saved.json); return; }
   const name = fresh.constructor.name;
-  const target = fresh as unknown as Record<string, unknown>;
-  const keys = Object.keys(target);
+  const keys = Object.keys(fresh);
   if (name !== saved.className || keys.length !== saved.fields.length) {
     throw new Error(`checkpointed ${saved.className} (${saved.fields.length} fields) cannot restore a ${name} (${keys.length} fields)`);
   }
-  keys.forEach((k, i) => {
-    const v = saved.fields[i], own = target[k];
-    // A nested state (a DISTINCT aggregate's inner one) was written as JSON: restore into our own.
-    if (v !== null && typeof v === 'object' && STATE_CLASS in v && own !== null && typeof own === 'object') restoreFields(own, v);
-    else target[k] = v;
-  });
+  // The values get their fields' names back and restore as the JSON form does (restoreFields:
+  // a nested state, a DISTINCT aggregate's inner one, goes into the fresh state's own).
+  const named: Record<string, unknown> = {};
+  keys.forEach((k, i) => { named[k] = saved.fields[i]; });
+  Object.defineProperty(named, STATE_CLASS, { value: saved.className });
+  restoreFields(fresh, named);
 }
 
 registerBinaryStateKind(KIND, (bytes) => new PackedAggGroup(bytes));
