@@ -145,7 +145,7 @@ describe('lazily read keys', () => {
     rawDir = mkdtempSync(join(tmpdir(), 'weir-latest-raw-'));
     raw = new ClassicLevel<string, string>(rawDir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
     await raw.open();
-    ls = new LatestStateStore(raw);
+    ls = new LatestStateStore(raw, (_job, stored) => stored);
   });
   afterAll(async () => { await raw.close(); rmSync(rawDir, { recursive: true, force: true }); });
   const all = async (source: LatestTableSource) => { const out: [string, string][] = []; for await (const b of source.batches()) for (const [k, v] of b) out.push([k, v]); return sorted(out); };

@@ -52,7 +52,8 @@ export interface LatestTableSource {
 }
 
 export class LatestStateStore {
-  constructor(private readonly db: ClassicLevel<string, string>) {}
+  /** `resolve`: a versioned entry's value as stored → the value (reading a blob file if it points to one). */
+  constructor(private readonly db: ClassicLevel<string, string>, private readonly resolve: (jobId: string, stored: string) => string) {}
 
   private base(jobId: string, task: string): string { return `l/${jobId}/${task}/`; }
 
@@ -156,8 +157,8 @@ export class LatestStateStore {
     /** The value an entry stands for; undefined when its version is gone (see batches). */
     const value = (key: string, entry: string): string | undefined => {
       if (entry.charCodeAt(0) !== REF_CODE) return entry; // a keyspace from before references
-      const text = this.db.getSync(versionKey(jobId, stateKey + key, Number(entry.slice(1))));
-      return text === null || text === '' ? undefined : text;
+      const stored = this.db.getSync(versionKey(jobId, stateKey + key, Number(entry.slice(1))));
+      return stored === null || stored === undefined || stored === '' ? undefined : this.resolve(jobId, stored);
     };
     return {
       read: (key) => {

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOB_MIN_CHARS } from './blob-files.js';
 import { LevelCheckpointStorage } from './level-checkpoint-storage.js';
+import { StateDeltaBuilder, type StateDelta } from './state-delta.js';
 import type { CompletedCheckpoint } from './types.js';
 
 let dir: string;
@@ -13,6 +15,12 @@ afterAll(async () => { await store.close(); rmSync(dir, { recursive: true, force
 const meta = (jobId: string, id: number, isSavepoint = false): CompletedCheckpoint => ({
   jobId, checkpointId: id, isSavepoint, triggeredAt: id, completedAt: id + 1, tasks: {}, sizeBytes: 0, externalPath: store.externalPath(jobId, id, isSavepoint),
 });
+
+function delta(entries: readonly (readonly [string, string | null])[]): StateDelta {
+  const b = new StateDeltaBuilder();
+  for (const [k, v] of entries) b.add(k, v);
+  return b.finish();
+}
 
 describe('LevelCheckpointStorage', () => {
   it('reads state as of any checkpoint from incremental deltas', async () => {
@@ -140,5 +148,69 @@ describe('LevelCheckpointStorage', () => {
     expect(Object.fromEntries(await store.readState('j7', 3, ''))).toEqual({ a: '1', b: '3' });
     // A restore of 3 continues after 3 (nothing newer was triggered).
     expect(await store.abandonAfter('j7', 3)).toBe(4);
+  });
+
+  describe('large values in blob files', () => {
+    // Values of BLOB_MIN_CHARS or more go to files; non-ASCII text checks byte offsets.
+    const big = (tag: string, n = 200) => JSON.stringify(`${tag}:${'é✓'.repeat(3)}${'x'.repeat(n)}`);
+    const files = async (jobId: string) => (await store.blobs.list(jobId)).map((f) => f.checkpointId).sort((a, b) => a - b);
+
+    it('are read back as written, at any checkpoint, with small ones kept in LevelDB', async () => {
+      expect(big('a').length).toBeGreaterThanOrEqual(BLOB_MIN_CHARS);
+      await store.writeState('b1', 1, [['a', big('a1')], ['b', big('b1', 2000)], ['small', '"s"']]);
+      await store.writeState('b1', 2, [['a', big('a2')], ['b', null]]);
+      expect(Object.fromEntries(await store.readState('b1', 1, ''))).toEqual({ a: big('a1'), b: big('b1', 2000), small: '"s"' });
+      expect(Object.fromEntries(await store.readState('b1', 2, ''))).toEqual({ a: big('a2'), small: '"s"' });
+      expect(await files('b1')).toEqual([1, 2]);
+    });
+
+    it('are read lazily through the latest-state keyspace', async () => {
+      await store.writeState('b2', 1, [['1/0/0/t/a', big('lazy')]]);
+      await store.latestState.apply('b2', '1/0', 1, [delta([['1/0/0/t/a', big('lazy')]])], false, () => false);
+      expect(store.latestState.table('b2', '1/0', 0, 't').read('a')).toBe(big('lazy'));
+    });
+
+    it('go when no kept checkpoint reads them: a lazy scan deletes a dead file at the next scan', async () => {
+      await store.writeState('b3', 1, [['a', big('a1')]]);
+      await store.writeCompleted(meta('b3', 1));
+      await store.writeState('b3', 2, [['a', big('a2')]]);
+      await store.writeCompleted(meta('b3', 2));
+      await store.subsume('b3', 1, true); // first scan of this job in this process: 1's file found dead
+      expect(await files('b3')).toEqual([1, 2]);
+      await store.writeState('b3', 3, [['a', big('a3')]]);
+      await store.writeCompleted({ ...meta('b3', 3), sizeBytes: 8 * 1024 * 1024 });
+      await store.subsume('b3', 1, true);
+      expect(await files('b3')).toEqual([2, 3]); // 1 was found dead twice; 2 is found dead now
+      await store.writeCompleted({ ...meta('b3', 4), sizeBytes: 8 * 1024 * 1024 }); // wrote no large value
+      await store.subsume('b3', 1, true);
+      expect(await files('b3')).toEqual([3]);
+      expect(Object.fromEntries(await store.readState('b3', 3, ''))).toEqual({ a: big('a3') });
+    });
+
+    it('of a mostly dead file move to a new one, and read the same', async () => {
+      const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+      await store.writeState('b4', 1, keys.map((k) => [k, big(k + '@1')] as const));
+      await store.writeCompleted(meta('b4', 1));
+      // Checkpoint 2 rewrites all but two keys: file 1 keeps a tenth of its values alive.
+      await store.writeState('b4', 2, keys.slice(2).map((k) => [k, big(k + '@2')] as const));
+      await store.writeCompleted(meta('b4', 2));
+      const expected = Object.fromEntries(keys.map((k, i) => [k, big(k + (i < 2 ? '@1' : '@2'))]));
+      await store.subsume('b4', 1);
+      expect(Object.fromEntries(await store.readState('b4', 2, ''))).toEqual(expected);
+      const sizes = await store.blobs.list('b4');
+      expect(sizes).toHaveLength(3); // 1 (now dead), 2, and the two live values of 1 moved to a file of their own
+      await store.subsume('b4', 1);
+      const after = await store.blobs.list('b4');
+      expect(after).toHaveLength(2);
+      expect(Math.min(...after.map((f) => f.bytes))).toBeLessThan(Math.max(...sizes.map((f) => f.bytes)) / 5);
+      expect(Object.fromEntries(await store.readState('b4', 2, ''))).toEqual(expected);
+    });
+
+    it('go with their job', async () => {
+      await store.writeState('b5', 1, [['a', big('a')]]);
+      expect(await files('b5')).toEqual([1]);
+      await store.dropJob('b5');
+      expect(await files('b5')).toEqual([]);
+    });
   });
 });

@@ -1,7 +1,8 @@
 // Checkpoints in LevelDB (classic-level) under <data-dir>/checkpoints, one database shared by the
 // main thread and the TaskManager workers (classic-level's multithreading option).
 //
-//   v/<job>/<state key>\0<inverted checkpoint id>  → value JSON ("" = deleted)   versioned state
+//   v/<job>/<state key>\0<inverted checkpoint id>  → value JSON ("" = deleted), or a pointer to
+//                                                  it in a blob file (blob-files.ts)  versioned state
 //   m/<job>/<checkpoint id, 10 digits>             → CompletedCheckpoint JSON      metadata
 //   t/<job>                                        → highest checkpoint id that may have been triggered
 //   a/<job>                                        → [lo, hi][]: abandoned checkpoint ids
@@ -24,6 +25,7 @@
 import { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BLOB_MIN_CHARS, BlobFiles, isPointer, parsePointer, type BlobFileInfo } from './blob-files.js';
 import type { CheckpointStorage } from './checkpoint-coordinator.js';
 import type { CompletedCheckpoint } from './types.js';
 import { LatestStateStore } from './latest-state.js';
@@ -61,6 +63,14 @@ const READ_BATCH = 4096;
  */
 const GC_MIN_BYTES = 4 * 1024 * 1024;
 
+/**
+ * A blob file whose live values take less than this share of it is rewritten: its live values
+ * move to a new file, so the files never hold much more than twice the live state.
+ */
+const RELOCATE_BELOW = 0.5;
+/** Bytes of sparse files one scan rewrites at most (they are read into memory whole). */
+const RELOCATE_MAX_BYTES = 64 * 1024 * 1024;
+
 interface GcMark {
   /** The newest completed checkpoint whose bytes are counted in `writtenSince`. */
   countedUpTo: number;
@@ -80,12 +90,16 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   private readonly gcMarks = new Map<string, GcMark>();
   /** The abandoned ids of each job this instance changed (only the main thread changes them). */
   private readonly abandonedCache = new Map<string, IdRange[]>();
+  /** Per job, blob files the last scan found no retained version pointing into (deleted by the next). */
+  private readonly deadBlobs = new Map<string, Set<string>>();
+  /** Per job, the garbage collection running (one at a time: a scan may move values between files). */
+  private readonly collecting = new Map<string, Promise<void>>();
 
   /** Each task's state as of its latest confirmed checkpoint, for lazy restores (latest-state.ts). */
   readonly latestState: LatestStateStore;
 
-  private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string) {
-    this.latestState = new LatestStateStore(db);
+  private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string, readonly blobs: BlobFiles) {
+    this.latestState = new LatestStateStore(db, (jobId, stored) => this.resolve(jobId, stored));
   }
 
   static async open(dataDir: string): Promise<LevelCheckpointStorage> {
@@ -93,7 +107,12 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     mkdirSync(dir, { recursive: true });
     const db = new ClassicLevel<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8', multithreading: true, writeBufferSize: WRITE_BUFFER_BYTES });
     await db.open();
-    return new LevelCheckpointStorage(db, dir);
+    return new LevelCheckpointStorage(db, dir, new BlobFiles(join(dataDir, 'checkpoint-blobs')));
+  }
+
+  /** A versioned entry's value: as stored, or read from its blob file. */
+  private resolve(jobId: string, stored: string): string {
+    return isPointer(stored) ? this.blobs.read(jobId, stored) : stored;
   }
 
   externalPath(jobId: string, checkpointId: number, isSavepoint: boolean): string {
@@ -116,16 +135,18 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   private versionWriter(jobId: string, checkpointId: number) {
     const batch = this.db.batch();
+    const blobs = this.blobs.writer(jobId, checkpointId);
     let bytes = 0;
     const prefix = `v/${jobId}/`, suffix = '\0' + inverted(checkpointId);
     return {
       put: (k: string, v: string | null) => {
         const key = prefix + k + suffix;
         const value = v ?? '';
-        batch.put(key, value);
+        batch.put(key, value.length >= BLOB_MIN_CHARS ? blobs.add(value) : value);
         bytes += key.length + value.length;
       },
-      done: async () => { await batch.write(); return bytes; },
+      // The values are on disk before the pointers to them.
+      done: async () => { await blobs.done(); await batch.write(); return bytes; },
     };
   }
 
@@ -168,7 +189,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
           if (abandoned.length && abandonedId(abandoned, version)) continue; // never part of a checkpoint
           lastKey = key;
           if (version < since) continue; // before the task's full snapshot: not its state
-          if (value !== '') visit(key, value, version);
+          if (value !== '') visit(key, this.resolve(jobId, value), version);
         }
         await afterBatch?.();
       }
@@ -283,6 +304,13 @@ export class LevelCheckpointStorage implements CheckpointStorage {
    * meanwhile: a read takes the newest version at or before its checkpoint.
    */
   async subsume(jobId: string, retained: number, lazy = false): Promise<void> {
+    const before = this.collecting.get(jobId) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(() => this.collect(jobId, retained, lazy));
+    this.collecting.set(jobId, run);
+    try { await run; } finally { if (this.collecting.get(jobId) === run) this.collecting.delete(jobId); }
+  }
+
+  private async collect(jobId: string, retained: number, lazy: boolean): Promise<void> {
     const all = await this.completed(jobId);
     const checkpoints = all.filter((c) => !c.isSavepoint);
     const drop = checkpoints.slice(0, Math.max(0, checkpoints.length - retained));
@@ -296,9 +324,10 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     // Abandoned ids below the newest completed checkpoint take no more writes (every task passed
     // their barriers long ago): their versions go now, and so do the ids from the list.
     const abandoned = (await this.readAbandoned(jobId)).filter(([, hi]) => hi < newestCompleted);
+    const live = new Map<string, number>(); // blob file → bytes the kept versions point to
     let lastKey: string | null = null;
     let newer = Infinity; // the next newer version of the current key
-    await this.eachStateKey(jobId, (full) => {
+    await this.eachStateEntry(jobId, (full, value) => {
       const sep = full.lastIndexOf('\0');
       const key = full.slice(0, sep);
       if (key !== lastKey) { lastKey = key; newer = Infinity; }
@@ -306,8 +335,11 @@ export class LevelCheckpointStorage implements CheckpointStorage {
       if (abandoned.length && abandonedId(abandoned, id)) { batch.del(full); return; } // as if never written
       const until = newer;
       newer = id;
-      if (id > newestCompleted || keptWithin(kept, id, until)) return;
-      batch.del(full);
+      if (id <= newestCompleted && !keptWithin(kept, id, until)) { batch.del(full); return; }
+      if (isPointer(value)) {
+        const { file, length } = parsePointer(value);
+        live.set(file, (live.get(file) ?? 0) + length);
+      }
     });
     if (abandoned.length) {
       const ranges = await this.cachedAbandoned(jobId);
@@ -315,8 +347,57 @@ export class LevelCheckpointStorage implements CheckpointStorage {
       batch.put(`a/${jobId}`, JSON.stringify(ranges));
     }
     await batch.write();
-    const stateBytes = await this.db.approximateSize(`v/${jobId}/`, `v/${jobId}/\uffff`).catch(() => 0);
+    await this.collectBlobs(jobId, live, newestCompleted, lazy);
+    let blobBytes = 0;
+    for (const n of live.values()) blobBytes += n;
+    const stateBytes = blobBytes + await this.db.approximateSize(`v/${jobId}/`, `v/${jobId}/\uffff`).catch(() => 0);
     this.gcMarks.set(jobId, { countedUpTo: newestCompleted, writtenSince: 0, stateBytes });
+  }
+
+  /**
+   * After a scan: delete the blob files no kept version points into, and rewrite sparse ones.
+   * Only files of checkpoints up to the newest completed one are judged (a newer one's pointers
+   * may not be written yet). `lazy` (the coordinator's scans, while tasks may read): a file found
+   * dead is deleted by the next scan, not this one — a lazy read may have just taken a pointer
+   * into it (a relocated value's old copy).
+   */
+  private async collectBlobs(jobId: string, live: ReadonlyMap<string, number>, newestCompleted: number, lazy: boolean): Promise<void> {
+    const settled = (await this.blobs.list(jobId)).filter((f) => f.checkpointId <= newestCompleted);
+    const dead = settled.filter((f) => !live.has(f.name)).map((f) => f.name);
+    const foundBefore = this.deadBlobs.get(jobId) ?? new Set<string>();
+    const now = lazy ? dead.filter((f) => foundBefore.has(f)) : dead;
+    await this.blobs.remove(jobId, now);
+    this.deadBlobs.set(jobId, new Set(dead.filter((f) => !now.includes(f))));
+    const share = (f: BlobFileInfo) => (live.get(f.name) ?? 0) / Math.max(1, f.bytes);
+    const sparse = settled.filter((f) => live.has(f.name) && share(f) < RELOCATE_BELOW).sort((a, b) => share(a) - share(b));
+    const picked: BlobFileInfo[] = [];
+    let bytes = 0;
+    for (const f of sparse) {
+      if (bytes + f.bytes > RELOCATE_MAX_BYTES && picked.length) break;
+      picked.push(f);
+      bytes += f.bytes;
+    }
+    if (picked.length) await this.relocate(jobId, picked, newestCompleted);
+  }
+
+  /**
+   * Move the values kept versions point to in `files` into one new file, and point the versions
+   * there. The old files are then dead, and go with a later scan. Versions are never rewritten
+   * otherwise (a key written again gets a new version), so nothing races with the new pointers.
+   */
+  private async relocate(jobId: string, files: readonly BlobFileInfo[], newestCompleted: number): Promise<void> {
+    const contents = new Map<string, Buffer>();
+    for (const f of files) contents.set(f.name, await this.blobs.readFile(jobId, f.name));
+    const writer = this.blobs.writer(jobId, newestCompleted);
+    const batch = this.db.batch();
+    await this.eachStateEntry(jobId, (full, value) => {
+      if (!isPointer(value)) return;
+      const { file, offset, length } = parsePointer(value);
+      const content = contents.get(file);
+      if (content) batch.put(full, writer.add(content.toString('utf8', offset, offset + length)));
+    });
+    await writer.done();
+    await batch.write();
   }
 
   /** Has enough been written since the last scan of this job's state (see GC_MIN_BYTES)? */
@@ -364,7 +445,9 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
     await this.db.clear({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff` });
     await this.db.batch().del(`a/${jobId}`).del(`t/${jobId}`).write();
+    await this.blobs.dropJob(jobId);
     this.abandonedCache.delete(jobId);
+    this.deadBlobs.delete(jobId);
     await this.latestState.resetJob(jobId);
   }
 
@@ -385,5 +468,22 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     }
   }
 
-  async close(): Promise<void> { await this.db.close(); }
+  /** Every state version of a job with its stored value (a pointer for values in blob files). */
+  private async eachStateEntry(jobId: string, visit: (key: string, value: string) => void): Promise<void> {
+    const it = this.db.iterator({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff`, fillCache: false });
+    let next = it.nextv(READ_BATCH);
+    try {
+      for (;;) {
+        const entries = await next;
+        if (!entries.length) break;
+        next = it.nextv(READ_BATCH);
+        for (const [k, v] of entries) visit(k, v);
+      }
+    } finally {
+      await next.catch(() => undefined);
+      await it.close();
+    }
+  }
+
+  async close(): Promise<void> { this.blobs.close(); await this.db.close(); }
 }
