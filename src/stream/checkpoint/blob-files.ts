@@ -3,10 +3,10 @@
 // (value separation, as WiscKey and RocksDB's BlobDB do).
 //
 // Why: LevelDB rewrites every byte it holds several times as it compacts its levels. A join-heavy
-// job (Nexmark q4) checkpoints tens of MB of values every few seconds at random keys; merged
-// through the levels, the values cost the two cores of this machine 5–17 s of CPU per minute,
-// at moments nobody chose. With the values in files, compaction moves keys and pointers only
-// (a tenth of the bytes), and a value is written once.
+// job (Nexmark q4) checkpoints tens of MB of values at random keys every interval; merged through
+// the levels, they cost a 2-core machine up to 17 s of CPU in a 45 s run, whenever LevelDB chose
+// to compact (docs/benchmarks.md). With the values in files, compaction moves keys and short
+// pointers, and a value is written once.
 //
 //   <dir>/blobs/<job>/<checkpoint id, base 36>-<random>.blob    UTF-8 values back to back
 //   pointer: "\x01<file name>:<byte offset, base 36>:<byte length, base 36>"

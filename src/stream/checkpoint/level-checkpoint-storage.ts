@@ -21,11 +21,16 @@
 // path of every recovery. The restored job numbers its checkpoints after every id that may have
 // been triggered (the `t/` mark: the coordinator reserves ids in blocks before their barriers go
 // out), so no new version takes an abandoned id.
+//
+// Values of BLOB_MIN_CHARS or more live in blob files, the version holding a pointer
+// (blob-files.ts); each scan ends by collecting the files no kept version points into
+// (blob-collector.ts).
 
 import { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BLOB_MIN_CHARS, BlobFiles, isPointer, parsePointer, type BlobFileInfo } from './blob-files.js';
+import { BlobCollector, LiveBlobs } from './blob-collector.js';
+import { BLOB_MIN_CHARS, BlobFiles, isPointer } from './blob-files.js';
 import type { CheckpointStorage } from './checkpoint-coordinator.js';
 import type { CompletedCheckpoint } from './types.js';
 import { LatestStateStore } from './latest-state.js';
@@ -63,13 +68,6 @@ const READ_BATCH = 4096;
  */
 const GC_MIN_BYTES = 4 * 1024 * 1024;
 
-/**
- * A blob file whose live values take less than this share of it is rewritten: its live values
- * move to a new file, so the files never hold much more than twice the live state.
- */
-const RELOCATE_BELOW = 0.5;
-/** Bytes of sparse files one scan rewrites at most (they are read into memory whole). */
-const RELOCATE_MAX_BYTES = 64 * 1024 * 1024;
 
 interface GcMark {
   /** The newest completed checkpoint whose bytes are counted in `writtenSince`. */
@@ -90,8 +88,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   private readonly gcMarks = new Map<string, GcMark>();
   /** The abandoned ids of each job this instance changed (only the main thread changes them). */
   private readonly abandonedCache = new Map<string, IdRange[]>();
-  /** Per job, blob files the last scan found no retained version pointing into (deleted by the next). */
-  private readonly deadBlobs = new Map<string, Set<string>>();
+  private readonly blobCollector: BlobCollector;
   /** Per job, the garbage collection running (one at a time: a scan may move values between files). */
   private readonly collecting = new Map<string, Promise<void>>();
 
@@ -100,6 +97,10 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   private constructor(private readonly db: ClassicLevel<string, string>, readonly dir: string, readonly blobs: BlobFiles) {
     this.latestState = new LatestStateStore(db, (jobId, stored) => this.resolve(jobId, stored));
+    this.blobCollector = new BlobCollector(blobs, {
+      each: (jobId, visit) => this.eachStateEntry(jobId, visit),
+      repoint: async (entries) => { const batch = this.db.batch(); for (const [k, p] of entries) batch.put(k, p); await batch.write(); },
+    });
   }
 
   static async open(dataDir: string): Promise<LevelCheckpointStorage> {
@@ -254,7 +255,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     let hi = Number(mark ?? 0);
     if (mark === undefined) {
       // A store from before the mark existed: find the newest version by scanning, once.
-      await this.eachStateKey(jobId, (k) => { hi = Math.max(hi, fromInverted(k.slice(k.lastIndexOf('\0') + 1))); });
+      await this.eachStateEntry(jobId, (k) => { hi = Math.max(hi, fromInverted(k.slice(k.lastIndexOf('\0') + 1))); });
     }
     const batch = this.db.batch();
     for await (const k of this.db.keys({ gt: `m/${jobId}/${pad(checkpointId)}`, lt: `m/${jobId}/\uffff` })) {
@@ -324,7 +325,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     // Abandoned ids below the newest completed checkpoint take no more writes (every task passed
     // their barriers long ago): their versions go now, and so do the ids from the list.
     const abandoned = (await this.readAbandoned(jobId)).filter(([, hi]) => hi < newestCompleted);
-    const live = new Map<string, number>(); // blob file → bytes the kept versions point to
+    const live = new LiveBlobs();
     let lastKey: string | null = null;
     let newer = Infinity; // the next newer version of the current key
     await this.eachStateEntry(jobId, (full, value) => {
@@ -336,10 +337,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
       const until = newer;
       newer = id;
       if (id <= newestCompleted && !keptWithin(kept, id, until)) { batch.del(full); return; }
-      if (isPointer(value)) {
-        const { file, length } = parsePointer(value);
-        live.set(file, (live.get(file) ?? 0) + length);
-      }
+      live.add(value);
     });
     if (abandoned.length) {
       const ranges = await this.cachedAbandoned(jobId);
@@ -347,57 +345,9 @@ export class LevelCheckpointStorage implements CheckpointStorage {
       batch.put(`a/${jobId}`, JSON.stringify(ranges));
     }
     await batch.write();
-    await this.collectBlobs(jobId, live, newestCompleted, lazy);
-    let blobBytes = 0;
-    for (const n of live.values()) blobBytes += n;
-    const stateBytes = blobBytes + await this.db.approximateSize(`v/${jobId}/`, `v/${jobId}/\uffff`).catch(() => 0);
+    await this.blobCollector.collect(jobId, live, newestCompleted, lazy);
+    const stateBytes = live.bytes + await this.db.approximateSize(`v/${jobId}/`, `v/${jobId}/\uffff`).catch(() => 0);
     this.gcMarks.set(jobId, { countedUpTo: newestCompleted, writtenSince: 0, stateBytes });
-  }
-
-  /**
-   * After a scan: delete the blob files no kept version points into, and rewrite sparse ones.
-   * Only files of checkpoints up to the newest completed one are judged (a newer one's pointers
-   * may not be written yet). `lazy` (the coordinator's scans, while tasks may read): a file found
-   * dead is deleted by the next scan, not this one — a lazy read may have just taken a pointer
-   * into it (a relocated value's old copy).
-   */
-  private async collectBlobs(jobId: string, live: ReadonlyMap<string, number>, newestCompleted: number, lazy: boolean): Promise<void> {
-    const settled = (await this.blobs.list(jobId)).filter((f) => f.checkpointId <= newestCompleted);
-    const dead = settled.filter((f) => !live.has(f.name)).map((f) => f.name);
-    const foundBefore = this.deadBlobs.get(jobId) ?? new Set<string>();
-    const now = lazy ? dead.filter((f) => foundBefore.has(f)) : dead;
-    await this.blobs.remove(jobId, now);
-    this.deadBlobs.set(jobId, new Set(dead.filter((f) => !now.includes(f))));
-    const share = (f: BlobFileInfo) => (live.get(f.name) ?? 0) / Math.max(1, f.bytes);
-    const sparse = settled.filter((f) => live.has(f.name) && share(f) < RELOCATE_BELOW).sort((a, b) => share(a) - share(b));
-    const picked: BlobFileInfo[] = [];
-    let bytes = 0;
-    for (const f of sparse) {
-      if (bytes + f.bytes > RELOCATE_MAX_BYTES && picked.length) break;
-      picked.push(f);
-      bytes += f.bytes;
-    }
-    if (picked.length) await this.relocate(jobId, picked, newestCompleted);
-  }
-
-  /**
-   * Move the values kept versions point to in `files` into one new file, and point the versions
-   * there. The old files are then dead, and go with a later scan. Versions are never rewritten
-   * otherwise (a key written again gets a new version), so nothing races with the new pointers.
-   */
-  private async relocate(jobId: string, files: readonly BlobFileInfo[], newestCompleted: number): Promise<void> {
-    const contents = new Map<string, Buffer>();
-    for (const f of files) contents.set(f.name, await this.blobs.readFile(jobId, f.name));
-    const writer = this.blobs.writer(jobId, newestCompleted);
-    const batch = this.db.batch();
-    await this.eachStateEntry(jobId, (full, value) => {
-      if (!isPointer(value)) return;
-      const { file, offset, length } = parsePointer(value);
-      const content = contents.get(file);
-      if (content) batch.put(full, writer.add(content.toString('utf8', offset, offset + length)));
-    });
-    await writer.done();
-    await batch.write();
   }
 
   /** Has enough been written since the last scan of this job's state (see GC_MIN_BYTES)? */
@@ -422,7 +372,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
   /** State versions stored for a job (all keys, all versions): what garbage collection leaves. */
   async countVersions(jobId: string): Promise<number> {
     let n = 0;
-    await this.eachStateKey(jobId, () => { n++; });
+    await this.eachStateEntry(jobId, () => { n++; });
     return n;
   }
 
@@ -447,31 +397,14 @@ export class LevelCheckpointStorage implements CheckpointStorage {
     await this.db.batch().del(`a/${jobId}`).del(`t/${jobId}`).write();
     await this.blobs.dropJob(jobId);
     this.abandonedCache.delete(jobId);
-    this.deadBlobs.delete(jobId);
+    this.blobCollector.forget(jobId);
     await this.latestState.resetJob(jobId);
   }
 
-  /** Every state key (all versions) of a job, in order, read in batches. */
-  private async eachStateKey(jobId: string, visit: (key: string) => void): Promise<void> {
-    const it = this.db.keys({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff`, fillCache: false });
-    let next = it.nextv(READ_BATCH); // read ahead, as eachState does
-    try {
-      for (;;) {
-        const keys = await next;
-        if (!keys.length) break;
-        next = it.nextv(READ_BATCH);
-        for (const k of keys) visit(k);
-      }
-    } finally {
-      await next.catch(() => undefined);
-      await it.close();
-    }
-  }
-
-  /** Every state version of a job with its stored value (a pointer for values in blob files). */
+  /** Every state version of a job (all keys, all versions, in order) with its stored value (a pointer for values in blob files). */
   private async eachStateEntry(jobId: string, visit: (key: string, value: string) => void): Promise<void> {
     const it = this.db.iterator({ gte: `v/${jobId}/`, lt: `v/${jobId}/\uffff`, fillCache: false });
-    let next = it.nextv(READ_BATCH);
+    let next = it.nextv(READ_BATCH); // read ahead, as eachState does
     try {
       for (;;) {
         const entries = await next;
