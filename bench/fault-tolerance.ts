@@ -95,7 +95,7 @@ async function recovery(emit: Emit): Promise<void> {
       await sleep(100);
     }
     const groups = Number((await c.query('SELECT count(*) AS n FROM per_bidder')).rows[0].n);
-    const stateBytes = dirBytes(join(dataDir, 'checkpoints'));
+    const stateBytes = dirBytes(join(dataDir, 'checkpoints')) + dirBytes(join(dataDir, 'checkpoint-blobs'));
     const restart = await killAndRestart(srv, dataDir);
     srv = restart.srv;
     const killed = restart.killedAt, listening = restart.listeningS;

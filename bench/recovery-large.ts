@@ -47,7 +47,7 @@ export async function recoveryLarge(emit: (r: Record<string, unknown>) => void):
       log(`recovery_large: ${done.length} checkpoints, ${round(rawBytes / 1e6)} MB written`);
     }
     const computeSeconds = (performance.now() - start) / 1000;
-    const storeBytes = dirBytes(join(dataDir, 'checkpoints'));
+    const storeBytes = dirBytes(join(dataDir, 'checkpoints')) + dirBytes(join(dataDir, 'checkpoint-blobs'));
     const lastId = Math.max(...(await completed(c)).map((r) => Number(r.id)));
     const restart = await killAndRestart(srv, dataDir);
     srv = restart.srv;

@@ -2,7 +2,8 @@
 // versioned state (level-checkpoint-storage.ts, subsume) has decided which versions stay: a file
 // no kept version points into is deleted, and a file whose kept values are under half its size is
 // rewritten — its live values move to a new file and their versions point there — so the files
-// never hold much more than twice the live state (a log-structured store's cleaner).
+// never hold much more than twice the live state (a log-structured store's cleaner). Small files
+// are merged the same way once there are many.
 
 import { isPointer, parsePointer, type BlobFileInfo, type BlobFiles } from './blob-files.js';
 
@@ -10,6 +11,12 @@ import { isPointer, parsePointer, type BlobFileInfo, type BlobFiles } from './bl
 const RELOCATE_BELOW = 0.5;
 /** Bytes of sparse files one collection rewrites at most (each is read into memory whole). */
 const RELOCATE_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Files smaller than this are merged once there are MERGE_SMALL_AT of them: state that is only
+ * ever added to (a deduplication's keys) leaves every checkpoint's file alive, however small.
+ */
+const SMALL_FILE_BYTES = 1024 * 1024;
+const MERGE_SMALL_AT = 32;
 
 /** What a scan found alive: bytes per blob file that kept versions point to. */
 export class LiveBlobs {
@@ -53,10 +60,12 @@ export class BlobCollector {
     this.dead.set(jobId, new Set(dead.filter((f) => !now.includes(f))));
 
     const share = (f: BlobFileInfo) => (live.perFile.get(f.name) ?? 0) / Math.max(1, f.bytes);
-    const sparse = settled.filter((f) => live.perFile.has(f.name) && share(f) < RELOCATE_BELOW).sort((a, b) => share(a) - share(b));
+    const kept = settled.filter((f) => live.perFile.has(f.name));
+    const sparse = kept.filter((f) => share(f) < RELOCATE_BELOW).sort((a, b) => share(a) - share(b));
+    const small = kept.filter((f) => share(f) >= RELOCATE_BELOW && f.bytes < SMALL_FILE_BYTES);
     const picked: BlobFileInfo[] = [];
     let bytes = 0;
-    for (const f of sparse) {
+    for (const f of small.length >= MERGE_SMALL_AT ? [...sparse, ...small] : sparse) {
       if (picked.length && bytes + f.bytes > RELOCATE_MAX_BYTES) break;
       picked.push(f);
       bytes += f.bytes;

@@ -73,9 +73,9 @@ export class BlobWriter {
       for (const p of this.parts) {
         group.push(p);
         chars += p.length;
-        if (chars >= WRITE_CHARS) { await fh.write(group.join('')); group = []; chars = 0; }
+        if (chars >= WRITE_CHARS) { await fh.writeFile(group.join('')); group = []; chars = 0; }
       }
-      if (group.length) await fh.write(group.join(''));
+      if (group.length) await fh.writeFile(group.join('')); // (writeFile: from the current position, until all is written)
       await fh.sync();
     } finally {
       await fh.close();

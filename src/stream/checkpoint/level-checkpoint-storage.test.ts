@@ -206,6 +206,19 @@ describe('LevelCheckpointStorage', () => {
       expect(Object.fromEntries(await store.readState('b4', 2, ''))).toEqual(expected);
     });
 
+    it('of many small live files are merged into one', async () => {
+      const keys = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+      for (const [i, k] of keys.entries()) { // state only ever added to: each file stays fully alive
+        await store.writeState('b6', i + 1, [[k, big(k)]]);
+        await store.writeCompleted(meta('b6', i + 1));
+      }
+      expect(await files('b6')).toHaveLength(40);
+      await store.subsume('b6', 1);
+      await store.subsume('b6', 1); // the merged files are dead now, and go
+      expect(await files('b6')).toEqual([40]);
+      expect(Object.fromEntries(await store.readState('b6', 40, ''))).toEqual(Object.fromEntries(keys.map((k) => [k, big(k)])));
+    });
+
     it('go with their job', async () => {
       await store.writeState('b5', 1, [['a', big('a')]]);
       expect(await files('b5')).toEqual([1]);
