@@ -11,7 +11,7 @@
 //   recovery_large       (only when named in WEIR_BENCH_ONLY) the same for a large state:
 //                        bench/recovery-large.ts.
 // Environment: WEIR_FT_EVENTS (Nexmark events for checkpoint_overhead, default 2,000,000),
-// WEIR_FT_KAFKA_BIDS (kafka_q1, default 200,000), WEIR_FT_KAFKA_Q4_EVENTS (default 3,000,000: long enough for two 10 s checkpoints),
+// WEIR_FT_KAFKA_BIDS (kafka_q1, default 200,000), WEIR_FT_KAFKA_Q4_EVENTS (default 6,000,000: three or more 10 s checkpoints on a fast day),
 // WEIR_FT_RECOVERY_EVENTS (default 1,000,000); for kafka_q1/kafka_q4, WEIR_FT_KAFKA_CONFIGS (some of
 // alo:off,alo:10s,alo:1s,eo:10s,eo:1s) and WEIR_FT_KAFKA_ROUNDS (repeats, interleaved).
 
@@ -28,13 +28,14 @@ import { child, dirBytes, killAndRestart } from './child-server.js';
 import { recoveryLarge } from './recovery-large.js';
 import { type CheckpointRow, checkpointStats, withServer } from './in-process-server.js';
 import { KAFKA, kafkaServing } from './kafka-topics.js';
+import { ensureServerNodeFlags } from './node-flags.js';
 import { kafkaQ1, kafkaQ4 } from './kafka-nexmark.js';
 
 type Emit = (r: Record<string, unknown>) => void;
 const EVENTS = Number(process.env.WEIR_FT_EVENTS ?? 2_000_000);
 /** Events whose bids kafka_q1 reads (200k bids), and kafka_q4's events (auctions and bids). */
 const KAFKA_Q1_EVENTS = Math.ceil(Number(process.env.WEIR_FT_KAFKA_BIDS ?? 200_000) * 50 / 46);
-const KAFKA_Q4_EVENTS = Number(process.env.WEIR_FT_KAFKA_Q4_EVENTS ?? 3_000_000);
+const KAFKA_Q4_EVENTS = Number(process.env.WEIR_FT_KAFKA_Q4_EVENTS ?? 6_000_000);
 const RECOVERY_EVENTS = Number(process.env.WEIR_FT_RECOVERY_EVENTS ?? 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (m: string) => process.stderr.write(`[ft] ${m}\n`);
@@ -123,6 +124,7 @@ export async function faultToleranceSuite(emit: Emit, wanted: (name: string) => 
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  ensureServerNodeFlags(); // the server runs in this process (in-process-server.ts)
   const only = process.env.WEIR_BENCH_ONLY ? new Set(process.env.WEIR_BENCH_ONLY.split(',')) : null;
   await faultToleranceSuite((r) => console.log(JSON.stringify(r)), (n) => !only || only.has(n));
   process.exit(0);

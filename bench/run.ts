@@ -16,6 +16,7 @@ import { loadFacts, scanRowsPerSecond } from './scan.js';
 import { type BenchServer, startPg, startWeir } from './servers.js';
 import { round } from './stats.js';
 import { faultToleranceSuite } from './fault-tolerance.js';
+import { ensureServerNodeFlags } from './node-flags.js';
 
 const SECONDS = Number(process.env.WEIR_BENCH_SECONDS ?? 8);
 const SCALE = Number(process.env.WEIR_BENCH_SCALE ?? 1);
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
+ensureServerNodeFlags(); // the fault-tolerance benches host the server in this process
 main().catch((e) => {
   process.stderr.write(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
   process.exitCode = 1;

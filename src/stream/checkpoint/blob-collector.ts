@@ -17,6 +17,8 @@ const RELOCATE_MAX_BYTES = 64 * 1024 * 1024;
  */
 const SMALL_FILE_BYTES = 1024 * 1024;
 const MERGE_SMALL_AT = 32;
+/** How long a file found dead may still be read by whoever took a pointer into it before. */
+const DEAD_GRACE_MS = 60_000;
 
 /** What a scan found alive: bytes per blob file that kept versions point to. */
 export class LiveBlobs {
@@ -47,8 +49,9 @@ export class BlobCollector {
   /**
    * Only files of checkpoints up to the newest completed one are judged (a newer one's pointers
    * may not be written yet). `lazy` (the coordinator's scans, while tasks may read): a file found
-   * dead is deleted by the next collection, not this one — a reader may have just taken a pointer
-   * into it (the old copy of a relocated value). Otherwise (a dropped job's savepoints kept, tests)
+   * dead is deleted by the next collection or after DEAD_GRACE_MS, not now — a reader may have
+   * just taken a pointer into it (the old copy of a relocated value, or a version this scan
+   * dropped, read from an iterator's snapshot). Otherwise (a dropped job's savepoints kept, tests)
    * at once. Must not run concurrently for one job.
    */
   async collect(jobId: string, live: LiveBlobs, newestCompleted: number, lazy: boolean): Promise<void> {
@@ -57,7 +60,10 @@ export class BlobCollector {
     const foundBefore = this.dead.get(jobId) ?? new Set<string>();
     const now = lazy ? dead.filter((f) => foundBefore.has(f)) : dead;
     await this.blobs.remove(jobId, now);
-    this.dead.set(jobId, new Set(dead.filter((f) => !now.includes(f))));
+    const later = dead.filter((f) => !now.includes(f));
+    this.dead.set(jobId, new Set(later));
+    // Or after a grace period, if no scan comes (a job that stopped writing keeps its garbage otherwise).
+    if (later.length) setTimeout(() => void this.blobs.remove(jobId, later), DEAD_GRACE_MS).unref();
 
     const share = (f: BlobFileInfo) => (live.perFile.get(f.name) ?? 0) / Math.max(1, f.bytes);
     const kept = settled.filter((f) => live.perFile.has(f.name));
