@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { round } from './stats.js';
 
-export async function withServer<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
+/** What the benchmark may ask the server in its process. */
+export interface InProcessServer {
+  /** Entries the TaskManagers spilled to disk so far (from their latest heartbeats). */
+  spilledEntries(): number;
+}
+
+export async function withServer<T>(f: (c: pg.Client, server: InProcessServer) => Promise<T>): Promise<T> {
   const { Database } = await import('../src/database.js');
   const { PgServer } = await import('../src/pgwire/server.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-ft-'));
@@ -16,7 +22,10 @@ export async function withServer<T>(f: (c: pg.Client) => Promise<T>): Promise<T>
   const c = new pg.Client({ host: '127.0.0.1', port: await server.listen(), user: 'bench', database: 'weir' });
   await c.connect();
   try {
-    return await f(c);
+    const runtime = () => db.streaming.runtime;
+    return await f(c, {
+      spilledEntries: () => runtime()?.taskManagerIds().reduce((n, id) => n + (runtime()?.taskManager(id)?.metrics?.spilledEntries ?? 0), 0) ?? 0,
+    });
   } finally {
     await c.end();
     await server.close(1000);

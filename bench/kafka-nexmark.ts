@@ -128,7 +128,7 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
   const q4 = loadQueries().find((q) => q.name === 'q4')!;
   const suffix = Date.now().toString(36);
   const topics = { auction: `ft-auction-${suffix}`, bid: `ft-bid-${suffix}` };
-  await withServer(async (c) => {
+  await withServer(async (c, server) => {
     await c.query('SET streaming_parallelism = 2');
     // The answer, computed over the generator itself: both streams are read twice (by the sink
     // that loads the topic and by the view), then flushed.
@@ -159,6 +159,7 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
       const written = followUpserts(out, true, expected), visible = followUpserts(out, false, expected);
       const profile = warmUp ? null : startTaskManagerProfiles();
       const cpu = process.cpuUsage();
+      const spilledBefore = server.spilledEntries();
       const start = performance.now();
       await c.query(`CREATE SINK q4_${i} AS ${q4.sql} ${kafkaSink(out, 'upsert-json', cfg)}`);
       await written.done;
@@ -172,7 +173,7 @@ export async function kafkaQ4(emit: Emit, events: number): Promise<void> {
       const rate = rows / processed;
       if (!warmUp) {
         if (cfg === first) baseline = rate;
-        emit({ bench: 'kafka_q4', round: pass, events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 3), cpu_s: round((user + system) / 1e6, 3), committed_s: round(committed, 3), ...(await checkpointStats(c, `q4_${i}`)) });
+        emit({ bench: 'kafka_q4', round: pass, events, input_rows: rows, parallelism: 2, sink_delivery: cfg.delivery, checkpoint_interval: cfg.interval, rows_per_s: round(rate), vs_off: round(rate / baseline, 3), process_s: round(processed, 3), cpu_s: round((user + system) / 1e6, 3), committed_s: round(committed, 3), spilled_entries: server.spilledEntries() - spilledBefore, ...(await checkpointStats(c, `q4_${i}`)) });
       }
       await c.query(`DROP SINK q4_${i}`);
       await c.query('DROP SOURCE auction');

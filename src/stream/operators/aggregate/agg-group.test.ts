@@ -51,6 +51,30 @@ describe('hash aggregation groups in checkpoints', () => {
     expect(saved).toEqual({ key: [1001n, 13n], rows: 2, emitted: [1001n, 13n, 57124527n], states: [{ className: 'AppendOnlyExtremeState', fields: [1, 57124527n] }] });
   });
 
+  it('are recorded for the next checkpoint when they change, again after each commit', () => {
+    const aggs: AggInput[] = [{ call: call('max', [col(2, T.int8)], T.int8), args: [2] }];
+    const state = new MemoryStateBackend({ trackChanges: true });
+    const op = new HashAggOperator([0, 1], aggs, 'UTC', { state, appendOnlyInput: true });
+    const groups = state.table('groups');
+    let epoch = 0;
+    const bids = (...rows: [bigint, bigint][]) => {
+      op.processChunk({ ops: rows.map(() => Op.Insert), rows: rows.map(([auction, price]) => [auction, 13n, price]) }, 0, new Emitted());
+      op.processBarrier({ epoch: ++epoch }, new Emitted());
+    };
+    const changed = () => new Map([...groups.changes()].map(([k, g]) => [k, (g as AggGroup).emitted]));
+    bids([1n, 5n], [2n, 6n]);
+    bids([1n, 7n]);
+    expect([...changed().values()]).toEqual([[1n, 13n, 7n], [2n, 13n, 6n]]);
+    groups.commit(); // a checkpoint wrote them
+    expect(groups.changedCount).toBe(0);
+    bids([1n, 9n]); // changed in place after the commit
+    bids([1n, 8n]);
+    expect([...changed().values()]).toEqual([[1n, 13n, 9n]]);
+    groups.commit();
+    bids([2n, 10n]);
+    expect([...changed().values()]).toEqual([[2n, 13n, 10n]]);
+  });
+
   it('restore every aggregate kind exactly, with retractions after the restore', () => {
     for (const seed of [21, 22, 23]) continuesAfterRestore(EVERY_AGGREGATE, seed, encodeStateValue);
   });

@@ -28,6 +28,8 @@ export class AggGroup implements BinaryStateValue {
   rows = 0;
   /** The row last emitted for this group, or null if none is visible downstream. */
   emitted: Row | null = null;
+  /** The table generation in which the group was last put (StateTable.generation): once per checkpoint is enough. */
+  recorded = -1;
 
   constructor(
     /** The group's state key (rowKey of the group columns). */

@@ -155,7 +155,7 @@ export class HashAggOperator implements StreamOperator {
       let g = this.groups.get(k);
       if (!g) {
         g = this.newGroup(this.groupBy.map((c) => r[c]), k);
-        this.groups.put(k, g);
+        this.record(g);
         this.windows?.add(r[this.windowCol] as number | null, k);
       }
       g.rows += this.rowCol < 0 ? sign : sign * (r[this.rowCol] as number);
@@ -184,9 +184,20 @@ export class HashAggOperator implements StreamOperator {
   private settle(g: Group, b: ChunkBuilder, out: Output, emit: boolean): void {
     const alive = this.global || g.rows > 0;
     if (emit) this.emitChange(g, alive, b, out);
-    // Record the group's change for the next checkpoint once per epoch, not once per row.
-    if (alive) this.groups.put(g.k, g);
+    if (alive) this.record(g);
     else this.dropGroup(g);
+  }
+
+  /**
+   * Record the group (changed in place) for the next checkpoint: once per checkpoint, not once per
+   * row or epoch — a put is a Set insert while checkpoints track changes (~1 s of q4's TaskManagers
+   * in a 35 s run through Kafka at a 10 s interval).
+   */
+  private record(g: Group): void {
+    const generation = this.groups.generation;
+    if (g.recorded === generation) return;
+    this.groups.put(g.k, g);
+    g.recorded = generation;
   }
 
   private emitChange(g: Group, alive: boolean, b: ChunkBuilder, out: Output): void {
