@@ -38,6 +38,11 @@ export async function killAndRestart(srv: ChildServer, dataDir: string): Promise
   return { srv: next, killedAt, listeningS: (performance.now() - killedAt) / 1000 };
 }
 
+/** Bytes the checkpoint store takes on disk: its LevelDB and the blob files beside it. */
+export function checkpointStoreBytes(dataDir: string): number {
+  return dirBytes(join(dataDir, 'checkpoints')) + dirBytes(join(dataDir, 'checkpoint-blobs'));
+}
+
 /** Bytes of every file under `dir` (0 if it does not exist). */
 export function dirBytes(dir: string): number {
   let n = 0;

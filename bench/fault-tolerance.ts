@@ -24,7 +24,7 @@ import { onSplitFinished } from '../src/stream/connectors/source-progress.js';
 import { loadQueries } from './nexmark/queries.js';
 import { SOURCE_COLUMNS, createSourceSql } from './nexmark/nexmark-sources.js';
 import { round } from './stats.js';
-import { child, dirBytes, killAndRestart } from './child-server.js';
+import { checkpointStoreBytes, child, killAndRestart } from './child-server.js';
 import { recoveryLarge } from './recovery-large.js';
 import { type CheckpointRow, checkpointStats, withServer } from './in-process-server.js';
 import { KAFKA, kafkaServing } from './kafka-topics.js';
@@ -96,7 +96,7 @@ async function recovery(emit: Emit): Promise<void> {
       await sleep(100);
     }
     const groups = Number((await c.query('SELECT count(*) AS n FROM per_bidder')).rows[0].n);
-    const stateBytes = dirBytes(join(dataDir, 'checkpoints')) + dirBytes(join(dataDir, 'checkpoint-blobs'));
+    const stateBytes = checkpointStoreBytes(dataDir);
     const restart = await killAndRestart(srv, dataDir);
     srv = restart.srv;
     const killed = restart.killedAt, listening = restart.listeningS;

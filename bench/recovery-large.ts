@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SOURCE_COLUMNS } from './nexmark/nexmark-sources.js';
 import { round } from './stats.js';
-import { child, dirBytes, killAndRestart } from './child-server.js';
+import { checkpointStoreBytes, child, killAndRestart } from './child-server.js';
 
 const EVENTS = Number(process.env.WEIR_FT_LARGE_EVENTS ?? 4_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,7 +47,7 @@ export async function recoveryLarge(emit: (r: Record<string, unknown>) => void):
       log(`recovery_large: ${done.length} checkpoints, ${round(rawBytes / 1e6)} MB written`);
     }
     const computeSeconds = (performance.now() - start) / 1000;
-    const storeBytes = dirBytes(join(dataDir, 'checkpoints')) + dirBytes(join(dataDir, 'checkpoint-blobs'));
+    const storeBytes = checkpointStoreBytes(dataDir);
     const lastId = Math.max(...(await completed(c)).map((r) => Number(r.id)));
     const restart = await killAndRestart(srv, dataDir);
     srv = restart.srv;

@@ -68,7 +68,6 @@ const READ_BATCH = 4096;
  */
 const GC_MIN_BYTES = 4 * 1024 * 1024;
 
-
 interface GcMark {
   /** The newest completed checkpoint whose bytes are counted in `writtenSince`. */
   countedUpTo: number;
@@ -390,6 +389,7 @@ export class LevelCheckpointStorage implements CheckpointStorage {
 
   /** Remove everything of a job, savepoints too (a new job reusing the key starts clean). */
   async dropJob(jobId: string): Promise<void> {
+    await this.collecting.get(jobId)?.catch(() => undefined); // a relocation would write files after the rm
     this.gcMarks.delete(jobId);
     // Metadata first: interrupted half-way (a crash), no checkpoint may name state already gone.
     await this.db.clear({ gte: `m/${jobId}/`, lt: `m/${jobId}/\uffff` });
