@@ -8,14 +8,14 @@
 // to compact (docs/benchmarks.md). With the values in files, compaction moves keys and short
 // pointers, and a value is written once.
 //
-//   <dir>/blobs/<job>/<checkpoint id, base 36>-<random>.blob    UTF-8 values back to back
+//   <data-dir>/checkpoint-blobs/<job>/<checkpoint id, base 36>-<random>.blob    UTF-8 values back to back
 //   pointer: "\x01<file name>:<byte offset, base 36>:<byte length, base 36>"
 //
 // A pointer can never be mistaken for a value: values are JSON text, which never starts with a
 // control character. Files are immutable once written and synced before their pointers are
 // written, so a checkpoint's metadata (written last, with sync) names nothing that could be lost.
-// Garbage collection (level-checkpoint-storage.ts) deletes a file once no retained version points
-// into it, and moves the live values of a mostly dead file into a new one.
+// Garbage collection (blob-collector.ts, after the store's scan of the versions) deletes a file once
+// no retained version points into it, and moves the live values of a mostly dead file into a new one.
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -34,7 +34,7 @@ const MAX_OPEN_FILES = 32;
 
 export const isPointer = (value: string): boolean => value.charCodeAt(0) === POINTER_CODE;
 
-export interface BlobPointer { readonly file: string; readonly offset: number; readonly length: number }
+interface BlobPointer { readonly file: string; readonly offset: number; readonly length: number }
 
 export function parsePointer(pointer: string): BlobPointer {
   const a = pointer.indexOf(':'), b = pointer.indexOf(':', a + 1);
@@ -42,7 +42,7 @@ export function parsePointer(pointer: string): BlobPointer {
 }
 
 /** The checkpoint a blob file was written for (its name's first part). */
-export const fileCheckpoint = (file: string): number => parseInt(file.slice(0, file.indexOf('-')), 36);
+const fileCheckpoint = (file: string): number => parseInt(file.slice(0, file.indexOf('-')), 36);
 
 export interface BlobFileInfo { readonly name: string; readonly checkpointId: number; readonly bytes: number }
 
@@ -61,8 +61,6 @@ export class BlobWriter {
     this.offset += length;
     return pointer;
   }
-
-  get bytes(): number { return this.offset; }
 
   async done(): Promise<void> {
     if (!this.parts.length) return;

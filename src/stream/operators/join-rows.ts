@@ -18,7 +18,7 @@ import { compareDatum } from '../../types/value.js';
 import { packRow, packedBytes, RowReader } from '../state/row-pack.js';
 import { registerBinaryStateKind, type BinaryStateValue } from '../checkpoint/state-codec.js';
 import { ByteArena, MAX_BLOCK, blockSize } from '../state/byte-arena.js';
-import type { StateBackend, StateTable, TableOptions } from '../state/keyed-state.js';
+import { recordChange, type StateBackend, type StateTable, type TableOptions } from '../state/keyed-state.js';
 
 /** Equal as SQL values (the retraction of a row finds the row stored for it). */
 export function sameRow(a: Row, b: Row): boolean {
@@ -232,14 +232,8 @@ export class JoinRowsTable {
     return list === undefined;
   }
 
-  /** Record `rows` (changed in place) for the next checkpoint, once per checkpoint: a put costs a
-   * Set insert, and a join key takes many rows between two checkpoints. */
-  record(k: string, rows: JoinRows): void {
-    const generation = this.table.generation;
-    if (rows.recorded === generation) return;
-    this.table.put(k, rows);
-    rows.recorded = generation;
-  }
+  /** Record `rows` (changed in place) for the next checkpoint (once per checkpoint: recordChange). */
+  record(k: string, rows: JoinRows): void { recordChange(this.table, k, rows); }
 
   /** Removes one row equal to `row` from key `k`, and the key with its last row; true if the key went. */
   remove(k: string, row: Row): boolean {

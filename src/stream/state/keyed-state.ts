@@ -13,6 +13,21 @@
 /** Separates a scope from a key inside it in a full key (never produced by datumKey). */
 export const SCOPE_SEP = '\u0004';
 
+/** A value mutated in place that remembers the table generation it was last put in. */
+export interface RecordedValue { recorded: number }
+
+/**
+ * Put `value` (mutated in place) under `key` once per checkpoint: a put is a Set insert while
+ * checkpoints track changes, and a join key or an aggregation group changes many times between two
+ * checkpoints. A value put since the last commit is recorded already (StateTable.generation).
+ */
+export function recordChange<V extends RecordedValue>(table: StateTable<V>, key: string, value: V): void {
+  const generation = table.generation;
+  if (value.recorded === generation) return;
+  table.put(key, value);
+  value.recorded = generation;
+}
+
 /** A set of keys → values. Values are live objects: after mutating one in place, `put` it again
  * (same object) so the change is recorded for the next checkpoint. */
 export interface KeyedState<V> {
